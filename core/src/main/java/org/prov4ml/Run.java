@@ -1,0 +1,281 @@
+package org.prov4ml;
+
+import ai.djl.Model;
+import ai.djl.training.optimizer.Optimizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.prov4ml.api.ArgumentChecks;
+import org.prov4ml.api.ModelFiles;
+import org.prov4ml.api.ModelSize;
+import org.prov4ml.api.OptimizerParams;
+import org.prov4ml.api.RunRecorder;
+import org.prov4ml.config.ConfigKeys;
+import org.prov4ml.pipeline.EventKind;
+import org.prov4ml.pipeline.ModelRecord;
+import org.prov4ml.pipeline.ModelVersionRecord;
+import org.prov4ml.pipeline.PipelineReport;
+import org.prov4ml.pipeline.RunOutcome;
+import org.prov4ml.sink.RunInfo;
+
+/**
+ * One run: the handle returned by {@link Prov4ml#startRun}. Every method is thread-safe. Closing
+ * it ends the run; any call on an ended run fails with {@link IllegalStateException}.
+ */
+public final class Run implements AutoCloseable {
+
+  private static final long NO_STEP = Long.MIN_VALUE;
+
+  private final RunRecorder recorder;
+  private final RunInfo info;
+  private final ConcurrentHashMap<String, String> params = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> modelVersions = new ConcurrentHashMap<>();
+  private final AtomicBoolean ending = new AtomicBoolean();
+  private final boolean implicit;
+  private volatile boolean ended;
+
+  Run(RunRecorder recorder, boolean implicit) {
+    this.recorder = recorder;
+    this.info = recorder.info();
+    this.implicit = implicit;
+  }
+
+  public String experimentName() {
+    return info.experimentName();
+  }
+
+  /** The run number within its experiment, as yProv4ML numbers runs. */
+  public int runId() {
+    return info.runId();
+  }
+
+  public String runName() {
+    return info.runName();
+  }
+
+  public int rank() {
+    return info.rank();
+  }
+
+  /** The run directory: PROV document, metric files and artifacts. */
+  public Path runDirectory() {
+    return info.layout().runDir();
+  }
+
+  /** The PROV-JSON document of this run. */
+  public Path provenanceFile() {
+    return info.layout().provFile();
+  }
+
+  /** Whether the run was started by a log call or the agent rather than by {@code startRun}. */
+  public boolean isImplicit() {
+    return implicit;
+  }
+
+  public boolean isEnded() {
+    return ended;
+  }
+
+  /**
+   * Records a parameter. Params are immutable, as in MLflow: the same value again is a no-op.
+   *
+   * @throws IllegalArgumentException when {@code key} already has another value
+   */
+  public void logParam(String key, Object value) {
+    checkOpen();
+    ArgumentChecks.key(key, "param key");
+    ArgumentChecks.notNull(value, "value of param '" + key + "'");
+    String text = value.getClass().isArray() ? Arrays.deepToString(new Object[] {value}) : String.valueOf(value);
+    if (value.getClass().isArray()) {
+      text = text.substring(1, text.length() - 1);
+    }
+    String previous = params.putIfAbsent(key, text);
+    if (previous == null) {
+      recorder.publish(EventKind.PARAM, key, null, text);
+    } else if (!previous.equals(text)) {
+      throw new IllegalArgumentException("param '" + key + "' is already '" + previous
+          + "' and cannot change to '" + text + "' (params are immutable, as in MLflow)");
+    }
+  }
+
+  public void logParams(Map<String, ?> params) {
+    ArgumentChecks.notNull(params, "params");
+    params.forEach(this::logParam);
+  }
+
+  /** Records a metric point at the next step of (key, context), timestamped now. */
+  public void logMetric(String key, double value, Context context) {
+    logMetric(key, value, context, NO_STEP, false, System.currentTimeMillis());
+  }
+
+  public void logMetric(String key, double value, Context context, long step) {
+    logMetric(key, value, context, ArgumentChecks.nonNegative(step, "step"), false, System.currentTimeMillis());
+  }
+
+  /**
+   * Records a metric point. On the hot path this allocates nothing: a slot of the event ring is
+   * claimed, filled and published. NaN and infinities are recorded as they are.
+   *
+   * @param synchronous wait until every sink has the point (up to {@code prov4ml.synchronous.timeout})
+   */
+  public void logMetric(String key, double value, Context context, long step, boolean synchronous,
+      long timestampMillis) {
+    checkOpen();
+    ArgumentChecks.notNull(key, "metric key");
+    ArgumentChecks.notNull(context, "context");
+    AtomicLong counter = recorder.stepCounter(key, context);
+    long points = counter.getAndIncrement();
+    recorder.publishMetric(key, context, step == NO_STEP ? points : step, value, timestampMillis);
+    if (synchronous) {
+      recorder.flushOrReport("synchronous metric '" + key + "'");
+    }
+  }
+
+  public void logMetrics(Map<String, ? extends Number> metrics, Context context, long step) {
+    logMetrics(metrics, context, step, false);
+  }
+
+  public void logMetrics(Map<String, ? extends Number> metrics, Context context, long step, boolean synchronous) {
+    ArgumentChecks.notNull(metrics, "metrics");
+    ArgumentChecks.notNull(context, "context");
+    ArgumentChecks.nonNegative(step, "step");
+    long now = System.currentTimeMillis();
+    metrics.forEach((key, value) ->
+        logMetric(key, ArgumentChecks.notNull(value, "value of metric '" + key + "'").doubleValue(), context,
+            step, false, now));
+    if (synchronous) {
+      recorder.flushOrReport("synchronous metrics " + metrics.keySet());
+    }
+  }
+
+  /** Copies a file or a whole directory into the run's artifacts, with its size and SHA-256. */
+  public void logArtifact(Path path) {
+    logArtifact(path, null);
+  }
+
+  public void logArtifact(Path path, Context context) {
+    checkOpen();
+    ArgumentChecks.existing(path, "artifact path");
+    recorder.copyArtifact(path, context);
+  }
+
+  /** {@link #logModel(Model, String, boolean, boolean)} with info and as artifact. */
+  public void logModel(Model model, String modelName) {
+    logModel(model, modelName, true, true);
+  }
+
+  /**
+   * Describes a model: with info, params {@code <name>_total_params} and
+   * {@code <name>_memory_bytes} and the block summary as artifact {@code <name>_summary.txt}; as
+   * artifact, the model saved with DJL's {@code Model.save} under {@code artifacts/<name>/}.
+   */
+  public void logModel(Model model, String modelName, boolean logModelInfo, boolean logAsArtifact) {
+    checkOpen();
+    ArgumentChecks.notNull(model, "model");
+    ArgumentChecks.fileName(modelName, "modelName");
+    ModelSize size = ModelSize.of(model, "model");
+    Path artifacts = info.layout().artifactsDir();
+    try {
+      Path summary = null;
+      if (logModelInfo) {
+        logParam(modelName + "_total_params", size.totalParams());
+        logParam(modelName + "_memory_bytes", size.memoryBytes());
+        summary = recorder.writeSummary(model, artifacts.resolve(modelName + "_summary.txt"));
+      }
+      var saved = logAsArtifact ? recorder.saveModel(model, artifacts.resolve(modelName), modelName)
+          : java.util.List.<Path>of();
+      recorder.publish(EventKind.MODEL, modelName, null,
+          new ModelRecord(modelName, size.totalParams(), size.memoryBytes(), summary, saved));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write model '" + modelName + "' to " + artifacts, e);
+    }
+  }
+
+  /** Saves the next version of a model; its step is the number of versions saved before. */
+  public void saveModelVersion(Model model, String modelName, Context context) {
+    ArgumentChecks.fileName(modelName, "modelName");
+    saveVersion(model, modelName, context, NO_STEP);
+  }
+
+  /**
+   * Saves a model version with DJL's {@code Model.save} under {@code artifacts/<name>/}, the step as
+   * DJL's epoch ({@code <name>-<step:04d>.params}); the version is derived from the previous one.
+   */
+  public void saveModelVersion(Model model, String modelName, Context context, long step) {
+    saveVersion(model, modelName, context, ArgumentChecks.nonNegative(step, "step"));
+  }
+
+  private void saveVersion(Model model, String modelName, Context context, long step) {
+    checkOpen();
+    ArgumentChecks.notNull(model, "model");
+    ArgumentChecks.fileName(modelName, "modelName");
+    ArgumentChecks.notNull(context, "context");
+    ModelSize size = ModelSize.of(model, "model");
+    long versions = modelVersions.computeIfAbsent(modelName, n -> new AtomicLong()).getAndIncrement();
+    long at = step == NO_STEP ? versions : step;
+    Path dir = info.layout().artifactsDir().resolve(modelName);
+    try {
+      Path file = ModelFiles.saveVersion(model, dir, modelName, at);
+      recorder.publish(EventKind.MODEL_VERSION, modelName, context,
+          new ModelVersionRecord(modelName, context, at, file, size.totalParams(), size.memoryBytes()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save version " + at + " of model '" + modelName + "' to " + dir, e);
+    }
+  }
+
+  /**
+   * Records an optimizer: {@code optimizer_name}, {@code optimizer_lr} (its tracker's current
+   * value) and every hyper-parameter it has ({@code optimizer_beta1}, {@code optimizer_momentum}, ...).
+   */
+  public void logOptimizer(Optimizer optimizer) {
+    checkOpen();
+    ArgumentChecks.notNull(optimizer, "optimizer");
+    logParams(OptimizerParams.of(optimizer, ""));
+  }
+
+  /** Returns once everything logged so far is written by every sink (or the timeout passed, reported). */
+  public void flush() {
+    checkOpen();
+    recorder.flushOrReport("flush");
+  }
+
+  /** What the pipeline did so far; exact after the run ended. */
+  public PipelineReport report() {
+    return recorder.report();
+  }
+
+  /** Ends the run as FINISHED. */
+  @Override
+  public void close() {
+    end(RunOutcome.Status.FINISHED);
+  }
+
+  /** Ends the run with {@code status}; a second call does nothing. */
+  public void end(RunOutcome.Status status) {
+    ArgumentChecks.notNull(status, "status");
+    if (!ending.compareAndSet(false, true)) {
+      return;
+    }
+    ended = true;
+    Prov4ml.forget(this);
+    recorder.end(status, recorder.config().get(ConfigKeys.SYNCHRONOUS_TIMEOUT)
+        .plus(recorder.config().get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT)).plus(Duration.ofSeconds(5)));
+  }
+
+  private void checkOpen() {
+    if (ended) {
+      throw new IllegalStateException("run " + info.runName() + " has ended; start a new one with Prov4ml.startRun");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Run[" + info.runName() + " in " + info.layout().runDir() + "]";
+  }
+}

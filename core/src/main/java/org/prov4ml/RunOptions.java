@@ -1,0 +1,120 @@
+package org.prov4ml;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.prov4ml.api.ArgumentChecks;
+
+/**
+ * How to start a run; anything left unset comes from the configuration ({@code prov4ml.*} keys).
+ *
+ * <pre>{@code
+ * try (Run run = Prov4ml.startRun(RunOptions.builder().experimentName("mnist").rank(0).build())) {
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class RunOptions {
+
+  private final String experimentName;
+  private final Path outputDir;
+  private final String userNamespace;
+  private final String runName;
+  private final Integer rank;
+  private final Map<String, String> tags;
+
+  private RunOptions(Builder b) {
+    this.experimentName = b.experimentName;
+    this.outputDir = b.outputDir;
+    this.userNamespace = b.userNamespace;
+    this.runName = b.runName;
+    this.rank = b.rank;
+    this.tags = Map.copyOf(b.tags);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The experiment name, or null to use {@code prov4ml.experiment-name}. */
+  public String experimentName() {
+    return experimentName;
+  }
+
+  public Path outputDir() {
+    return outputDir;
+  }
+
+  public String userNamespace() {
+    return userNamespace;
+  }
+
+  public String runName() {
+    return runName;
+  }
+
+  public Integer rank() {
+    return rank;
+  }
+
+  public Map<String, String> tags() {
+    return tags;
+  }
+
+  /** Builds {@link RunOptions}; every setter checks its argument at once. */
+  public static final class Builder {
+    private String experimentName;
+    private Path outputDir;
+    private String userNamespace;
+    private String runName;
+    private Integer rank;
+    private final Map<String, String> tags = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder experimentName(String experimentName) {
+      ArgumentChecks.fileName(experimentName, "experimentName");
+      this.experimentName = experimentName;
+      return this;
+    }
+
+    public Builder outputDir(Path outputDir) {
+      this.outputDir = ArgumentChecks.notNull(outputDir, "outputDir");
+      return this;
+    }
+
+    public Builder userNamespace(String userNamespace) {
+      ArgumentChecks.notNull(userNamespace, "userNamespace");
+      if (userNamespace.isBlank()) {
+        throw new IllegalArgumentException("userNamespace must not be blank, got '" + userNamespace + "'");
+      }
+      this.userNamespace = userNamespace;
+      return this;
+    }
+
+    public Builder runName(String runName) {
+      ArgumentChecks.notNull(runName, "runName");
+      if (runName.isBlank()) {
+        throw new IllegalArgumentException("runName must not be blank, got '" + runName + "'");
+      }
+      this.runName = runName;
+      return this;
+    }
+
+    public Builder rank(int rank) {
+      ArgumentChecks.nonNegative(rank, "rank");
+      this.rank = rank;
+      return this;
+    }
+
+    public Builder tag(String key, String value) {
+      ArgumentChecks.key(key, "tag key");
+      tags.put(key, ArgumentChecks.notNull(value, "tag value of '" + key + "'"));
+      return this;
+    }
+
+    public RunOptions build() {
+      return new RunOptions(this);
+    }
+  }
+}

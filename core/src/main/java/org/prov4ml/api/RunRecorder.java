@@ -1,0 +1,183 @@
+package org.prov4ml.api;
+
+import ai.djl.Model;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.prov4ml.Context;
+import org.prov4ml.RunOptions;
+import org.prov4ml.config.ConfigKeys;
+import org.prov4ml.config.OverflowPolicy;
+import org.prov4ml.config.Prov4mlConfig;
+import org.prov4ml.pipeline.ArtifactRecord;
+import org.prov4ml.pipeline.EventKind;
+import org.prov4ml.pipeline.EventPipeline;
+import org.prov4ml.pipeline.FailureCounts;
+import org.prov4ml.pipeline.PipelineReport;
+import org.prov4ml.pipeline.RunOutcome;
+import org.prov4ml.pipeline.Sink;
+import org.prov4ml.sink.RunInfo;
+import org.prov4ml.sink.local.RunDirectoryWriter;
+import org.prov4ml.sink.local.RunLayout;
+import org.tinylog.Logger;
+
+/**
+ * The machinery behind a {@link org.prov4ml.Run}: its run directory, its sinks and its event
+ * pipeline. The run validates arguments; this turns them into events.
+ */
+public final class RunRecorder {
+
+  /** The metric that counts points discarded by the {@code drop} overflow policy. */
+  public static final String DROPPED_EVENTS_METRIC = "prov4ml.dropped_events";
+
+  private final RunInfo info;
+  private final Prov4mlConfig config;
+  private final EventPipeline pipeline;
+  private final FailureCounts failures;
+  private final StepCounters steps = new StepCounters();
+
+  private RunRecorder(RunInfo info, Prov4mlConfig config, EventPipeline pipeline, FailureCounts failures) {
+    this.info = info;
+    this.config = config;
+    this.pipeline = pipeline;
+    this.failures = failures;
+  }
+
+  /** Creates the run directory and starts the pipeline. */
+  public static RunRecorder start(RunOptions options, Prov4mlConfig config) throws IOException {
+    String experiment = options.experimentName() != null ? options.experimentName()
+        : config.get(ConfigKeys.EXPERIMENT);
+    Path outputDir = options.outputDir() != null ? options.outputDir() : config.get(ConfigKeys.OUTPUT_DIR);
+    int rank = options.rank() != null ? options.rank() : config.get(ConfigKeys.RANK);
+    RunLayout layout = RunLayout.create(outputDir, experiment, rank);
+    String runName = options.runName() != null ? options.runName()
+        : config.get(ConfigKeys.RUN_NAME) != null ? config.get(ConfigKeys.RUN_NAME)
+        : experiment + "_" + layout.runId();
+    String namespace = options.userNamespace() != null ? options.userNamespace()
+        : config.get(ConfigKeys.USER_NAMESPACE);
+    RunInfo info = new RunInfo(experiment, layout.runId(), rank, runName, namespace, ZonedDateTime.now(),
+        options.tags(), layout);
+
+    FailureCounts failures = new FailureCounts();
+    List<Sink> sinks = new ArrayList<>();
+    sinks.add(new RunDirectoryWriter(info, environmentAttributes(),
+        config.get(ConfigKeys.DOCUMENT_INTERVAL)));
+    EventPipeline pipeline = new EventPipeline(runName, config.get(ConfigKeys.BUFFER_SIZE),
+        config.get(ConfigKeys.BUFFER_OVERFLOW), sinks, failures);
+    Logger.info("prov4ml {}: run {} started, provenance in {}", Prov4mlVersion.get(), runName, layout.runDir());
+    return new RunRecorder(info, config, pipeline, failures);
+  }
+
+  /** The run activity's description of this process, as yProv4ML records the Python one. */
+  private static Map<String, String> environmentAttributes() {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("yprov:java_version", System.getProperty("java.version") + " ("
+        + System.getProperty("java.vm.name") + ")");
+    attributes.put("yprov:operating_system", System.getProperty("os.name") + " " + System.getProperty("os.version")
+        + " " + System.getProperty("os.arch"));
+    attributes.put("yprov:host", hostName());
+    attributes.put("yprov:pid", Long.toString(ProcessHandle.current().pid()));
+    attributes.put("yprov:time_zone", java.util.TimeZone.getDefault().getID());
+    attributes.put("yprov:prov4ml_version", Prov4mlVersion.get());
+    attributes.put("yprov:command", ManagementFactory.getRuntimeMXBean().getName());
+    return attributes;
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  public RunInfo info() {
+    return info;
+  }
+
+  public Prov4mlConfig config() {
+    return config;
+  }
+
+  /** Failures inside prov4ml during this run, for the agent's own hooks to count theirs in. */
+  public FailureCounts failures() {
+    return failures;
+  }
+
+  /** The point counter of (key, context); validates the key when it is new. */
+  public AtomicLong stepCounter(String key, Context context) {
+    return steps.counter(key, context);
+  }
+
+  public void publishMetric(String key, Context context, long step, double value, long timestampMillis) {
+    pipeline.publishMetric(key, context, step, value, timestampMillis);
+  }
+
+  public void publish(EventKind kind, String key, Context context, Object payload) {
+    pipeline.publish(kind, key, context, System.currentTimeMillis(), payload);
+  }
+
+  /** Flushes every sink; a timeout is logged, naming what waited, and the caller goes on. */
+  public void flushOrReport(String what) {
+    Duration timeout = config.get(ConfigKeys.SYNCHRONOUS_TIMEOUT);
+    try {
+      if (!pipeline.flush(timeout)) {
+        Logger.warn("prov4ml: {} was not confirmed by every sink within {} ms; it is still queued",
+            what, timeout.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public void copyArtifact(Path path, Context context) {
+    try {
+      Path copy = ArtifactCopier.copy(path, info.layout().artifactsDir());
+      publish(EventKind.ARTIFACT, copy.getFileName().toString(), context,
+          new ArtifactRecord(path.toAbsolutePath().normalize(), copy, context, false));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot copy artifact " + path + " into " + info.layout().artifactsDir(), e);
+    }
+  }
+
+  public Path writeSummary(Model model, Path file) throws IOException {
+    return ModelFiles.writeSummary(model, file);
+  }
+
+  public List<Path> saveModel(Model model, Path dir, String name) throws IOException {
+    return ModelFiles.save(model, dir, name);
+  }
+
+  public PipelineReport report() {
+    return pipeline.report();
+  }
+
+  /** Ends the run: records the drop count, drains, closes the sinks and logs the end line. */
+  public void end(RunOutcome.Status status, Duration timeout) {
+    if (config.get(ConfigKeys.BUFFER_OVERFLOW) == OverflowPolicy.DROP) {
+      // Recorded even when 0: under `drop`, "nothing was dropped" is a finding too.
+      long step = steps.counter(DROPPED_EVENTS_METRIC, Context.SYSTEM).getAndIncrement();
+      pipeline.publishMetricWaiting(DROPPED_EVENTS_METRIC, Context.SYSTEM, step, pipeline.droppedMetricPoints(),
+          System.currentTimeMillis());
+    }
+    boolean finished = pipeline.close(status, timeout);
+    PipelineReport r = pipeline.report();
+    Logger.info("prov4ml: run {} {}: {} metric points recorded, {} dropped{}{}, run directory {}",
+        info.runName(), status, r.metricPoints(), r.droppedMetricPoints(),
+        r.lateEvents() > 0 ? ", " + r.lateEvents() + " logged after the end and not recorded" : "",
+        r.failures().isEmpty() ? "" : ", failures " + r.failures(),
+        info.layout().runDir());
+    if (!finished) {
+      Logger.warn("prov4ml: run {} did not finish writing within {} ms", info.runName(), timeout.toMillis());
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package org.prov4ml.pipeline;
+
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.prov4ml.Context;
+import org.prov4ml.config.OverflowPolicy;
+import org.tinylog.Logger;
+
+/**
+ * One run's event pipeline: a bounded multi-producer ring of pre-allocated {@link Event} slots
+ * (the LMAX Disruptor) drained by a single daemon thread into the run's {@link Sink}s.
+ *
+ * <p>Publishing a metric point claims a slot, fills it in place and publishes it: no allocation, no
+ * lock. The drainer waits with a {@link SleepingWaitStrategy}, whose publish side is free (no
+ * signalling), so producers pay nothing for a sleeping consumer; the consumer's latency is at most
+ * one sleep period, which only flushes see.
+ */
+public final class EventPipeline {
+
+  /** How long the idle drainer sleeps between looks at the ring. */
+  private static final long DRAINER_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private final Disruptor<Event> disruptor;
+  private final RingBuffer<Event> ring;
+  private final SinkDispatcher dispatcher;
+  private final OverflowPolicy overflow;
+  private final int sinkCount;
+  private final FailureCounts failures;
+  private final LongAdder dropped = new LongAdder();
+
+  public EventPipeline(String name, int bufferSize, OverflowPolicy overflow, List<Sink> sinks,
+      FailureCounts failures) {
+    this.overflow = overflow;
+    this.sinkCount = sinks.size();
+    this.failures = failures;
+    this.dispatcher = new SinkDispatcher(sinks, failures);
+    this.disruptor = new Disruptor<>(Event::new, bufferSize, runnable -> {
+      Thread t = new Thread(runnable, "prov4ml-drainer-" + name);
+      t.setDaemon(true); // the app's exit must not wait for us; the shutdown hook ends the run
+      return t;
+    }, ProducerType.MULTI, new SleepingWaitStrategy(200, DRAINER_SLEEP_NANOS));
+    disruptor.handleEventsWith(dispatcher);
+    disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler(failures));
+    this.ring = disruptor.start();
+  }
+
+  /**
+   * Publishes a metric point. Under {@code block} waits for a free slot; under {@code drop} never
+   * waits and counts the point as dropped when the ring is full.
+   *
+   * @return whether the point was published
+   */
+  public boolean publishMetric(String key, Context context, long step, double value, long timestampMillis) {
+    long sequence;
+    if (overflow == OverflowPolicy.DROP) {
+      try {
+        sequence = ring.tryNext();
+      } catch (InsufficientCapacityException full) { // a pre-allocated singleton: no allocation
+        dropped.increment();
+        return false;
+      }
+    } else {
+      sequence = ring.next();
+    }
+    try {
+      ring.get(sequence).setMetric(key, context, step, value, timestampMillis);
+    } finally {
+      ring.publish(sequence);
+    }
+    return true;
+  }
+
+  /** Publishes a metric point that must not be dropped, whatever the overflow policy. */
+  public void publishMetricWaiting(String key, Context context, long step, double value, long timestampMillis) {
+    long sequence = ring.next();
+    try {
+      ring.get(sequence).setMetric(key, context, step, value, timestampMillis);
+    } finally {
+      ring.publish(sequence);
+    }
+  }
+
+  /**
+   * Publishes a structural event (param, artifact, model...). These are rare and must not be lost,
+   * so they wait for a slot whatever the overflow policy.
+   */
+  public void publish(EventKind kind, String key, Context context, long timestampMillis, Object payload) {
+    long sequence = ring.next();
+    try {
+      ring.get(sequence).set(kind, key, context, timestampMillis, payload);
+    } finally {
+      ring.publish(sequence);
+    }
+  }
+
+  /**
+   * Waits until every sink has made durable everything published before this call.
+   *
+   * @return false if {@code timeout} passed first
+   */
+  public boolean flush(Duration timeout) throws InterruptedException {
+    Barrier barrier = new Barrier(sinkCount);
+    publish(EventKind.BARRIER, null, null, System.currentTimeMillis(), barrier);
+    return barrier.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Ends the run: the sinks receive everything published before, then {@link Sink#close}; the
+   * drainer stops.
+   *
+   * @return false if the sinks did not finish within {@code timeout}
+   */
+  public boolean close(RunOutcome.Status status, Duration timeout) {
+    RunOutcome outcome = new RunOutcome(status, java.time.Instant.now(), dropped.sum());
+    publish(EventKind.RUN_END, null, null, outcome.endTime().toEpochMilli(), outcome);
+    boolean finished = false;
+    try {
+      finished = dispatcher.closedLatch().await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      disruptor.shutdown(finished ? 1 : 0, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finished = false;
+    } catch (TimeoutException e) {
+      Logger.warn("prov4ml: the drainer did not stop; abandoning it");
+      disruptor.halt();
+    }
+    return finished;
+  }
+
+  public long droppedMetricPoints() {
+    return dropped.sum();
+  }
+
+  /** A summary for the run's end line; exact once {@link #close} returned true. */
+  public PipelineReport report() {
+    return new PipelineReport(dispatcher.metricPoints(), dropped.sum(), dispatcher.lateEvents(),
+        failures.snapshot());
+  }
+
+  /** Only reached if the dispatcher itself fails, which it guards against; logged, never fatal. */
+  private record LoggingExceptionHandler(FailureCounts failures) implements ExceptionHandler<Object> {
+    @Override
+    public void handleEventException(Throwable ex, long sequence, Object event) {
+      failures.record("drainer", ex);
+    }
+
+    @Override
+    public void handleOnStartException(Throwable ex) {
+      failures.record("drainer start", ex);
+    }
+
+    @Override
+    public void handleOnShutdownException(Throwable ex) {
+      failures.record("drainer shutdown", ex);
+    }
+  }
+}
