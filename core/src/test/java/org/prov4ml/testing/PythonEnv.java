@@ -72,14 +72,20 @@ public final class PythonEnv {
     }
   }
 
-  private static Path ensureVenv() throws IOException, InterruptedException {
-    byte[] requirements;
-    try (InputStream in = PythonEnv.class.getResourceAsStream("/python/requirements.txt")) {
+  private static byte[] resource(String name) throws IOException {
+    try (InputStream in = PythonEnv.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("python/requirements.txt is not on the test classpath");
+        throw new IllegalStateException(name + " is not on the test classpath");
       }
-      requirements = in.readAllBytes();
+      return in.readAllBytes();
     }
+  }
+
+  private static Path ensureVenv() throws IOException, InterruptedException {
+    byte[] withDeps = resource("/python/requirements.txt");
+    byte[] noDeps = resource("/python/requirements-nodeps.txt");
+    byte[] requirements = (new String(withDeps, StandardCharsets.UTF_8) + new String(noDeps, StandardCharsets.UTF_8))
+        .getBytes(StandardCharsets.UTF_8);
     String hash;
     try {
       hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(requirements)).substring(0, 12);
@@ -102,11 +108,15 @@ public final class PythonEnv {
         return dir;
       }
       Path req = root.resolve("requirements-" + hash + ".txt");
-      Files.write(req, requirements);
+      Files.write(req, withDeps);
+      Path reqNoDeps = root.resolve("requirements-nodeps-" + hash + ".txt");
+      Files.write(reqNoDeps, noDeps);
       System.err.println("[prov4ml tests] creating the Python test virtualenv " + dir + " (once)");
       run(List.of("python3", "-m", "venv", "--clear", dir.toString()), 300).requireSuccess("python3 -m venv");
       run(List.of(dir.resolve("bin/pip").toString(), "install", "--quiet", "--disable-pip-version-check",
           "-r", req.toString()), 1800).requireSuccess("pip install -r " + req);
+      run(List.of(dir.resolve("bin/pip").toString(), "install", "--quiet", "--disable-pip-version-check",
+          "--no-deps", "-r", reqNoDeps.toString()), 600).requireSuccess("pip install --no-deps -r " + reqNoDeps);
       Files.writeString(done, new String(requirements, StandardCharsets.UTF_8));
       return dir;
     }

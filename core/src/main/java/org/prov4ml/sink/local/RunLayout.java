@@ -88,11 +88,18 @@ public record RunLayout(Path runDir, String experimentName, int runId, int rank)
 
   /**
    * The CSV file of one (metric, context). Characters a key may have but a file name may not
-   * ({@code / \ :}) become {@code _}, so {@code system/cpu} is stored as {@code system_cpu}; the
-   * document keeps the real key.
+   * ({@code / \ :}) become {@code _}, so {@code system/cpu} is stored as {@code system_cpu}, and
+   * a key too long for a file name is shortened; the document keeps the real key.
    */
   public Path metricFile(String key, Context context) {
     String safeKey = FILE_UNSAFE.matcher(key).replaceAll("_");
+    if (safeKey.length() > MAX_KEY_IN_FILE_NAME) {
+      // File names stop at 255 bytes and keys may be 250 characters: keep a prefix, and a hash for uniqueness.
+      safeKey = safeKey.substring(0, MAX_KEY_IN_FILE_NAME - 9) + "~" + String.format("%08x", key.hashCode());
+    }
     return metricsDir().resolve(safeKey + "_" + context.name() + "_None_GR" + rank + ".csv");
   }
+
+  /** Leaves room in a 255-byte file name for {@code _<CONTEXT>_None_GR<rank>.csv}. */
+  private static final int MAX_KEY_IN_FILE_NAME = 160;
 }

@@ -1,0 +1,111 @@
+package org.prov4ml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Programmer errors fail at the call site, naming the argument and the value; nothing is dropped silently. */
+class BadInputTest {
+
+  @TempDir Path out;
+  private Run run;
+
+  @BeforeEach
+  void start() {
+    run = Prov4ml.startRun(RunOptions.builder().experimentName("bad").outputDir(out).build());
+  }
+
+  @AfterEach
+  void end() {
+    Prov4ml.endRun();
+  }
+
+  private static void fails(Class<? extends Throwable> type, Executable call, String... fragments) {
+    Throwable t = assertThrows(type, call);
+    for (String fragment : fragments) {
+      assertTrue(t.getMessage() != null && t.getMessage().contains(fragment),
+          "message '" + t.getMessage() + "' should contain '" + fragment + "'");
+    }
+  }
+
+  @Test
+  void nullOrBlankKeys() {
+    fails(NullPointerException.class, () -> run.logMetric(null, 1, Context.TRAINING), "metric key");
+    fails(IllegalArgumentException.class, () -> run.logMetric("  ", 1, Context.TRAINING), "metric key", "'  '");
+    fails(NullPointerException.class, () -> run.logParam(null, 1), "param key");
+    fails(IllegalArgumentException.class, () -> run.logParam("", 1), "param key", "''");
+  }
+
+  @Test
+  void overlongKey() {
+    String key = "k".repeat(251);
+    fails(IllegalArgumentException.class, () -> run.logMetric(key, 1, Context.TRAINING), "metric key", "251",
+        "250");
+    run.logMetric("k".repeat(250), 1, Context.TRAINING); // the limit itself is fine
+    run.close();
+    assertEquals(0, run.report().failures().size(), run.report().failures().toString());
+  }
+
+  @Test
+  void keyWithForbiddenCharacter() {
+    fails(IllegalArgumentException.class, () -> run.logMetric("loss%", 1, Context.TRAINING), "'loss%'", "'%'");
+    fails(IllegalArgumentException.class, () -> run.logParam("a,b", 1), "'a,b'", "','");
+    run.logMetric("train/loss: top-1 .x", 1, Context.TRAINING); // every allowed kind of character
+  }
+
+  @Test
+  void nullContextAndValues() {
+    fails(NullPointerException.class, () -> run.logMetric("loss", 1, null), "context");
+    fails(NullPointerException.class, () -> run.logParam("lr", null), "'lr'");
+    Map<String, Number> withNull = new HashMap<>();
+    withNull.put("acc", null);
+    fails(NullPointerException.class, () -> run.logMetrics(withNull, Context.TESTING, 0), "'acc'");
+    fails(NullPointerException.class, () -> run.logMetrics(Collections.emptyMap(), null, 0), "context");
+    fails(IllegalArgumentException.class, () -> run.logMetric("loss", 1, Context.TRAINING, -1), "step", "-1");
+    fails(IllegalArgumentException.class, () -> Context.of("a b"), "'a b'");
+  }
+
+  @Test
+  void missingArtifact() {
+    Path missing = out.resolve("nope.bin");
+    fails(IllegalArgumentException.class, () -> run.logArtifact(missing), "artifact path", missing.toString(),
+        "does not exist");
+    fails(NullPointerException.class, () -> run.logArtifact(null), "artifact path");
+  }
+
+  @Test
+  void callsOnAnEndedRunHandle() {
+    run.close();
+    fails(IllegalStateException.class, () -> run.logMetric("loss", 1, Context.TRAINING), "bad_0", "ended");
+    fails(IllegalStateException.class, () -> run.logParam("lr", 1), "bad_0", "ended");
+    fails(IllegalStateException.class, () -> run.logArtifact(out), "bad_0", "ended");
+    fails(IllegalStateException.class, run::flush, "bad_0", "ended");
+    run.close(); // ending twice is harmless
+  }
+
+  @Test
+  void badRunOptions() {
+    fails(IllegalArgumentException.class, () -> RunOptions.builder().experimentName("a/b"), "experimentName",
+        "'a/b'");
+    fails(IllegalArgumentException.class, () -> RunOptions.builder().rank(-2), "rank", "-2");
+    fails(NullPointerException.class, () -> RunOptions.builder().outputDir(null), "outputDir");
+    fails(IllegalArgumentException.class, () -> RunOptions.builder().tag("x%", "v"), "tag key", "'x%'");
+  }
+
+  @Test
+  void nothingWasRecordedByTheFailedCalls() {
+    fails(IllegalArgumentException.class, () -> run.logMetric("loss%", 1, Context.TRAINING));
+    run.close();
+    assertEquals(0, run.report().metricPoints());
+  }
+}
