@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +51,22 @@ public final class RunRecorder {
     this.failures = failures;
   }
 
-  /** Creates the run directory and starts the pipeline. */
+  /** Creates the run directory and starts the pipeline into the local run directory (and MLflow if configured). */
   public static RunRecorder start(RunOptions options, Prov4mlConfig config) throws IOException {
+    return start(options, config, (info, local) -> List.of(local));
+  }
+
+  /** Chooses a run's sinks, given the run and its local run directory writer (always the first sink). */
+  @FunctionalInterface
+  public interface SinkChoice {
+    List<Sink> sinks(RunInfo info, RunDirectoryWriter local);
+  }
+
+  /**
+   * Creates the run directory and starts the pipeline into the chosen sinks; benchmarks use it to
+   * measure the producer side without the disk behind it.
+   */
+  public static RunRecorder start(RunOptions options, Prov4mlConfig config, SinkChoice choice) throws IOException {
     String experiment = options.experimentName() != null ? options.experimentName()
         : config.get(ConfigKeys.EXPERIMENT);
     Path outputDir = options.outputDir() != null ? options.outputDir() : config.get(ConfigKeys.OUTPUT_DIR);
@@ -68,9 +81,9 @@ public final class RunRecorder {
         options.tags(), layout);
 
     FailureCounts failures = new FailureCounts();
-    List<Sink> sinks = new ArrayList<>();
-    sinks.add(new RunDirectoryWriter(info, environmentAttributes(),
-        config.get(ConfigKeys.DOCUMENT_INTERVAL)));
+    RunDirectoryWriter local = new RunDirectoryWriter(info, environmentAttributes(),
+        config.get(ConfigKeys.DOCUMENT_INTERVAL));
+    List<Sink> sinks = choice.sinks(info, local);
     EventPipeline pipeline = new EventPipeline(runName, config.get(ConfigKeys.BUFFER_SIZE),
         config.get(ConfigKeys.BUFFER_OVERFLOW), sinks, failures);
     Logger.info("prov4ml {}: run {} started, provenance in {}", Prov4mlVersion.get(), runName, layout.runDir());
