@@ -91,10 +91,7 @@ public final class Run implements AutoCloseable {
     checkOpen();
     ArgumentChecks.key(key, "param key");
     ArgumentChecks.notNull(value, "value of param '" + key + "'");
-    String text = value.getClass().isArray() ? Arrays.deepToString(new Object[] {value}) : String.valueOf(value);
-    if (value.getClass().isArray()) {
-      text = text.substring(1, text.length() - 1);
-    }
+    String text = textOf(value);
     String previous = params.putIfAbsent(key, text);
     if (previous == null) {
       recorder.publish(EventKind.PARAM, key, null, text);
@@ -102,6 +99,15 @@ public final class Run implements AutoCloseable {
       throw new IllegalArgumentException("param '" + key + "' is already '" + previous
           + "' and cannot change to '" + text + "' (params are immutable, as in MLflow)");
     }
+  }
+
+  /** A param's text: arrays (of primitives too) as {@code [1, 2]}, anything else by its toString. */
+  private static String textOf(Object value) {
+    if (!value.getClass().isArray()) {
+      return String.valueOf(value);
+    }
+    String wrapped = Arrays.deepToString(new Object[] {value}); // handles every array type alike
+    return wrapped.substring(1, wrapped.length() - 1);
   }
 
   public void logParams(Map<String, ?> params) {

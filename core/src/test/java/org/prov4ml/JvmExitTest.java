@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.testing.ForkedJvm;
+import org.prov4ml.testing.ProgramKilledMidRun;
 import org.prov4ml.testing.ProgramWithoutEndRun;
 import org.prov4ml.testing.PythonEnv;
 import org.prov4ml.testing.RunDirectoryReader;
@@ -39,6 +40,32 @@ class JvmExitTest {
     assertEquals("32", dir.param("batch_size"));
     assertEquals(1000, dir.metric("loss", "TRAINING").size());
     assertEquals("1000", dir.entity("loss//TRAINING").get("yprov:points"));
+  }
+
+  @Test
+  void killMinusNineKeepsEveryWholeRowUpToTheLastDrainedBatch() throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dprov4ml.output-dir=" + out, "-Dprov4ml.experiment-name=killed", "-cp",
+        System.getProperty("java.class.path"), ProgramKilledMidRun.class.getName())
+        .redirectErrorStream(true).start();
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+      String line;
+      while ((line = lines.readLine()) != null && !line.equals("FLUSHED")) {
+        // the program's log lines
+      }
+      Thread.sleep(300);
+      p.destroyForcibly(); // SIGKILL: no shutdown hook, no endRun
+      p.waitFor();
+    }
+    RunDirectoryReader dir = RunDirectoryReader.openOnly(out);
+    assertEquals("42", dir.param("seed"));
+    assertTrue(!dir.runActivity().containsKey("prov:endedAtTime"), "the run never ended");
+    List<RunDirectoryReader.Point> points = dir.metric("loss", "TRAINING"); // parses every row: none is half
+    assertTrue(points.size() >= 1000, "everything flushed before the kill is there: " + points.size());
+    for (int i = 0; i < points.size(); i++) {
+      assertEquals(i, points.get(i).step());
+      assertEquals(i * 0.5, points.get(i).value());
+    }
   }
 
   @Test

@@ -1,9 +1,8 @@
 package org.prov4ml.sink.local;
 
-import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,28 +19,40 @@ import org.prov4ml.Context;
  * {@code step,value,timestamp}; the header is yProv4ML's, {@code epoch,value,timestep}, so its
  * readers and pandas see the columns they expect.
  *
- * <p>Rows are formatted into one reused buffer and handed to a buffered writer, so appending a
- * point allocates nothing; {@link #flush} pushes every file to the OS at the end of each drained
- * batch, so a crash (even kill -9) loses at most the batch being drained.
+ * <p>Rows are formatted into one reused buffer and copied as ASCII into the file's own byte
+ * buffer, so appending a point allocates nothing. Bytes reach the OS only in whole rows (when the
+ * buffer is nearly full, and for every file at the end of each drained batch), so a crash, even
+ * kill -9, loses at most the batch being drained and never leaves half a row for a reader to trip on.
  */
 final class MetricCsvFiles implements Closeable {
 
   static final String HEADER = "epoch,value,timestep\n";
+
+  private static final int FILE_BUFFER_BYTES = 16 * 1024;
 
   /** One open metric file and what the document needs to know of it. */
   static final class MetricFile {
     final String key;
     final Context context;
     final Path path;
-    final Writer out;
+    final OutputStream out;
+    final byte[] pending = new byte[FILE_BUFFER_BYTES];
+    int pendingLength;
     long bytes;
     long points;
 
-    MetricFile(String key, Context context, Path path, Writer out) {
+    MetricFile(String key, Context context, Path path, OutputStream out) {
       this.key = key;
       this.context = context;
       this.path = path;
       this.out = out;
+    }
+
+    void writePending() throws IOException {
+      if (pendingLength > 0) {
+        out.write(pending, 0, pendingLength);
+        pendingLength = 0;
+      }
     }
   }
 
@@ -50,7 +61,6 @@ final class MetricCsvFiles implements Closeable {
   private final Map<Path, String> owners = new HashMap<>();
   private final List<MetricFile> files = new ArrayList<>();
   private final StringBuilder row = new StringBuilder(64);
-  private char[] rowChars = new char[64];
 
   MetricCsvFiles(RunLayout layout) {
     this.layout = layout;
@@ -70,9 +80,8 @@ final class MetricCsvFiles implements Closeable {
       String name = layout.metricFile(key, context).getFileName().toString();
       path = path.resolveSibling(name.replace("_None_GR", "~" + n + "_None_GR"));
     }
-    Writer out = new BufferedWriter(Files.newBufferedWriter(path, StandardCharsets.US_ASCII,
-        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 8192);
-    out.write(HEADER);
+    OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    out.write(HEADER.getBytes(StandardCharsets.US_ASCII));
     MetricFile file = new MetricFile(key, context, path, out);
     file.bytes = HEADER.length();
     owners.put(path, key);
@@ -85,11 +94,12 @@ final class MetricCsvFiles implements Closeable {
     row.setLength(0);
     row.append(step).append(',').append(value).append(',').append(timestampMillis).append('\n');
     int length = row.length();
-    if (rowChars.length < length) {
-      rowChars = new char[length * 2];
+    if (file.pendingLength + length > file.pending.length) {
+      file.writePending();
     }
-    row.getChars(0, length, rowChars, 0);
-    file.out.write(rowChars, 0, length);
+    for (int i = 0; i < length; i++) {
+      file.pending[file.pendingLength++] = (byte) row.charAt(i); // digits, '.', 'E', '-', "NaN", "Infinity"
+    }
     file.bytes += length;
     file.points++;
   }
@@ -102,7 +112,7 @@ final class MetricCsvFiles implements Closeable {
     IOException first = null;
     for (MetricFile file : files) {
       try {
-        file.out.flush();
+        file.writePending();
       } catch (IOException e) {
         first = first == null ? e : first;
       }
@@ -117,7 +127,11 @@ final class MetricCsvFiles implements Closeable {
     IOException first = null;
     for (MetricFile file : files) {
       try {
-        file.out.close();
+        try {
+          file.writePending();
+        } finally {
+          file.out.close();
+        }
       } catch (IOException e) {
         first = first == null ? e : first;
       }

@@ -26,12 +26,10 @@ final class RunProvenance {
   static final String YPROV = "https://github.com/HPCI-Lab/yProv4ML";
 
   private final ProvDocument doc = new ProvDocument();
-  private final RunInfo run;
   private final String runActivity;
   private final Map<String, String> lastVersionOfModel = new HashMap<>();
 
   RunProvenance(RunInfo run, Map<String, String> runAttributes) {
-    this.run = run;
     this.runActivity = run.activityId();
     doc.prefix("yprov", YPROV);
     doc.prefix("provml", "prov-ml");
