@@ -84,20 +84,12 @@ public final class RunOptions {
     }
 
     public Builder userNamespace(String userNamespace) {
-      ArgumentChecks.notNull(userNamespace, "userNamespace");
-      if (userNamespace.isBlank()) {
-        throw new IllegalArgumentException("userNamespace must not be blank, got '" + userNamespace + "'");
-      }
-      this.userNamespace = userNamespace;
+      this.userNamespace = ArgumentChecks.nonBlank(userNamespace, "userNamespace");
       return this;
     }
 
     public Builder runName(String runName) {
-      ArgumentChecks.notNull(runName, "runName");
-      if (runName.isBlank()) {
-        throw new IllegalArgumentException("runName must not be blank, got '" + runName + "'");
-      }
-      this.runName = runName;
+      this.runName = ArgumentChecks.nonBlank(runName, "runName");
       return this;
     }
 

@@ -19,10 +19,7 @@ public final class ArgumentChecks {
    * characters MLflow accepts in keys.
    */
   public static String key(String key, String argument) {
-    notNull(key, argument);
-    if (key.isBlank()) {
-      throw new IllegalArgumentException(argument + " must not be blank, got '" + key + "'");
-    }
+    nonBlank(key, argument);
     if (key.length() > MAX_KEY_LENGTH) {
       throw new IllegalArgumentException(argument + " is " + key.length() + " characters long, at most "
           + MAX_KEY_LENGTH + " are allowed: '" + key.substring(0, 40) + "...'");
@@ -54,6 +51,14 @@ public final class ArgumentChecks {
   public static <T> T notNull(T value, String argument) {
     if (value == null) {
       throw new NullPointerException(argument + " must not be null");
+    }
+    return value;
+  }
+
+  public static String nonBlank(String value, String argument) {
+    notNull(value, argument);
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(argument + " must not be blank, got '" + value + "'");
     }
     return value;
   }

@@ -71,17 +71,18 @@ public final class EventPipeline {
     } else {
       sequence = ring.next();
     }
-    try {
-      ring.get(sequence).setMetric(key, context, step, value, timestampMillis);
-    } finally {
-      ring.publish(sequence);
-    }
+    publishMetricAt(sequence, key, context, step, value, timestampMillis);
     return true;
   }
 
   /** Publishes a metric point that must not be dropped, whatever the overflow policy. */
   public void publishMetricWaiting(String key, Context context, long step, double value, long timestampMillis) {
-    long sequence = ring.next();
+    publishMetricAt(ring.next(), key, context, step, value, timestampMillis);
+  }
+
+  /** Fills the claimed slot and publishes it, even if filling failed: a claimed slot left unpublished stalls the drainer. */
+  private void publishMetricAt(long sequence, String key, Context context, long step, double value,
+      long timestampMillis) {
     try {
       ring.get(sequence).setMetric(key, context, step, value, timestampMillis);
     } finally {
