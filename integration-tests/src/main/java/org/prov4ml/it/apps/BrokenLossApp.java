@@ -1,0 +1,57 @@
+package org.prov4ml.it.apps;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+
+/**
+ * A loss whose per-batch accumulator cannot be read: DJL itself only reads {@code train/all} when
+ * the trainer has {@code Metrics}, which this app does not set, so only an observer of every batch
+ * would ever fail on it. The training must be unaffected by whoever fails.
+ */
+public final class BrokenLossApp {
+
+  private BrokenLossApp() {}
+
+  public static void main(String[] args) throws Exception {
+    DefaultTrainingConfig config = new DefaultTrainingConfig(new UnreadableBatchLoss())
+        .addTrainingListeners(TrainingListener.Defaults.basic()).addTrainingListeners(new ResultPrinter());
+    try (NDManager manager = NDManager.newBaseManager(); Model model = DemoTraining.mlp();
+        Trainer trainer = model.newTrainer(config)) {
+      ArrayDataset train = DemoTraining.dataset(manager, DemoTraining.TRAIN_SAMPLES, true);
+      trainer.initialize(DemoTraining.inputShape());
+      EasyTrain.fit(trainer, 2, train, null);
+    }
+    System.out.println("DONE");
+  }
+
+  /** Softmax cross-entropy whose {@code train/all} accumulator throws when read. */
+  static final class UnreadableBatchLoss extends Loss {
+    private final Loss delegate = new SoftmaxCrossEntropyLoss();
+
+    UnreadableBatchLoss() {
+      super("SoftmaxCrossEntropyLoss");
+    }
+
+    @Override
+    public ai.djl.ndarray.NDArray evaluate(NDList labels, NDList predictions) {
+      return delegate.evaluate(labels, predictions);
+    }
+
+    @Override
+    public float getAccumulator(String key) {
+      if (EvaluatorTrainingListener.TRAIN_ALL.equals(key)) {
+        throw new IllegalStateException("this loss does not tell its per-batch value");
+      }
+      return super.getAccumulator(key);
+    }
+  }
+}
