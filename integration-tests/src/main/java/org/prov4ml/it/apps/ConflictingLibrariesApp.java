@@ -36,9 +36,9 @@ public final class ConflictingLibrariesApp {
   private static void useGuavaAndProtobuf() throws Exception {
     Object list = report("com.google.common.collect.ImmutableList").getMethod("of", Object.class, Object.class)
         .invoke(null, "a", "b");
-    Object bytes = report("com.google.protobuf.ByteString").getMethod("copyFromUtf8", String.class)
-        .invoke(null, "prov4ml");
-    System.out.println("GUAVA " + list + " PROTOBUF " + bytes.getClass().getMethod("size").invoke(bytes));
+    Class<?> byteString = report("com.google.protobuf.ByteString");
+    Object bytes = byteString.getMethod("copyFromUtf8", String.class).invoke(null, "prov4ml");
+    System.out.println("GUAVA " + list + " PROTOBUF " + byteString.getMethod("size").invoke(bytes));
   }
 
   private static void useSlf4j() throws Exception {

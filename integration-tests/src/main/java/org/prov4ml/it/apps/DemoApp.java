@@ -48,7 +48,9 @@ public final class DemoApp {
         trainer.initialize(DemoTraining.inputShape());
         EasyTrain.fit(trainer, epochs, train, validate);
         EasyTrain.evaluateDataset(trainer, test);
-        DemoTraining.printTestValues(trainer.getEvaluators());
+        if (evaluatorListener) { // without it DJL keeps no values to print
+          DemoTraining.printTestValues(trainer.getEvaluators());
+        }
       }
     }
     System.out.println("DONE");
