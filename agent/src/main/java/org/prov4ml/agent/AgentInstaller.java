@@ -1,5 +1,6 @@
 package org.prov4ml.agent;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.api.Prov4mlVersion;
@@ -16,28 +17,90 @@ public final class AgentInstaller {
 
   private AgentInstaller() {}
 
-  /** Called reflectively by {@link Premain}. */
-  public static void install(String arguments, Instrumentation instrumentation) {
-    AgentLog.configure();
-    Prov4mlConfig config;
+  /**
+   * At JVM start: only what must precede the application's first class is done on the caller's
+   * thread (a few ms); Byte Buddy is loaded on a daemon thread, see {@link DeferredTransformer}.
+   */
+  public static void premain(String arguments, Instrumentation instrumentation) {
+    AgentArguments parsed = AgentArguments.parse(arguments);
+    if (parsed.configFile() != null) {
+      // So that an application calling the API before the installer thread ran gets the same
+      // configuration. A literal, not ConfigKeys.CONFIG_FILE: initialising ConfigKeys here would cost
+      // the JVM's first lambda bootstrap on the application's time.
+      System.setProperty("prov4ml.config", parsed.configFile().toString());
+    }
+    DeferredTransformer gate = new DeferredTransformer();
+    instrumentation.addTransformer(gate, true);
+    Thread installer = new Thread(new Runnable() { // not a lambda, for the same reason
+      @Override
+      public void run() {
+        install(gate, parsed, instrumentation);
+      }
+    }, "prov4ml-agent-installer");
+    installer.setDaemon(true); // a short JVM must not wait for us
+    installer.start();
+  }
+
+  /** Attached to a running JVM: installed at once, already loaded DJL classes retransformed. */
+  public static void agentmain(String arguments, Instrumentation instrumentation) {
+    Prov4mlConfig config = configure(AgentArguments.parse(arguments));
+    if (config != null) {
+      DjlInstrumentation.builder(config).installOn(instrumentation);
+      started(config);
+    }
+  }
+
+  /** On the installer thread: the Byte Buddy transformer behind the gate, then warm-up of the recording path. */
+  private static void install(DeferredTransformer gate, AgentArguments arguments, Instrumentation instrumentation) {
+    ClassFileTransformer transformer = null;
     try {
-      config = Prov4mlConfig.load(System.getProperties(), System.getenv(),
-          AgentArguments.parse(arguments).configFile());
+      Prov4mlConfig config = configure(arguments);
+      if (config != null) {
+        // Raw: the gate is the one registered transformer, and nothing it gates is loaded yet.
+        transformer = DjlInstrumentation.builder(config).makeRaw();
+        ClassLoader appLoader = ClassLoader.getSystemClassLoader();
+        for (String type : DjlTypes.INTERNAL_NAMES) {
+          gate.prepare(transformer, appLoader, type);
+        }
+        started(config);
+      }
+    } catch (Throwable t) {
+      AgentFailures.record("installing the instrumentation", t);
+    } finally {
+      gate.ready(transformer);
+    }
+    try {
+      gate.retransformMissed(instrumentation);
+      RecordingWarmUp.run();
+    } catch (Throwable t) {
+      AgentFailures.record("after installing the instrumentation", t);
+    }
+  }
+
+  /** The log first (before anything logs), then the configuration; null when it is invalid. */
+  private static Prov4mlConfig configure(AgentArguments arguments) {
+    AgentLog.configure();
+    try {
+      Prov4mlConfig config = Prov4mlConfig.load(System.getProperties(), System.getenv(), arguments.configFile());
+      Prov4ml.configure(config);
+      return config;
     } catch (IllegalArgumentException e) {
       Logger.error("prov4ml agent {}: not started, the application runs without provenance: {}",
           Prov4mlVersion.get(), e.getMessage());
-      return;
+      return null;
     }
-    Prov4ml.configure(config);
-    DjlInstrumentation.install(config, instrumentation);
-    Runtime.getRuntime().addShutdownHook(new Thread(AgentInstaller::reportHookFailures, "prov4ml-agent-exit"));
-    Logger.info("prov4ml agent {}: provenance to {}{}", Prov4mlVersion.get(),
-        config.get(ConfigKeys.OUTPUT_DIR).toAbsolutePath().normalize(), mlflowText(config));
   }
 
-  private static String mlflowText(Prov4mlConfig config) {
+  private static void started(Prov4mlConfig config) {
+    try {
+      Runtime.getRuntime().addShutdownHook(new Thread(AgentInstaller::reportHookFailures, "prov4ml-agent-exit"));
+    } catch (IllegalStateException exiting) {
+      return; // the application was done before the agent was ready: nothing was recorded
+    }
     String uri = config.get(ConfigKeys.MLFLOW_TRACKING_URI);
-    return uri == null ? " (local only)" : " and MLflow at " + uri;
+    Logger.info("prov4ml agent {}: provenance to {}{}", Prov4mlVersion.get(),
+        config.get(ConfigKeys.OUTPUT_DIR).toAbsolutePath().normalize(),
+        uri == null ? " (local only)" : " and MLflow at " + uri);
   }
 
   private static void reportHookFailures() {

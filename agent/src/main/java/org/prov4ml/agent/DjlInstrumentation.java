@@ -6,12 +6,13 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
-import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -24,14 +25,16 @@ import org.tinylog.Logger;
  * What the agent instruments in DJL 0.36, one switch ({@code prov4ml.instrument.<name>.enabled}) per
  * method group. Types are matched by name and advice classes are named, not loaded, so installing
  * loads no DJL class; the advice is inlined (no class format change), so classes DJL already loaded
- * can be retransformed when the agent is attached late.
+ * can be retransformed when the agent is attached late (or when BaseModel loaded before the
+ * instrumentation was ready). Advice needs no new members, so the builder only decorates the class
+ * files it reads from the pool, with no type validation: the cheapest way through Byte Buddy, whose
+ * own start-up dominates the agent's.
  */
 final class DjlInstrumentation {
 
-  private static final String TRAINER = "ai.djl.training.Trainer";
-  private static final String EASY_TRAIN = "ai.djl.training.EasyTrain";
-  /** Only the real model: {@code ZooModel.save} delegates to it, so a save is seen once. */
-  private static final String BASE_MODEL = "ai.djl.BaseModel";
+  private static final String TRAINER = DjlTypes.TRAINER;
+  private static final String EASY_TRAIN = DjlTypes.EASY_TRAIN;
+  private static final String BASE_MODEL = DjlTypes.BASE_MODEL;
   private static final String ADVICE = "org.prov4ml.agent.djl.";
 
   /** One instrumented method group. */
@@ -50,7 +53,11 @@ final class DjlInstrumentation {
 
   private DjlInstrumentation() {}
 
-  static void install(Prov4mlConfig config, Instrumentation instrumentation) {
+  /**
+   * The agent builder of the enabled hooks. The caller installs it ({@code installOn}, which
+   * retransforms DJL classes already loaded) or takes it raw for the {@link DeferredTransformer}.
+   */
+  static AgentBuilder builder(Prov4mlConfig config) {
     Map<String, List<Hook>> byType = new LinkedHashMap<>();
     for (Hook hook : HOOKS) {
       if (config.instrumentationEnabled(hook.name())) {
@@ -60,8 +67,11 @@ final class DjlInstrumentation {
             hook.name(), hook.name());
       }
     }
-    AgentBuilder builder = new AgentBuilder.Default()
+    AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
         .disableClassFormatChanges()
+        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+        .with(AgentBuilder.PoolStrategy.Default.FAST)
+        .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
         .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
         .with(new FailureListener())
         .ignore(not(nameStartsWith("ai.djl.")));
@@ -73,7 +83,7 @@ final class DjlInstrumentation {
       }
       builder = builder.type(named(type.getKey())).transform(advice);
     }
-    builder.installOn(instrumentation);
+    return builder;
   }
 
   /** A DJL class that cannot be instrumented is logged once and left as it is. */

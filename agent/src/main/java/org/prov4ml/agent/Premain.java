@@ -16,18 +16,18 @@ public final class Premain {
 
   /** {@code java -javaagent:prov4ml.jar[=config=/path/prov4ml.properties] ...}. */
   public static void premain(String arguments, Instrumentation instrumentation) {
-    start(arguments, instrumentation);
+    start("premain", arguments, instrumentation);
   }
 
   /** Attached to a running JVM: already loaded DJL classes are retransformed. */
   public static void agentmain(String arguments, Instrumentation instrumentation) {
-    start(arguments, instrumentation);
+    start("agentmain", arguments, instrumentation);
   }
 
-  private static void start(String arguments, Instrumentation instrumentation) {
+  private static void start(String method, String arguments, Instrumentation instrumentation) {
     try {
       Class.forName(INSTALLER, true, Premain.class.getClassLoader())
-          .getMethod("install", String.class, Instrumentation.class)
+          .getMethod(method, String.class, Instrumentation.class)
           .invoke(null, arguments, instrumentation);
     } catch (Throwable t) {
       Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
