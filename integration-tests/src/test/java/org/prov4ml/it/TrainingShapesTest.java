@@ -81,10 +81,11 @@ class TrainingShapesTest {
   }
 
   @Test
-  void aJvmThatNeverTrainsGetsOneLineAndNoRun() throws Exception {
+  void aJvmThatNeverTrainsGetsAtMostTheStartLineAndNoRun() throws Exception {
     ForkedApp.Result app = new ForkedApp(work).appClassPath().runMain(HelloApp.class).requireSuccess();
     assertEquals(List.of(), app.runs());
-    assertEquals(1, app.stderr().lines().count(), app.stderr());
-    assertFalse(app.stderr().contains("WARN"), app.stderr());
+    // The agent starts in the background: a JVM this short may be gone before it logs its start line.
+    assertTrue(app.stderr().lines().count() <= 1, app.stderr());
+    assertFalse(app.stderr().contains("WARN") || app.stderr().contains("ERROR"), app.stderr());
   }
 }

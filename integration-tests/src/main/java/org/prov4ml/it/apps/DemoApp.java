@@ -19,7 +19,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * java -Dai.djl.offline=true [-javaagent:agent/target/prov4ml.jar] -jar integration-tests/target/prov4ml-demo.jar
- *     [--epochs 3] [--models dir] [--fail-at-epoch N] [--no-evaluator-listener]
+ *     [--epochs 3] [--train-samples 256] [--models dir] [--fail-at-epoch N] [--no-evaluator-listener]
  * </pre>
  */
 public final class DemoApp {
@@ -31,12 +31,13 @@ public final class DemoApp {
     Path models = Path.of(option(args, "--models", "build/models"));
     int failAt = Integer.parseInt(option(args, "--fail-at-epoch", "0"));
     boolean evaluatorListener = !java.util.Arrays.asList(args).contains("--no-evaluator-listener");
-    train(epochs, models, failAt, evaluatorListener);
+    int samples = Integer.parseInt(option(args, "--train-samples", Integer.toString(DemoTraining.TRAIN_SAMPLES)));
+    train(epochs, samples, models, failAt, evaluatorListener);
   }
 
-  static void train(int epochs, Path models, int failAt, boolean evaluatorListener) throws Exception {
+  static void train(int epochs, int samples, Path models, int failAt, boolean evaluatorListener) throws Exception {
     try (NDManager manager = NDManager.newBaseManager(); Model model = DemoTraining.mlp()) {
-      ArrayDataset train = DemoTraining.dataset(manager, DemoTraining.TRAIN_SAMPLES, true);
+      ArrayDataset train = DemoTraining.dataset(manager, samples, true);
       ArrayDataset validate = DemoTraining.dataset(manager, DemoTraining.VALIDATION_SAMPLES, false);
       ArrayDataset test = DemoTraining.dataset(manager, DemoTraining.TEST_SAMPLES, false);
       DefaultTrainingConfig config = DemoTraining.config()
