@@ -18,7 +18,8 @@ class AgentArgumentsTest {
 
   @Test
   void configNamesTheFile() {
-    assertEquals(Path.of("/etc/prov4ml.properties"), AgentArguments.parse("config=/etc/prov4ml.properties").configFile());
+    assertEquals(Path.of("/etc/prov4ml.properties"),
+        AgentArguments.parse("config=/etc/prov4ml.properties").configFile());
   }
 
   @Test

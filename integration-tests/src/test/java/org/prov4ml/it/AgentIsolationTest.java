@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -60,14 +61,20 @@ class AgentIsolationTest {
 
   @Test
   void anAppWithItsOwnByteBuddySlf4jProtobufAndGuavaKeepsThemAndIsRecorded() throws Exception {
+    // And its own tinylog.properties, which the agent's relocated tinylog must never read.
+    Path resources = Files.createDirectories(work.resolve("app-resources"));
+    Files.writeString(resources.resolve("tinylog.properties"), "writer = console\nwriter.format = APP {message}\n");
     ForkedApp.Result app = new ForkedApp(work).appClassPath()
         .prependClassPath(ForkedApp.TARGET.resolve("conflict-lib") + File.separator + "*")
+        .prependClassPath(resources.toString())
         .runMain(ConflictingLibrariesApp.class, "--models", "models").requireSuccess();
     for (String jar : List.of("byte-buddy-1.14.19", "guava-31.1-jre", "protobuf-java-3.21.12", "slf4j-api-1.7.36")) {
       assertTrue(app.stdout().contains(jar + ".jar"), jar + " in\n" + app.stdout());
     }
     assertTrue(app.stdout().contains("BYTEBUDDY made java.lang.Object"), app.stdout());
     assertTrue(app.stderr().contains("the application's own slf4j"), app.stderr()); // slf4j-simple 1.7 logs to stderr
+    assertTrue(app.stderr().contains("INFO: prov4ml agent"), app.stderr());
+    assertEquals(0, app.stderrLines("APP "), app.stderr());
     RunDirectory run = app.onlyRun();
     assertEquals(LongStream.range(0, 2L * BATCHES).boxed().toList(), run.steps("batch_loss", "TRAINING"));
     assertEquals(2, run.modelVersions().size());

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,22 +58,13 @@ class DemoUnderAgentTest {
     }
     assertTrue(Files.exists(run.dir().resolve("artifacts_GR0/model_summary.txt")));
 
-    Map<String, String> params = run.params();
-    assertEquals("Adam", params.get("optimizer_name"));
-    assertEquals("0.01", params.get("optimizer_lr"));
-    assertEquals("1.0E-4", params.get("optimizer_weight_decay"));
-    assertEquals("0.9", params.get("optimizer_beta1"));
-    assertEquals("0.999", params.get("optimizer_beta2"));
-    assertEquals("SoftmaxCrossEntropyLoss", params.get("loss"));
-    assertEquals("Accuracy", params.get("evaluators"));
-    assertEquals("mlp", params.get("model_name"));
-    assertEquals("3", params.get("epochs"));
-    assertEquals("256", params.get("train_size"));
-    assertEquals("32", params.get("train_batch_size"));
-    assertEquals("64", params.get("validation_size"));
-    assertEquals("451", params.get("model_total_params")); // 10*32+32 + 32*3+3
-    assertEquals("3", params.get("epochs_done"));
-    assertEquals(printed.get(EPOCHS - 1).get("validate_loss").toString(), params.get("final_validate_loss"));
+    Map<String, String> expected = new TreeMap<>(Map.of("optimizer_name", "Adam", "optimizer_lr", "0.01",
+        "optimizer_weight_decay", "1.0E-4", "optimizer_beta1", "0.9", "optimizer_beta2", "0.999",
+        "loss", "SoftmaxCrossEntropyLoss", "evaluators", "Accuracy", "model_name", "mlp", "epochs", "3"));
+    expected.putAll(Map.of("train_size", "256", "train_batch_size", "32", "validation_size", "64",
+        "model_total_params", "451", // 10*32+32 + 32*3+3
+        "epochs_done", "3", "final_validate_loss", printed.get(EPOCHS - 1).get("validate_loss").toString()));
+    assertEquals(expected, run.params(expected));
     assertEquals("FINISHED", run.status());
 
     assertFalse(run.metric("system/cpu_utilization_percentage", "SYSTEM").isEmpty()

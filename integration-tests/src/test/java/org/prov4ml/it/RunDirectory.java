@@ -59,6 +59,14 @@ record RunDirectory(Path dir) {
     return params;
   }
 
+  /** The params named in {@code expected}, for comparing all of them in one assertion. */
+  Map<String, String> params(Map<String, String> expected) throws IOException {
+    Map<String, String> all = params();
+    Map<String, String> named = new TreeMap<>();
+    expected.keySet().forEach(k -> named.put(k, all.get(k)));
+    return named;
+  }
+
   /** The model versions' steps by file name. */
   Map<String, Long> modelVersions() throws IOException {
     Map<String, Long> versions = new TreeMap<>();

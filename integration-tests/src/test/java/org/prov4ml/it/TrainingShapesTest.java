@@ -56,13 +56,10 @@ class TrainingShapesTest {
       assertEquals(printed.get(epoch - 1).get("train_loss"), run.valueAt("loss", "TRAINING", epoch));
     }
     assertEquals((float) TwoTrainersApp.FINE_TUNE_LR, run.valueAt("learning_rate", "TRAINING", 2L * BATCHES));
-    Map<String, String> params = run.params();
-    assertEquals("Adam", params.get("optimizer_name"));
-    assertEquals("Sgd", params.get("trainer2.optimizer_name"));
-    assertEquals("0.05", params.get("trainer2.optimizer_lr"));
-    assertEquals("0.9", params.get("trainer2.optimizer_momentum"));
-    assertEquals("2", params.get("trainer2.epochs_done"));
-    assertEquals("451", params.get("trainer2.model_total_params"));
+    Map<String, String> expected = Map.of("optimizer_name", "Adam", "trainer2.optimizer_name", "Sgd",
+        "trainer2.optimizer_lr", "0.05", "trainer2.optimizer_momentum", "0.9", "trainer2.epochs_done", "2",
+        "trainer2.model_total_params", "451");
+    assertEquals(expected, run.params(expected));
   }
 
   @Test

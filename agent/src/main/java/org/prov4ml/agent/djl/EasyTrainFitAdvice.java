@@ -3,7 +3,8 @@ package org.prov4ml.agent.djl;
 import net.bytebuddy.asm.Advice;
 
 /**
- * {@code EasyTrain.fit(Trainer, int, Dataset, Dataset)}: epochs and data set sizes on entry; on exit (also by an exception) the validation inside fit stops being a test evaluation.
+ * {@code EasyTrain.fit(Trainer, int, Dataset, Dataset)}: epochs and data set sizes on entry; on
+ * exit (also by an exception) the validation inside fit stops being a test evaluation.
  *
  * <p>Inlined into DJL's bytecode: parameters are typed {@code Object} so that neither this class nor
  * Byte Buddy needs DJL loaded to read it, and everything happens in a hook that catches all failures.

@@ -3,7 +3,10 @@ package org.prov4ml.agent.djl;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Exit of {@code Trainer.notifyListeners(Consumer)}: the event is a lambda, so which one fired cannot be told from outside; handing the same consumer our own listener lets DJL say it, after every listener of the application (so DJL's accumulators are updated and not yet reset where it matters).
+ * Exit of {@code Trainer.notifyListeners(Consumer)}: the event is a lambda, so which one fired
+ * cannot be told from outside; handing the same consumer our own listener lets DJL say it, after
+ * every listener of the application (so DJL's accumulators are updated and not yet reset where it
+ * matters).
  *
  * <p>Inlined into DJL's bytecode: parameters are typed {@code Object} so that neither this class nor
  * Byte Buddy needs DJL loaded to read it, and everything happens in a hook that catches all failures.
