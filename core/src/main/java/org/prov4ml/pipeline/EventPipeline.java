@@ -34,8 +34,12 @@ public final class EventPipeline {
    */
   private static final int DRAINER_SPINS = 0;
 
-  /** How long the idle drainer sleeps between looks at the ring. */
-  private static final long DRAINER_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+  /**
+   * How long the idle drainer sleeps between looks at the ring. Each wake-up that finds points ends
+   * with a flush of the metric files (a write per file); at 1 ms, under the agent's one point per
+   * batch that was ~3.5% of a core on the drainer, at 10 ms it is ~1.7%, and a flush waits 10 ms more.
+   */
+  private static final long DRAINER_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private final Disruptor<Event> disruptor;
   private final RingBuffer<Event> ring;
