@@ -50,26 +50,35 @@ public final class AgentInstaller {
     }
   }
 
-  /** On the installer thread: the Byte Buddy transformer behind the gate, then warm-up of the recording path. */
+  /**
+   * On the installer thread: the Byte Buddy transformer behind the gate, with the classes the
+   * application may be waiting for transformed first; everything else (the start line, BaseModel's
+   * retransformation, warming up the recording path) comes after the gate opened.
+   */
   private static void install(DeferredTransformer gate, AgentArguments arguments, Instrumentation instrumentation) {
     ClassFileTransformer transformer = null;
+    Prov4mlConfig config = null;
     try {
-      Prov4mlConfig config = configure(arguments);
+      config = configure(arguments);
       if (config != null) {
         // Raw: the gate is the one registered transformer, and nothing it gates is loaded yet.
         transformer = DjlInstrumentation.builder(config).makeRaw();
         ClassLoader appLoader = ClassLoader.getSystemClassLoader();
-        for (String type : DjlTypes.INTERNAL_NAMES) {
+        for (String type : DjlTypes.WAIT_FOR) {
           gate.prepare(transformer, appLoader, type);
         }
-        started(config);
       }
     } catch (Throwable t) {
       AgentFailures.record("installing the instrumentation", t);
+      transformer = null;
     } finally {
       gate.ready(transformer);
     }
+    if (transformer == null) {
+      return;
+    }
     try {
+      started(config);
       gate.retransformMissed(instrumentation);
       RecordingWarmUp.run();
     } catch (Throwable t) {

@@ -20,10 +20,16 @@ import java.util.stream.Stream;
  *
  * <pre>
  * java -cp integration-tests/target/prov4ml-demo.jar org.prov4ml.it.bench.AgentOverhead \
- *     [--pairs 10] [--epochs 10] [--train-samples 4096] [--agent agent/target/prov4ml.jar]
+ *     [--pairs 10] [--epochs 10] [--train-samples 4096] [--agent agent/target/prov4ml.jar] [--torch-threads N]
  * </pre>
+ *
+ * <p>{@code --torch-threads N} sets OMP_NUM_THREADS for both sides: on a small machine shared with
+ * other work, PyTorch's OpenMP threads busy-wait for each other and a run's time then depends on
+ * everything else that is runnable, which drowns the difference being measured.
  */
 public final class AgentOverhead {
+
+  private static String torchThreads;
 
   private AgentOverhead() {}
 
@@ -35,9 +41,11 @@ public final class AgentOverhead {
         "--train-samples", option(args, "--train-samples", "4096"), "--models", "models");
     List<String> helloArgs = List.of("-cp", demo.toString(), "org.prov4ml.it.apps.HelloApp");
     String mlflow = System.getenv("MLFLOW_TRACKING_URI");
-    System.out.printf(Locale.ROOT, "machine: %d cores, %s %s, Java %s; %d pairs%n",
+    torchThreads = option(args, "--torch-threads", null);
+    System.out.printf(Locale.ROOT, "machine: %d cores, %s %s, Java %s; %d pairs, OMP_NUM_THREADS=%s%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-        System.getProperty("java.version"), pairs);
+        System.getProperty("java.version"), pairs,
+        torchThreads != null ? torchThreads : System.getenv("OMP_NUM_THREADS"));
     report("demo, agent local only (ratio)", measure(pairs, agent, demoArgs, false), true);
     if (mlflow != null) {
       report("demo, agent with MLflow " + mlflow + " (ratio)", measure(pairs, agent, demoArgs, true), true);
@@ -80,6 +88,9 @@ public final class AgentOverhead {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(work.resolve("stderr.txt").toFile());
     if (!mlflow) {
       builder.environment().remove("MLFLOW_TRACKING_URI");
+    }
+    if (torchThreads != null) {
+      builder.environment().put("OMP_NUM_THREADS", torchThreads);
     }
     long start = System.nanoTime();
     Process process = builder.start();
