@@ -217,7 +217,28 @@ public final class Run implements AutoCloseable {
     saveVersion(model, modelName, context, ArgumentChecks.nonNegative(step, "step"));
   }
 
+  /**
+   * Records a version of a model that the application saved itself with DJL's {@code Model.save}
+   * (the agent calls this for every save it sees). The {@code .params} file is copied on the
+   * caller's thread to {@code artifacts/<name>/<name>-<step:04d>.params}, so the application may
+   * overwrite or delete its file as soon as this returns.
+   */
+  public void logModelVersion(Model model, String modelName, Context context, long step, Path paramsFile) {
+    ArgumentChecks.existing(paramsFile, "paramsFile");
+    recordVersion(model, modelName, context, ArgumentChecks.nonNegative(step, "step"),
+        (dir, at) -> ModelFiles.copyVersion(paramsFile, dir, modelName, at));
+  }
+
   private void saveVersion(Model model, String modelName, Context context, long step) {
+    recordVersion(model, modelName, context, step, (dir, at) -> ModelFiles.saveVersion(model, dir, modelName, at));
+  }
+
+  /** Writes a version's {@code .params} file into {@code dir} for {@code step} and returns it. */
+  private interface VersionWriter {
+    Path write(Path dir, long step) throws IOException;
+  }
+
+  private void recordVersion(Model model, String modelName, Context context, long step, VersionWriter writer) {
     checkOpen();
     ArgumentChecks.notNull(model, "model");
     ArgumentChecks.fileName(modelName, "modelName");
@@ -227,7 +248,7 @@ public final class Run implements AutoCloseable {
     long at = step == NO_STEP ? versions : step;
     Path dir = info.layout().artifactsDir().resolve(modelName);
     try {
-      Path file = ModelFiles.saveVersion(model, dir, modelName, at);
+      Path file = writer.write(dir, at);
       recorder.publish(EventKind.MODEL_VERSION, modelName, context,
           new ModelVersionRecord(modelName, context, at, file, size.totalParams(), size.memoryBytes()));
     } catch (IOException e) {

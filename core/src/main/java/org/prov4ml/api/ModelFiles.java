@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.List;
@@ -60,6 +61,17 @@ public final class ModelFiles {
       }
     }
     return dir.resolve(String.format(Locale.ROOT, "%s-%04d.params", name, step));
+  }
+
+  /**
+   * Copies a {@code .params} file DJL wrote elsewhere to {@code dir/<name>-<step:04d>.params}.
+   *
+   * @return the copy
+   */
+  public static Path copyVersion(Path paramsFile, Path dir, String name, long step) throws IOException {
+    Files.createDirectories(dir);
+    Path target = dir.resolve(String.format(Locale.ROOT, "%s-%04d.params", name, step));
+    return Files.copy(paramsFile, target, StandardCopyOption.REPLACE_EXISTING);
   }
 
   private static Map<Path, FileTime> listing(Path dir) throws IOException {

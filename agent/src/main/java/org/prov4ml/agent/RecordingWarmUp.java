@@ -1,0 +1,44 @@
+package org.prov4ml.agent;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import org.prov4ml.Context;
+import org.prov4ml.config.OverflowPolicy;
+import org.prov4ml.pipeline.EventPipeline;
+import org.prov4ml.pipeline.FailureCounts;
+import org.prov4ml.pipeline.RunOutcome;
+
+/**
+ * Loads the recording path's classes on the installer thread, while the application is still
+ * starting DJL, so the first trainer does not pay for them: an event pipeline with no sink is
+ * started, fed and closed, a JSON document is written to nowhere, and the run directory's classes
+ * are initialised. Nothing is written anywhere and no DJL class is touched.
+ */
+final class RecordingWarmUp {
+
+  private static final List<String> RECORDING_CLASSES = List.of("org.prov4ml.Run", "org.prov4ml.api.RunRecorder",
+      "org.prov4ml.api.StepCounters", "org.prov4ml.api.JvmExitHook", "org.prov4ml.sink.local.RunLayout",
+      "org.prov4ml.sink.local.RunDirectoryWriter", "org.prov4ml.sink.local.MetricCsvFiles",
+      "org.prov4ml.sink.local.RunProvenance", "org.prov4ml.sink.local.ProvDocument");
+
+  private RecordingWarmUp() {}
+
+  static void run() throws Exception {
+    EventPipeline pipeline = new EventPipeline("warm-up", 64, OverflowPolicy.BLOCK, List.of(), new FailureCounts());
+    pipeline.publishMetric("warm-up", Context.TRAINING, 0, 0.0, System.currentTimeMillis());
+    pipeline.flush(Duration.ofSeconds(5));
+    pipeline.close(RunOutcome.Status.FINISHED, Duration.ofSeconds(5));
+    try (JsonGenerator json = new JsonFactory().createGenerator(OutputStream.nullOutputStream())) {
+      json.writeStartObject();
+      json.writeStringField("warm-up", "1");
+      json.writeEndObject();
+    }
+    ClassLoader loader = RecordingWarmUp.class.getClassLoader();
+    for (String name : RECORDING_CLASSES) {
+      Class.forName(name, true, loader);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package org.prov4ml.it.apps;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.listener.EvaluatorTrainingListener;
+import ai.djl.training.listener.EpochTrainingListener;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+
+/**
+ * Two things an observer of the training cannot record, in an otherwise ordinary app. First, an
+ * accuracy whose name (240 characters) is a valid metric key but too long for a file name once the
+ * local run directory appends its context and rank: writing its metric file fails. Second, a loss
+ * whose per-batch accumulator cannot be read: DJL itself reads {@code train/all} only in
+ * {@code DivergenceCheckTrainingListener} (left out here) and when the trainer has {@code Metrics}
+ * (not set), so only an observer of every batch fails on it. The training must not notice.
+ */
+public final class BrokenLossApp {
+
+  public static final String LONG_NAME = "Accuracy" + "_".repeat(232);
+
+  private BrokenLossApp() {}
+
+  public static void main(String[] args) throws Exception {
+    DefaultTrainingConfig config = new DefaultTrainingConfig(new UnreadableBatchLoss())
+        .addEvaluator(new Accuracy(LONG_NAME))
+        .addTrainingListeners(new EpochTrainingListener(), new EvaluatorTrainingListener(), new ResultPrinter());
+    try (NDManager manager = NDManager.newBaseManager(); Model model = DemoTraining.mlp();
+        Trainer trainer = model.newTrainer(config)) {
+      ArrayDataset train = DemoTraining.dataset(manager, DemoTraining.TRAIN_SAMPLES, true);
+      trainer.initialize(DemoTraining.inputShape());
+      EasyTrain.fit(trainer, 2, train, null);
+    }
+    System.out.println("DONE");
+  }
+
+  /** Softmax cross-entropy whose {@code train/all} accumulator throws when read. */
+  static final class UnreadableBatchLoss extends Loss {
+    private final Loss delegate = new SoftmaxCrossEntropyLoss();
+
+    UnreadableBatchLoss() {
+      super("SoftmaxCrossEntropyLoss");
+    }
+
+    @Override
+    public ai.djl.ndarray.NDArray evaluate(NDList labels, NDList predictions) {
+      return delegate.evaluate(labels, predictions);
+    }
+
+    @Override
+    public float getAccumulator(String key) {
+      if (EvaluatorTrainingListener.TRAIN_ALL.equals(key)) {
+        throw new IllegalStateException("this loss does not tell its per-batch value");
+      }
+      return super.getAccumulator(key);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package org.prov4ml.it.apps;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+
+/**
+ * Pre-training then fine-tuning in one JVM: one model, two trainers one after the other, the
+ * second with SGD (lr 0.05, momentum 0.9). Each phase runs {@code --epochs} epochs.
+ */
+public final class TwoTrainersApp {
+
+  public static final float FINE_TUNE_LR = 0.05f;
+  public static final float FINE_TUNE_MOMENTUM = 0.9f;
+
+  private TwoTrainersApp() {}
+
+  public static void main(String[] args) throws Exception {
+    int epochs = Integer.parseInt(DemoApp.option(args, "--epochs", "2"));
+    try (NDManager manager = NDManager.newBaseManager(); Model model = DemoTraining.mlp()) {
+      ArrayDataset train = DemoTraining.dataset(manager, DemoTraining.TRAIN_SAMPLES, true);
+      ArrayDataset validate = DemoTraining.dataset(manager, DemoTraining.VALIDATION_SAMPLES, false);
+      DefaultTrainingConfig pretraining = DemoTraining.config()
+          .addTrainingListeners(TrainingListener.Defaults.basic()).addTrainingListeners(new ResultPrinter());
+      try (Trainer trainer = model.newTrainer(pretraining)) {
+        trainer.initialize(DemoTraining.inputShape());
+        EasyTrain.fit(trainer, epochs, train, validate);
+      }
+      DefaultTrainingConfig fineTuning = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+          .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(FINE_TUNE_LR))
+              .optMomentum(FINE_TUNE_MOMENTUM).build())
+          .addTrainingListeners(TrainingListener.Defaults.basic()).addTrainingListeners(new ResultPrinter());
+      try (Trainer trainer = model.newTrainer(fineTuning)) {
+        trainer.initialize(DemoTraining.inputShape());
+        EasyTrain.fit(trainer, epochs, train, validate);
+      }
+    }
+    System.out.println("DONE");
+  }
+}

@@ -1,0 +1,95 @@
+package org.prov4ml.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prov4ml.it.apps.BrokenLossApp;
+import org.prov4ml.it.apps.ConflictingLibrariesApp;
+import org.prov4ml.it.apps.DemoApp;
+import org.prov4ml.it.apps.DemoTraining;
+import org.prov4ml.it.apps.explicit.ExplicitApiApp;
+
+/** The agent never changes what the application does or sees, even when prov4ml fails. */
+class AgentIsolationTest {
+
+  private static final int BATCHES = DemoTraining.TRAIN_SAMPLES / DemoTraining.BATCH;
+
+  @TempDir
+  Path work;
+
+  @Test
+  void trainingIsIdenticalWithAndWithoutTheAgentAndWhenEveryRecordFails() throws Exception {
+    String without = new ForkedApp(work.resolve("without")).withoutAgent().appClassPath()
+        .runMain(DemoApp.class, "--epochs", "2").requireSuccess().stdout();
+    String with = new ForkedApp(work.resolve("with")).appClassPath()
+        .runMain(DemoApp.class, "--epochs", "2").requireSuccess().stdout();
+    // A run directory that cannot be created: every hook fails to record, the app must not notice.
+    ForkedApp.Result failing = new ForkedApp(work.resolve("failing")).appClassPath()
+        .property("prov4ml.output-dir", "/proc/prov4ml-cannot-be-here")
+        .runMain(DemoApp.class, "--epochs", "2").requireSuccess();
+    assertEquals(without, with);
+    assertEquals(without, failing.stdout());
+    assertTrue(failing.stderrLines("failed; further failures there are counted") >= 1, failing.stderr());
+    assertEquals(failing.stderrLines("failed; further failures there are counted"),
+        failing.stderr().lines().filter(l -> l.contains("failed; further")).distinct().count(),
+        "each place is logged once:\n" + failing.stderr());
+    assertTrue(failing.stderr().contains("hook failures, none reached the application"), failing.stderr());
+  }
+
+  @Test
+  void aHookAndASinkThatThrowAreLoggedOnceAndTheRestIsRecorded() throws Exception {
+    ForkedApp.Result app = new ForkedApp(work).appClassPath().runMain(BrokenLossApp.class).requireSuccess();
+    assertEquals(1, app.stderrLines("agent batch_loss failed"), app.stderr());
+    assertEquals(1, app.stderrLines("this loss does not tell its per-batch value"), app.stderr());
+    assertTrue(app.stderr().contains("agent batch_loss=" + 2 * BATCHES), app.stderr());
+    // The sink fails on the long-named accuracy's metric file, TRAINING at each epoch: logged once, counted.
+    assertEquals(1, app.stderrLines("sink local failed"), app.stderr());
+    assertEquals(1, app.stderrLines("failures {sink local=2}"), app.stderr());
+    RunDirectory run = app.onlyRun();
+    assertEquals(List.of(), run.steps("batch_loss", "TRAINING"));
+    assertEquals(List.of(1L, 2L), run.steps("loss", "TRAINING"));
+    assertEquals(2 * BATCHES, run.steps("learning_rate", "TRAINING").size());
+  }
+
+  @Test
+  void anAppWithItsOwnByteBuddySlf4jProtobufAndGuavaKeepsThemAndIsRecorded() throws Exception {
+    // And its own tinylog.properties, which the agent's relocated tinylog must never read.
+    Path resources = Files.createDirectories(work.resolve("app-resources"));
+    Files.writeString(resources.resolve("tinylog.properties"), "writer = console\nwriter.format = APP {message}\n");
+    ForkedApp.Result app = new ForkedApp(work).appClassPath()
+        .prependClassPath(ForkedApp.TARGET.resolve("conflict-lib") + File.separator + "*")
+        .prependClassPath(resources.toString())
+        .runMain(ConflictingLibrariesApp.class, "--models", "models").requireSuccess();
+    for (String jar : List.of("byte-buddy-1.14.19", "guava-31.1-jre", "protobuf-java-3.21.12", "slf4j-api-1.7.36")) {
+      assertTrue(app.stdout().contains(jar + ".jar"), jar + " in\n" + app.stdout());
+    }
+    assertTrue(app.stdout().contains("BYTEBUDDY made java.lang.Object"), app.stdout());
+    assertTrue(app.stderr().contains("the application's own slf4j"), app.stderr()); // slf4j-simple 1.7 logs to stderr
+    assertTrue(app.stderr().contains("INFO: prov4ml agent"), app.stderr());
+    assertEquals(0, app.stderrLines("APP "), app.stderr());
+    RunDirectory run = app.onlyRun();
+    assertEquals(LongStream.range(0, 2L * BATCHES).boxed().toList(), run.steps("batch_loss", "TRAINING"));
+    assertEquals(2, run.modelVersions().size());
+  }
+
+  @Test
+  void anAppThatAlsoCallsTheApiGetsOneRunHoldingBoth() throws Exception {
+    ForkedApp.Result app = new ForkedApp(work).appClassPath().runMain(ExplicitApiApp.class).requireSuccess();
+    RunDirectory run = app.onlyRun();
+    assertTrue(run.dir().getFileName().toString().startsWith("explicit_"), run.toString());
+    Map<String, String> params = run.params();
+    assertEquals("42", params.get("dataset_seed"));
+    assertEquals("Adam", params.get("optimizer_name"));
+    assertEquals(List.of(0L), run.steps("custom_score", "TESTING"));
+    assertEquals(LongStream.range(0, BATCHES).boxed().toList(), run.steps("batch_loss", "TRAINING"));
+    assertEquals("FINISHED", run.status());
+  }
+}

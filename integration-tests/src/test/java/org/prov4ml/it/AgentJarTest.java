@@ -1,0 +1,34 @@
+package org.prov4ml.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
+
+/** The shaded agent jar: one jar, its own copies of everything relocated, DJL never inside. */
+class AgentJarTest {
+
+  @Test
+  void everyClassIsOursOrRelocatedAndTheManifestMakesItAnAgent() throws Exception {
+    try (JarFile jar = new JarFile(ForkedApp.AGENT_JAR.toFile())) {
+      List<String> foreign = new ArrayList<>();
+      jar.stream().map(e -> e.getName()).filter(n -> n.endsWith(".class"))
+          .filter(n -> !n.startsWith("org/prov4ml/")).forEach(foreign::add);
+      assertEquals(List.of(), foreign, "classes outside org/prov4ml");
+      assertTrue(jar.stream().noneMatch(e -> e.getName().contains("ai/djl/")), "DJL is the application's");
+      assertTrue(jar.stream().noneMatch(e -> e.getName().startsWith("META-INF/services/org.tinylog")),
+          "tinylog's service files are renamed with its classes");
+      assertTrue(jar.getEntry("META-INF/services/org.prov4ml.shaded.org.tinylog.configuration.ConfigurationLoader")
+          != null);
+      Attributes manifest = jar.getManifest().getMainAttributes();
+      assertEquals("org.prov4ml.agent.Premain", manifest.getValue("Premain-Class"));
+      assertEquals("org.prov4ml.agent.Premain", manifest.getValue("Agent-Class"));
+      assertEquals("true", manifest.getValue("Can-Retransform-Classes"));
+      assertEquals("org.prov4ml.cli.Prov4mlCli", manifest.getValue("Main-Class"));
+    }
+  }
+}

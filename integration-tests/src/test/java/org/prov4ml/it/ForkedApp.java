@@ -1,0 +1,148 @@
+package org.prov4ml.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an application in a JVM of its own, as a user would: {@code java [-javaagent:prov4ml.jar]
+ * ... MainClass args}, in a working directory of its own, DJL offline (libtorch comes from the
+ * pytorch-native-cpu jar, extracted once into DJL's cache).
+ */
+final class ForkedApp {
+
+  static final Path TARGET = Path.of(System.getProperty("prov4ml.it.target", "target")).toAbsolutePath();
+  static final Path AGENT_JAR = Path.of(System.getProperty("prov4ml.it.agent-jar", "../agent/target/prov4ml.jar"))
+      .toAbsolutePath().normalize();
+  static final Path DEMO_JAR = TARGET.resolve("prov4ml-demo.jar");
+
+  private final Path workDir;
+  private final List<String> classPath = new ArrayList<>();
+  private final Map<String, String> properties = new LinkedHashMap<>();
+  private String agentArgument;
+  private boolean agent = true;
+
+  ForkedApp(Path workDir) {
+    this.workDir = workDir;
+  }
+
+  /** The apps' class path: this module's classes and DJL. */
+  ForkedApp appClassPath() {
+    classPath.add(TARGET.resolve("classes").toString());
+    classPath.add(TARGET.resolve("lib").toString() + File.separator + "*");
+    return this;
+  }
+
+  /** Puts jars (or {@code dir/*}) first on the class path, ahead of everything else. */
+  ForkedApp prependClassPath(String entry) {
+    classPath.add(0, entry);
+    return this;
+  }
+
+  ForkedApp property(String name, String value) {
+    properties.put(name, value);
+    return this;
+  }
+
+  ForkedApp agentArgument(String argument) {
+    this.agentArgument = argument;
+    return this;
+  }
+
+  ForkedApp withoutAgent() {
+    this.agent = false;
+    return this;
+  }
+
+  /** {@code java ... -jar prov4ml-demo.jar args}. */
+  Result runJar(Path jar, String... args) throws IOException, InterruptedException {
+    List<String> command = javaCommand();
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(List.of(args));
+    return run(command);
+  }
+
+  /** {@code java ... -cp <class path> mainClass args}. */
+  Result runMain(Class<?> mainClass, String... args) throws IOException, InterruptedException {
+    List<String> command = javaCommand();
+    command.add("-cp");
+    command.add(String.join(File.pathSeparator, classPath));
+    command.add(mainClass.getName());
+    command.addAll(List.of(args));
+    return run(command);
+  }
+
+  private List<String> javaCommand() {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Dai.djl.offline=true");
+    command.add("-Xmx512m");
+    if (agent) {
+      command.add("-javaagent:" + AGENT_JAR + (agentArgument == null ? "" : "=" + agentArgument));
+    }
+    properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    return command;
+  }
+
+  private Result run(List<String> command) throws IOException, InterruptedException {
+    Files.createDirectories(workDir);
+    Path out = workDir.resolve("stdout.txt");
+    Path err = workDir.resolve("stderr.txt");
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    builder.environment().keySet().removeIf(k -> k.startsWith("PROV4ML_") || k.equals("MLFLOW_TRACKING_URI"));
+    Process process = builder.start();
+    if (!process.waitFor(180, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("timed out: " + command + "\n" + Files.readString(err));
+    }
+    return new Result(process.exitValue(), Files.readString(out), Files.readString(err), workDir);
+  }
+
+  /** A finished application. */
+  record Result(int exitCode, String stdout, String stderr, Path workDir) {
+
+    Result requireSuccess() {
+      if (exitCode != 0 || !stdout.contains("DONE")) {
+        throw new AssertionError("the application failed (exit " + exitCode + ")\nstdout:\n" + stdout
+            + "\nstderr:\n" + stderr);
+      }
+      return this;
+    }
+
+    /** The one run directory under {@code prov4ml-runs/}. */
+    RunDirectory onlyRun() throws IOException {
+      List<RunDirectory> runs = runs();
+      if (runs.size() != 1) {
+        throw new AssertionError("expected one run directory, found " + runs + "\nstderr:\n" + stderr);
+      }
+      return runs.get(0);
+    }
+
+    List<RunDirectory> runs() throws IOException {
+      Path root = workDir.resolve("prov4ml-runs");
+      if (!Files.isDirectory(root)) {
+        return List.of();
+      }
+      try (var dirs = Files.list(root)) {
+        List<RunDirectory> runs = new ArrayList<>();
+        for (Path dir : dirs.sorted().toList()) {
+          runs.add(new RunDirectory(dir));
+        }
+        return runs;
+      }
+    }
+
+    /** How many lines of stderr contain {@code text}. */
+    long stderrLines(String text) {
+      return stderr.lines().filter(l -> l.contains(text)).count();
+    }
+  }
+}
