@@ -10,6 +10,7 @@ import com.lmax.disruptor.dsl.ProducerType;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.LongAdder;
 import org.prov4ml.Context;
 import org.prov4ml.config.OverflowPolicy;
@@ -43,6 +44,9 @@ public final class EventPipeline {
 
   private final Disruptor<Event> disruptor;
   private final RingBuffer<Event> ring;
+  /** Every this many sequences a producer wakes the drainer: see {@link #publishAt}. */
+  private final long wakeMask;
+  private volatile Thread drainer;
   private final SinkDispatcher dispatcher;
   private final OverflowPolicy overflow;
   private final int sinkCount;
@@ -55,9 +59,11 @@ public final class EventPipeline {
     this.sinkCount = sinks.size();
     this.failures = failures;
     this.dispatcher = new SinkDispatcher(sinks, failures);
+    this.wakeMask = bufferSize / 4 - 1;
     this.disruptor = new Disruptor<>(Event::new, bufferSize, runnable -> {
       Thread t = new Thread(runnable, "prov4ml-drainer-" + name);
       t.setDaemon(true); // the app's exit must not wait for us; the shutdown hook ends the run
+      drainer = t;
       return t;
     }, ProducerType.MULTI, new SleepingWaitStrategy(DRAINER_SPINS, DRAINER_SLEEP_NANOS));
     disruptor.handleEventsWith(dispatcher);
@@ -98,7 +104,20 @@ public final class EventPipeline {
     try {
       ring.get(sequence).setMetric(key, context, step, value, timestampMillis);
     } finally {
-      ring.publish(sequence);
+      publishAt(sequence);
+    }
+  }
+
+  /**
+   * Publishes a filled slot. The sleeping drainer is not signalled per event (that would cost every
+   * call); instead the producer that crosses each quarter of the ring unparks it, so a burst faster
+   * than the drainer's sleep period wakes it long before the ring is full, and an idle or slow run
+   * (one point per batch) never pays more than the branch.
+   */
+  private void publishAt(long sequence) {
+    ring.publish(sequence);
+    if ((sequence & wakeMask) == 0) {
+      LockSupport.unpark(drainer);
     }
   }
 
@@ -111,7 +130,7 @@ public final class EventPipeline {
     try {
       ring.get(sequence).set(kind, key, context, timestampMillis, payload);
     } finally {
-      ring.publish(sequence);
+      publishAt(sequence);
     }
   }
 
@@ -123,6 +142,7 @@ public final class EventPipeline {
   public boolean flush(Duration timeout) throws InterruptedException {
     Barrier barrier = new Barrier(sinkCount);
     publish(EventKind.BARRIER, null, null, System.currentTimeMillis(), barrier);
+    LockSupport.unpark(drainer); // a caller waits: don't let it wait out the drainer's sleep
     return barrier.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
@@ -135,6 +155,7 @@ public final class EventPipeline {
   public boolean close(RunOutcome.Status status, Duration timeout) {
     RunOutcome outcome = new RunOutcome(status, java.time.Instant.now(), dropped.sum());
     publish(EventKind.RUN_END, null, null, outcome.endTime().toEpochMilli(), outcome);
+    LockSupport.unpark(drainer);
     boolean finished = false;
     try {
       finished = dispatcher.closedLatch().await(timeout.toNanos(), TimeUnit.NANOSECONDS);
