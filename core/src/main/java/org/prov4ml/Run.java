@@ -135,8 +135,7 @@ public final class Run implements AutoCloseable {
     checkOpen();
     ArgumentChecks.notNull(key, "metric key");
     ArgumentChecks.notNull(context, "context");
-    AtomicLong counter = recorder.stepCounter(key, context);
-    long points = counter.getAndIncrement();
+    long points = recorder.stepCounter(key, context).incrementAndGet(); // points before this one
     recorder.publishMetric(key, context, step == NO_STEP ? points : step, value, timestampMillis);
     if (synchronous) {
       recorder.flushOrReport("synchronous metric '" + key + "'");

@@ -11,7 +11,7 @@ import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import com.lmax.disruptor.Sequence;
 import org.prov4ml.Context;
 import org.prov4ml.RunOptions;
 import org.prov4ml.config.ConfigKeys;
@@ -127,7 +127,7 @@ public final class RunRecorder {
   }
 
   /** The point counter of (key, context); validates the key when it is new. */
-  public AtomicLong stepCounter(String key, Context context) {
+  public Sequence stepCounter(String key, Context context) {
     return steps.counter(key, context);
   }
 
@@ -178,7 +178,7 @@ public final class RunRecorder {
   public void end(RunOutcome.Status status, Duration timeout) {
     if (config.get(ConfigKeys.BUFFER_OVERFLOW) == OverflowPolicy.DROP) {
       // Recorded even when 0: under `drop`, "nothing was dropped" is a finding too.
-      long step = steps.counter(DROPPED_EVENTS_METRIC, Context.SYSTEM).getAndIncrement();
+      long step = steps.counter(DROPPED_EVENTS_METRIC, Context.SYSTEM).incrementAndGet();
       pipeline.publishMetricWaiting(DROPPED_EVENTS_METRIC, Context.SYSTEM, step, pipeline.droppedMetricPoints(),
           System.currentTimeMillis());
     }
