@@ -28,6 +28,7 @@ import org.prov4ml.pipeline.Sink;
 import org.prov4ml.sink.RunInfo;
 import org.prov4ml.sink.local.RunDirectoryWriter;
 import org.prov4ml.sink.local.RunLayout;
+import org.prov4ml.sink.mlflow.MlflowSink;
 import org.tinylog.Logger;
 
 /**
@@ -69,8 +70,11 @@ public final class RunRecorder {
 
     FailureCounts failures = new FailureCounts();
     List<Sink> sinks = new ArrayList<>();
-    sinks.add(new RunDirectoryWriter(info, environmentAttributes(),
-        config.get(ConfigKeys.DOCUMENT_INTERVAL)));
+    RunDirectoryWriter writer = new RunDirectoryWriter(info, environmentAttributes(),
+        config.get(ConfigKeys.DOCUMENT_INTERVAL));
+    sinks.add(writer);
+    // After the writer: the MLflow uploader sends what the writer has put in the run directory.
+    MlflowSink.create(info, writer, config, System.getenv(), failures).ifPresent(sinks::add);
     EventPipeline pipeline = new EventPipeline(runName, config.get(ConfigKeys.BUFFER_SIZE),
         config.get(ConfigKeys.BUFFER_OVERFLOW), sinks, failures);
     Logger.info("prov4ml {}: run {} started, provenance in {}", Prov4mlVersion.get(), runName, layout.runDir());
@@ -89,7 +93,14 @@ public final class RunRecorder {
     attributes.put("yprov:time_zone", java.util.TimeZone.getDefault().getID());
     attributes.put("yprov:prov4ml_version", Prov4mlVersion.get());
     attributes.put("yprov:command", ManagementFactory.getRuntimeMXBean().getName());
+    attributes.put("yprov:main_class", mainClass());
     return attributes;
+  }
+
+  /** The program's main class or jar (MLflow's {@code mlflow.source.name}), from the launcher's command. */
+  private static String mainClass() {
+    String command = System.getProperty("sun.java.command", "").trim();
+    return command.isEmpty() ? "unknown" : command.split("\\s+", 2)[0];
   }
 
   private static String hostName() {
