@@ -42,7 +42,8 @@ public final class Prov4mlCli {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  /** Runs a command; returns the exit code instead of exiting (for embedding and tests). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0 || !args[0].equals("sync")) {
       err.println(args.length == 0 ? USAGE_TEXT : "unknown command '" + args[0] + "'\n" + USAGE_TEXT);
       return USAGE;

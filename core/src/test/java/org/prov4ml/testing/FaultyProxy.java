@@ -25,12 +25,16 @@ public final class FaultyProxy implements AutoCloseable {
   /** What the proxy does with the next requests. */
   public enum Mode { PASS, FAIL_500, FAIL_429 }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final HttpServer server;
   private final String target;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private volatile Mode mode = Mode.PASS;
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
+  private final AtomicLong metricPointsDelivered = new AtomicLong();
 
   public FaultyProxy(String target) throws IOException {
     this.target = target;
@@ -52,6 +56,14 @@ public final class FaultyProxy implements AutoCloseable {
     return counts.entrySet().stream()
         .filter(e -> e.getKey().startsWith(mode + " " + method + " ") && e.getKey().endsWith(pathSuffix))
         .mapToLong(e -> e.getValue().get()).sum();
+  }
+
+  /**
+   * Metric points in log-batch requests the server accepted: the wire-level check of "nothing
+   * twice", which the server itself cannot give (its sqlite store silently drops an identical point).
+   */
+  public long metricPointsDelivered() {
+    return metricPointsDelivered.get();
   }
 
   /** Every Authorization header received. */
@@ -91,7 +103,16 @@ public final class FaultyProxy implements AutoCloseable {
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
-    HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> response;
+    try {
+      response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException upstreamDown) {
+      reply(exchange, 503, "{\"error_code\": \"TEMPORARILY_UNAVAILABLE\", \"message\": \"upstream down\"}");
+      return;
+    }
+    if (response.statusCode() == 200 && exchange.getRequestURI().getPath().endsWith("/runs/log-batch")) {
+      metricPointsDelivered.addAndGet(JSON.readTree(body).path("metrics").size());
+    }
     response.headers().firstValue("Content-Type").ifPresent(t -> exchange.getResponseHeaders().add("Content-Type", t));
     reply(exchange, response.statusCode(), response.body());
   }

@@ -21,7 +21,7 @@ final class Backoff {
 
   /** The wait before the next attempt; each call doubles the step until the cap. */
   long nextNanos(Duration serverHint) {
-    long step = failures >= 40 ? capNanos : Math.min(capNanos, FIRST_NANOS << Math.min(failures, 40));
+    long step = Math.min(capNanos, FIRST_NANOS << Math.min(failures, 30)); // 2^30 steps: past any cap, no overflow
     failures++;
     long half = step / 2;
     long wait = half + ThreadLocalRandom.current().nextLong(half + 1);

@@ -127,7 +127,7 @@ final class MlflowUploader {
         barriers.addAll(covered);
         unavailable(e);
         delayNanos = backoff.nextNanos(e.retryAfter());
-      } catch (Exception | LinkageError e) {
+      } catch (Throwable e) { // this thread must outlive any failure: the run's end waits for it
         barriers.addAll(covered);
         failures.record("sink mlflow upload", e);
         delayNanos = backoff.nextNanos(null);

@@ -6,6 +6,7 @@ import java.util.UUID;
 import org.mlflow.tracking.utils.MlflowTagConstants;
 import org.prov4ml.sink.mlflow.LogBatchRequest.KeyValue;
 import org.prov4ml.sink.mlflow.MlflowTracking.RunRef;
+import org.tinylog.Logger;
 
 /**
  * Finds or creates the MLflow run of a run directory, exactly once: the cursor records an upload
@@ -20,6 +21,10 @@ final class RunBinder {
 
   static RunRef bind(MlflowTracking tracking, UploadCursor cursor, RecordedRun recorded, MlflowSettings settings)
       throws IOException, InterruptedException {
+    String server = settings.trackingUri().toString();
+    if (!server.equals(cursor.trackingUri)) {
+      adoptOrRestart(tracking, cursor, server);
+    }
     if (cursor.isBound()) {
       return new RunRef(cursor.runId, cursor.experimentId, cursor.artifactUri, null);
     }
@@ -44,6 +49,29 @@ final class RunBinder {
     cursor.artifactUri = run.artifactUri();
     cursor.save();
     return run;
+  }
+
+  /**
+   * The cursor names another URI: the same server under another name (a proxy, localhost for
+   * 127.0.0.1) when it has the cursor's run, whose id is a random UUID; otherwise another server,
+   * which gets the whole run.
+   */
+  private static void adoptOrRestart(MlflowTracking tracking, UploadCursor cursor, String server)
+      throws IOException, InterruptedException {
+    if (cursor.isBound()) {
+      try {
+        tracking.getRun(cursor.runId);
+        cursor.trackingUri = server;
+        cursor.save();
+        return;
+      } catch (MlflowRejectedException notThere) {
+        // another server
+      }
+    }
+    Logger.warn("prov4ml: {} was uploaded to {} (MLflow run {}); {} does not have that run, so it gets the "
+        + "whole run directory", cursor.trackingUri, cursor.runId, server);
+    cursor.restartFor(server);
+    cursor.save();
   }
 
   /** MLflow's standard tags, which the server does not add by itself (only mlflow.runName). */

@@ -77,20 +77,37 @@ final class UploadCursor {
     return layout.runDir().resolve("mlflow_GR" + layout.rank() + ".json");
   }
 
-  /** The run directory's cursor for {@code trackingUri}; a fresh one when there is none or it is another server's. */
+  /**
+   * The run directory's cursor, or a fresh one for {@code trackingUri}. A cursor of another URI is
+   * returned as it is: {@link RunBinder} decides whether that URI named the same server.
+   */
   static UploadCursor load(RunLayout layout, String trackingUri) throws IOException {
     Path file = fileOf(layout);
     UploadCursor cursor = Files.exists(file) ? JSON.readValue(file.toFile(), UploadCursor.class) : null;
-    if (cursor == null || !trackingUri.equals(cursor.trackingUri)) {
-      if (cursor != null) {
-        org.tinylog.Logger.warn("prov4ml: {} recorded an upload to {} (run {}); uploading to {} from the start",
-            file, cursor.trackingUri, cursor.runId, trackingUri);
-      }
+    if (cursor == null) {
       cursor = new UploadCursor();
       cursor.trackingUri = trackingUri;
     }
     cursor.file = file;
     return cursor;
+  }
+
+  /** Forgets an upload to another server: everything is sent again, to {@code trackingUri}. */
+  void restartFor(String trackingUri) {
+    UploadCursor fresh = new UploadCursor();
+    this.trackingUri = trackingUri;
+    uploadId = null;
+    experimentId = null;
+    runId = null;
+    artifactUri = null;
+    metricOffsets = fresh.metricOffsets;
+    inFlight = null;
+    params = fresh.params;
+    tags = fresh.tags;
+    rejected = fresh.rejected;
+    artifacts = fresh.artifacts;
+    artifactsNotUploadable = null;
+    terminated = null;
   }
 
   /** Reads a cursor for reporting, or null when the directory has none. */

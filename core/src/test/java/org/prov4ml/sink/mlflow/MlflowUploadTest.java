@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.Context;
+import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.testing.MlflowRest;
 import org.prov4ml.testing.MlflowRest.Point;
@@ -30,6 +32,11 @@ class MlflowUploadTest {
 
   @TempDir
   Path out;
+
+  @AfterEach
+  void endRunLeftOpenByAFailure() {
+    Prov4ml.endRun();
+  }
 
   @BeforeAll
   static void startServer() throws Exception {

@@ -1,0 +1,252 @@
+package org.prov4ml.sink.mlflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prov4ml.Context;
+import org.prov4ml.Prov4ml;
+import org.prov4ml.Run;
+import org.prov4ml.api.RunRecorder;
+import org.prov4ml.cli.Prov4mlCli;
+import org.prov4ml.sink.local.RunLayout;
+import org.prov4ml.testing.FaultyProxy;
+import org.prov4ml.testing.FaultyProxy.Mode;
+import org.prov4ml.testing.MlflowRest;
+import org.prov4ml.testing.MlflowRest.Point;
+import org.prov4ml.testing.MlflowServer;
+
+/** Outages, failing servers, offline runs: each ends with exactly what was logged on the server. */
+class MlflowFaultTest {
+
+  private static final long T0 = 1_700_000_000_000L;
+
+  private static MlflowServer server;
+  private static MlflowRest rest;
+
+  @TempDir
+  Path out;
+
+  @AfterEach
+  void endRunLeftOpenByAFailure() {
+    Prov4ml.endRun();
+  }
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = MlflowServer.start();
+    rest = server.rest();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    server.close();
+  }
+
+  /** Logs points [from, to) of training/loss with value = step / 10 and timestamp T0 + step. */
+  private static List<Point> logLoss(Run run, int from, int to) {
+    List<Point> points = new ArrayList<>();
+    for (int step = from; step < to; step++) {
+      run.logMetric("loss", step / 10.0, Context.TRAINING, step, false, T0 + step);
+      points.add(new Point(step, step / 10.0, T0 + step));
+    }
+    return points;
+  }
+
+  private static String runIdOf(Run run) throws Exception {
+    return MlflowTestRuns.cursor(run).runId;
+  }
+
+  private static void assertFinishedWith(String runId, List<Point> loss) throws Exception {
+    assertEquals("FINISHED", rest.run(runId).path("info").path("status").asText());
+    assertEquals(Map.of("lr", "0.1"), rest.params(runId));
+    MlflowUploadTest.assertHistory(loss, rest.history(runId, "training/loss"));
+  }
+
+  @Test
+  void serverDownAtStartGetsTheRunWhenItAppears() throws Exception {
+    try (MlflowServer late = MlflowServer.notStarted()) {
+      Run run = MlflowTestRuns.start(MlflowTestRuns.settings(late.uri()), out, "late-server", "late");
+      run.logParam("lr", 0.1);
+      List<Point> loss = logLoss(run, 0, 3000);
+      Thread.sleep(1500); // the uploader is retrying against a closed port
+      UploadCursor before = MlflowTestRuns.cursor(run);
+      assertNull(before == null ? null : before.runId, "no MLflow run can exist yet");
+      late.startProcess();
+      loss.addAll(logLoss(run, 3000, 4000));
+      run.close();
+      String runId = runIdOf(run);
+      rest = late.rest();
+      try {
+        assertFinishedWith(runId, loss);
+      } finally {
+        rest = server.rest();
+      }
+    }
+  }
+
+  @Test
+  void serverKilledMidRunAndRestartedLosesNothing() throws Exception {
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(server.uri()), out, "killed-server", "killed");
+    run.logParam("lr", 0.1);
+    List<Point> loss = logLoss(run, 0, 2000);
+    run.flush();
+    server.stop();
+    loss.addAll(logLoss(run, 2000, 5000));
+    Thread.sleep(1000);
+    server.startProcess();
+    loss.addAll(logLoss(run, 5000, 6000));
+    run.close();
+    assertFinishedWith(runIdOf(run), loss);
+  }
+
+  @Test
+  void serverAnswering500Then429IsRetriedUntilItRecovers() throws Exception {
+    try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+      Run run = MlflowTestRuns.start(MlflowTestRuns.settings(proxy.uri()), out, "faulty-server", "faulty");
+      run.logParam("lr", 0.1);
+      List<Point> loss = logLoss(run, 0, 1500);
+      run.flush();
+      proxy.mode(Mode.FAIL_500);
+      loss.addAll(logLoss(run, 1500, 3000));
+      Thread.sleep(1200);
+      proxy.mode(Mode.FAIL_429);
+      loss.addAll(logLoss(run, 3000, 4500));
+      Thread.sleep(1200);
+      proxy.mode(Mode.PASS);
+      run.close();
+      assertTrue(proxy.count(Mode.FAIL_500, "POST", "/runs/log-batch") > 0, "500s were answered");
+      assertTrue(proxy.count(Mode.FAIL_429, "POST", "/runs/log-batch") > 0, "429s were answered");
+      assertEquals(4500, proxy.metricPointsDelivered(), "every point delivered exactly once");
+      assertFinishedWith(runIdOf(run), loss);
+    }
+  }
+
+  @Test
+  void offlineRunIsSyncedAndASecondSyncSendsNothing() throws Exception {
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "offline", "offline");
+    run.logParam("lr", 0.1);
+    List<Point> loss = logLoss(run, 0, 2500);
+    Path artifact = Files.writeString(out.resolve("model.txt"), "weights");
+    run.logArtifact(artifact);
+    run.close();
+    Path runDir = run.runDirectory();
+    assertFalse(Files.exists(UploadCursor.fileOf(RunLayout.open(runDir))), "nothing was uploaded");
+
+    try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+      assertEquals(0, cli("sync", runDir.toString(), "--tracking-uri", proxy.uri()));
+      assertEquals(2500, proxy.metricPointsDelivered());
+      String runId = runIdOf(run);
+      assertFinishedWith(runId, loss);
+      Map<String, Long> artifacts = rest.artifacts(runId);
+      assertEquals(7L, artifacts.get("model.txt"));
+      assertTrue(artifacts.containsKey("prov4ml/" + run.provenanceFile().getFileName()), artifacts.toString());
+
+      long batches = proxy.count(Mode.PASS, "POST", "/runs/log-batch");
+      assertEquals(artifacts.size(), proxy.count(Mode.PASS, "PUT", ""), "each artifact sent once");
+
+      assertEquals(0, cli("sync", runDir.toString(), "--tracking-uri", proxy.uri()));
+      assertEquals(batches, proxy.count(Mode.PASS, "POST", "/runs/log-batch"), "the second sync sent no batch");
+      assertEquals(artifacts.size(), proxy.count(Mode.PASS, "PUT", ""), "the second sync sent no artifact");
+      assertEquals(1, proxy.count(Mode.PASS, "POST", "/runs/create"));
+      assertEquals(1, proxy.count(Mode.PASS, "POST", "/runs/update"), "terminated once");
+      assertFinishedWith(runId, loss);
+    }
+  }
+
+  @Test
+  void aBatchInFlightAtACrashIsNeitherLostNorSentTwice() throws Exception {
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "in-flight", "in flight");
+    run.logParam("lr", 0.1);
+    List<Point> loss = logLoss(run, 0, 1500);
+    run.close();
+    Path runDir = run.runDirectory();
+    assertTrue(MlflowTestRuns.sync(runDir, server.uri(), Map.of()).complete());
+    RunLayout layout = RunLayout.open(runDir);
+    String csv = layout.metricFile("loss", Context.TRAINING).getFileName().toString();
+    long end = Files.size(layout.metricsDir().resolve(csv));
+    long after1000 = offsetAfterRows(layout.metricsDir().resolve(csv), 1000);
+
+    // The process died after the server applied rows 1000..1499 and before the cursor said so.
+    rewindWithBatchInFlight(layout, csv, after1000, end, 1499);
+    try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+      assertTrue(MlflowTestRuns.sync(runDir, proxy.uri(), Map.of()).complete());
+      assertEquals(0, proxy.metricPointsDelivered(), "the batch was found on the server, not sent again");
+    }
+    // The process died before the batch reached the server: its last point is not there, so it is sent.
+    rewindWithBatchInFlight(layout, csv, after1000, end, 99_999);
+    try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+      assertTrue(MlflowTestRuns.sync(runDir, proxy.uri(), Map.of()).complete());
+      assertEquals(500, proxy.metricPointsDelivered(), "the batch that had not arrived is sent");
+    }
+    assertFinishedWith(runIdOf(run), loss);
+  }
+
+  private static void rewindWithBatchInFlight(RunLayout layout, String csv, long from, long to, long lastStep)
+      throws Exception {
+    UploadCursor cursor = UploadCursor.load(layout, server.uri());
+    cursor.trackingUri = server.uri();
+    cursor.metricOffsets.put(csv, from);
+    UploadCursor.InFlight f = new UploadCursor.InFlight();
+    f.key = "training/loss";
+    f.step = lastStep;
+    f.timestamp = T0 + lastStep;
+    f.value = lastStep / 10.0;
+    f.offsets = Map.of(csv, to);
+    cursor.inFlight = f;
+    cursor.save();
+  }
+
+  private static long offsetAfterRows(Path csv, int rows) throws Exception {
+    byte[] bytes = Files.readAllBytes(csv);
+    int lines = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '\n' && ++lines == rows + 1) { // + the header
+        return i + 1;
+      }
+    }
+    throw new AssertionError("fewer rows than " + rows);
+  }
+
+  @Test
+  void dropPolicyReportsExactlyWhatItDropped() throws Exception {
+    Properties settings = MlflowTestRuns.settings(server.uri());
+    settings.setProperty("prov4ml.buffer.size", "64");
+    settings.setProperty("prov4ml.buffer.overflow", "drop");
+    Run run = MlflowTestRuns.start(settings, out, "dropping", "dropping");
+    for (int step = 0; step < 50_000; step++) {
+      run.logMetric("x", step, Context.TRAINING, step, false, T0 + step);
+    }
+    run.close();
+    long dropped = run.report().droppedMetricPoints();
+    String runId = runIdOf(run);
+    List<Point> kept = rest.history(runId, "training/x");
+    assertEquals(50_000 - dropped, kept.size());
+    kept.forEach(p -> assertEquals(p.step(), (long) p.value(), "each kept point is the one logged"));
+    List<Point> reported = rest.history(runId, RunRecorder.DROPPED_EVENTS_METRIC);
+    assertEquals(1, reported.size());
+    assertEquals(dropped, (long) reported.get(0).value());
+    System.out.println("drop policy: " + dropped + " of 50000 points dropped and reported");
+  }
+
+  private static int cli(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Prov4mlCli.run(args, System.out, new PrintStream(err, true));
+    System.err.print(err);
+    return code;
+  }
+}
