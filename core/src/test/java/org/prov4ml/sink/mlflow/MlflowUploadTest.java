@@ -2,6 +2,7 @@ package org.prov4ml.sink.mlflow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -118,6 +119,106 @@ class MlflowUploadTest {
     UploadCursor cursor = MlflowTestRuns.cursor(run);
     assertEquals("FINISHED", cursor.terminated);
     assertEquals(server.uri(), cursor.trackingUri);
+  }
+
+  @Test
+  void refusedElementsAreReportedOnceAndTheRestIsDelivered() throws Exception {
+    // MLFLOW_RUN_ID names a run that already has lr = 0.1; this run says lr = 0.2.
+    String experimentId = rest.post("/api/2.0/mlflow/experiments/create", "{\"name\": \"refusals\"}")
+        .path("experiment_id").asText();
+    String runId = rest.post("/api/2.0/mlflow/runs/create", "{\"experiment_id\": \"" + experimentId
+        + "\", \"start_time\": 1}").path("run").path("info").path("run_id").asText();
+    rest.post("/api/2.0/mlflow/runs/log-batch", "{\"run_id\": \"" + runId
+        + "\", \"params\": [{\"key\": \"lr\", \"value\": \"0.1\"}]}");
+    // Fine locally (a file a__b); MLflow refuses names that a file system would normalise ("//").
+    String badKey = "a//b";
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "refusals", "refusals");
+    run.logParam("lr", 0.2);
+    run.logParam("batch", 32);
+    List<Point> loss = new ArrayList<>();
+    for (int step = 0; step < 1200; step++) {
+      run.logMetric("loss", step, Context.TRAINING, step, false, 1_700_000_000_000L + step);
+      loss.add(new Point(step, step, 1_700_000_000_000L + step));
+      if (step % 100 == 0) {
+        run.logMetric(badKey, step, Context.TRAINING, step, false, 1_700_000_000_000L + step);
+      }
+    }
+    run.close();
+
+    RunDirectorySync.Result result = MlflowTestRuns.sync(run.runDirectory(), server.uri(),
+        Map.of("MLFLOW_RUN_ID", runId));
+    assertTrue(result.complete(), String.valueOf(result));
+    assertEquals(runId, result.runId());
+    assertEquals(2, result.left().refused());
+    assertEquals(Map.of("lr", "0.1", "batch", "32"), rest.params(runId));
+    assertHistory(loss, rest.history(runId, "training/loss"));
+    assertEquals("FINISHED", rest.run(runId).path("info").path("status").asText());
+    Map<String, String> refused = MlflowTestRuns.cursor(run).rejected;
+    assertEquals(2, refused.size(), refused.toString());
+    assertTrue(refused.get("param lr").contains("Changing param values is not allowed"), refused.toString());
+    assertTrue(refused.get("metric training/" + badKey).contains("training/" + badKey), refused.toString());
+  }
+
+  @Test
+  void pythonMlflowClientReadsTheRunBack() throws Exception {
+    Path file = Files.writeString(out.resolve("weights.bin"), "0123456789");
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(server.uri()), out, "python-reads", "for python");
+    run.logParam("optimizer", "adam");
+    for (int step = 0; step < 50; step++) {
+      run.logMetric("loss", 1.0 / (step + 1), Context.TRAINING, step, false, 1_700_000_000_000L + step);
+    }
+    run.logArtifact(file);
+    run.close();
+    String runId = MlflowTestRuns.cursor(run).runId;
+    String script = """
+        import json, sys
+        import mlflow
+        from mlflow import MlflowClient
+        mlflow.set_tracking_uri(sys.argv[1])  # mlflow-artifacts: URIs resolve through the global one
+        c = MlflowClient(tracking_uri=sys.argv[1])
+        r = c.get_run(sys.argv[2])
+        h = c.get_metric_history(sys.argv[2], "training/loss")
+        print(json.dumps({"status": r.info.status, "params": r.data.params, "source": r.data.tags["mlflow.source.type"],
+            "loss": [[m.step, m.value, m.timestamp] for m in h],
+            "artifacts": sorted(f.path for f in c.list_artifacts(sys.argv[2]))}))
+        """;
+    String json = org.prov4ml.testing.PythonEnv.runScript(script, 120, server.uri(), runId)
+        .requireSuccess("python mlflow client").stdout();
+    JsonNode read = new ObjectMapper().readTree(json);
+    assertEquals("FINISHED", read.path("status").asText());
+    assertEquals("adam", read.path("params").path("optimizer").asText());
+    assertEquals("JOB", read.path("source").asText());
+    JsonNode points = read.path("loss");
+    assertEquals(50, points.size());
+    for (int step = 0; step < 50; step++) {
+      assertEquals(step, points.get(step).get(0).asLong());
+      assertEquals(1.0 / (step + 1), points.get(step).get(1).asDouble());
+      assertEquals(1_700_000_000_000L + step, points.get(step).get(2).asLong());
+    }
+    assertEquals("[\"prov4ml\",\"weights.bin\"]", read.path("artifacts").toString());
+  }
+
+  @Test
+  void artifactsStayLocalWhenTheRunsStoreIsNotTheServersProxy() throws Exception {
+    Path elsewhere = out.resolve("server-side-store");
+    rest.post("/api/2.0/mlflow/experiments/create", "{\"name\": \"file-store\", \"artifact_location\": \""
+        + elsewhere.toUri() + "\"}");
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "local-name", "file store");
+    run.logParam("lr", 0.1);
+    run.logMetric("loss", 0.5, Context.TRAINING, 0, false, 1_700_000_000_000L);
+    run.logArtifact(Files.writeString(out.resolve("a.txt"), "a"));
+    run.close();
+    RunDirectorySync.Result result = MlflowTestRuns.sync(run.runDirectory(), server.uri(),
+        Map.of("MLFLOW_EXPERIMENT_NAME", "file-store"));
+    assertTrue(result.complete(), String.valueOf(result));
+    String runId = result.runId();
+    assertTrue(rest.runsOf("file-store").containsValue(runId), "MLFLOW_EXPERIMENT_NAME chose the experiment");
+    assertEquals(Map.of("lr", "0.1"), rest.params(runId));
+    assertEquals("FINISHED", rest.run(runId).path("info").path("status").asText());
+    UploadCursor cursor = MlflowTestRuns.cursor(run);
+    assertTrue(cursor.artifactsNotUploadable.startsWith("file:"), cursor.artifactsNotUploadable);
+    assertTrue(cursor.artifacts.isEmpty());
+    assertFalse(Files.exists(elsewhere));
   }
 
   static void assertHistory(List<Point> expected, List<Point> actual) {
