@@ -106,7 +106,7 @@ final class RunUpload {
   }
 
   /** The run's own tags, prov4ml's version and rank, and the user's tags. */
-  private static Map<String, String> tagsOf(RecordedRun recorded) {
+  static Map<String, String> tagsOf(RecordedRun recorded) {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("prov4ml.version", recorded.run.getOrDefault("yprov:prov4ml_version", "unknown"));
     tags.put("prov4ml.rank", recorded.run.getOrDefault("yprov:global_rank", Integer.toString(recorded.layout.rank())));

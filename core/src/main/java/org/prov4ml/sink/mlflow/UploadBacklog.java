@@ -63,7 +63,7 @@ public record UploadBacklog(long metricPoints, int params, int tags, int artifac
     final UploadCursor c = cursor;
     int params = (int) recorded.params.keySet().stream()
         .filter(k -> !c.params.contains(k) && !c.rejected.containsKey("param " + k)).count();
-    int tags = (int) recorded.tags.keySet().stream()
+    int tags = (int) RunUpload.tagsOf(recorded).keySet().stream()
         .filter(k -> !c.tags.contains(k) && !c.rejected.containsKey("tag " + k)).count();
     int artifacts = c.artifactsNotUploadable != null ? 0 : (int) recorded.artifacts.values().stream()
         .filter(a -> !a.sha256().equals(c.artifacts.get(a.path().toString()))).count();

@@ -243,6 +243,48 @@ class MlflowFaultTest {
     System.out.println("drop policy: " + dropped + " of 50000 points dropped and reported");
   }
 
+  @Test
+  void credentialsReachTheServerAndNowhereElse() throws Exception {
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "with-auth", "auth");
+    run.logParam("lr", 0.1);
+    List<Point> loss = logLoss(run, 0, 10);
+    run.close();
+    String secret = "pw-s3cret-42";
+    String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("alice:" + secret).getBytes());
+    try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+      assertTrue(MlflowTestRuns.sync(run.runDirectory(), proxy.uri(),
+          Map.of("MLFLOW_TRACKING_USERNAME", "alice", "MLFLOW_TRACKING_PASSWORD", secret)).complete());
+      assertFalse(proxy.authorizations().isEmpty());
+      proxy.authorizations().forEach(header -> assertEquals(basic, header));
+    }
+    assertFinishedWith(runIdOf(run), loss);
+    try (var files = Files.walk(run.runDirectory())) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String text = Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(text.contains(secret) || text.contains(basic.substring(6)), "credential in " + f);
+      }
+    }
+  }
+
+  @Test
+  void syncSaysWhatIsLeftWhenTheServerStaysAway() throws Exception {
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "never-synced", "never");
+    run.logParam("lr", 0.1);
+    logLoss(run, 0, 1234);
+    run.close();
+    try (MlflowServer absent = MlflowServer.notStarted()) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code = Prov4mlCli.run(new String[] {"sync", run.runDirectory().toString(), "--tracking-uri", absent.uri(),
+          "--timeout", "1s"}, System.out, new PrintStream(err, true));
+      assertEquals(1, code);
+      String message = err.toString();
+      assertTrue(message.contains("1234 metric points, 1 param, 3 tags, the PROV document, metric files and end "
+          + "status") && message.contains("cannot connect to " + absent.uri()) && message.contains("run sync again"),
+          message);
+    }
+    assertEquals(2, cli("sync"), "usage error");
+  }
+
   private static int cli(String... args) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = Prov4mlCli.run(args, System.out, new PrintStream(err, true));
