@@ -53,6 +53,11 @@ public final class MlflowServer implements AutoCloseable {
     return port;
   }
 
+  /** The server's sqlite store, for counts the REST API cannot give (a million-point history times out). */
+  public Path database() {
+    return dir.resolve("mlflow.db");
+  }
+
   public MlflowRest rest() {
     return new MlflowRest(uri());
   }
@@ -65,7 +70,7 @@ public final class MlflowServer implements AutoCloseable {
     Path log = dir.resolve("server.log");
     process = new ProcessBuilder(List.of(PythonEnv.bin("mlflow").toString(), "server", "--host", "127.0.0.1",
         "--port", Integer.toString(port), "--workers", "1",
-        "--backend-store-uri", "sqlite:///" + dir.resolve("mlflow.db"),
+        "--backend-store-uri", "sqlite:///" + database(),
         "--artifacts-destination", dir.resolve("artifacts").toString()))
         .directory(dir.toFile())
         .redirectErrorStream(true)

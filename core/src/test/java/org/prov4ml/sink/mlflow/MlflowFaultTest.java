@@ -13,13 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.Context;
-import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.api.RunRecorder;
 import org.prov4ml.cli.Prov4mlCli;
@@ -31,31 +26,9 @@ import org.prov4ml.testing.MlflowRest.Point;
 import org.prov4ml.testing.MlflowServer;
 
 /** Outages, failing servers, offline runs: each ends with exactly what was logged on the server. */
-class MlflowFaultTest {
+class MlflowFaultTest extends RealMlflowServerTest {
 
   private static final long T0 = 1_700_000_000_000L;
-
-  private static MlflowServer server;
-  private static MlflowRest rest;
-
-  @TempDir
-  Path out;
-
-  @AfterEach
-  void endRunLeftOpenByAFailure() {
-    Prov4ml.endRun();
-  }
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = MlflowServer.start();
-    rest = server.rest();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
 
   /** Logs points [from, to) of training/loss with value = step / 10 and timestamp T0 + step. */
   private static List<Point> logLoss(Run run, int from, int to) {
@@ -72,9 +45,13 @@ class MlflowFaultTest {
   }
 
   private static void assertFinishedWith(String runId, List<Point> loss) throws Exception {
-    assertEquals("FINISHED", rest.run(runId).path("info").path("status").asText());
-    assertEquals(Map.of("lr", "0.1"), rest.params(runId));
-    MlflowUploadTest.assertHistory(loss, rest.history(runId, "training/loss"));
+    assertFinishedWith(rest, runId, loss);
+  }
+
+  private static void assertFinishedWith(MlflowRest on, String runId, List<Point> loss) throws Exception {
+    assertEquals("FINISHED", on.run(runId).path("info").path("status").asText());
+    assertEquals(Map.of("lr", "0.1"), on.params(runId));
+    MlflowUploadTest.assertHistory(loss, on.history(runId, "training/loss"));
   }
 
   @Test
@@ -89,13 +66,27 @@ class MlflowFaultTest {
       late.startProcess();
       loss.addAll(logLoss(run, 3000, 4000));
       run.close();
-      String runId = runIdOf(run);
-      rest = late.rest();
-      try {
-        assertFinishedWith(runId, loss);
-      } finally {
-        rest = server.rest();
-      }
+      assertFinishedWith(late.rest(), runIdOf(run), loss);
+    }
+  }
+
+  @Test
+  void anUploadCutShortAtTheRunsEndIsCountedAndFinishedBySync() throws Exception {
+    try (MlflowServer late = MlflowServer.notStarted()) {
+      Properties settings = MlflowTestRuns.settings(late.uri());
+      settings.setProperty("prov4ml.mlflow.flush-timeout", "1s");
+      Run run = MlflowTestRuns.start(settings, out, "cut-short", "cut short");
+      run.logParam("lr", 0.1);
+      List<Point> loss = logLoss(run, 0, 2222);
+      long start = System.nanoTime();
+      run.close();
+      assertTrue(System.nanoTime() - start < 10_000_000_000L, "the end waited about flush-timeout, not more");
+      UploadBacklog left = UploadBacklog.of(RunLayout.open(run.runDirectory()));
+      assertEquals(new UploadBacklog(2222, 1, 3, 0, true, 0), left);
+
+      late.startProcess();
+      assertEquals(0, cli("sync", run.runDirectory().toString())); // the URI recorded by the cut-short upload
+      assertFinishedWith(late.rest(), runIdOf(run), loss);
     }
   }
 

@@ -13,42 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.Context;
-import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.testing.MlflowRest;
 import org.prov4ml.testing.MlflowRest.Point;
-import org.prov4ml.testing.MlflowServer;
 
 /** A run's events reach a real MLflow server, checked through its REST API. */
-class MlflowUploadTest {
-
-  private static MlflowServer server;
-  private static MlflowRest rest;
-
-  @TempDir
-  Path out;
-
-  @AfterEach
-  void endRunLeftOpenByAFailure() {
-    Prov4ml.endRun();
-  }
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = MlflowServer.start();
-    rest = server.rest();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
+class MlflowUploadTest extends RealMlflowServerTest {
 
   @Test
   void everyKindOfEventReachesTheRun() throws Exception {
