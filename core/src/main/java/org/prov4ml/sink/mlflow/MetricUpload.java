@@ -31,37 +31,52 @@ final class MetricUpload {
     return "metric " + series.mlflowKey();
   }
 
-  /** Sends every complete row before {@code targets} (bytes per metric file). */
+  /**
+   * Sends every complete row before {@code targets} (bytes per metric file, taken when the pass
+   * began: a flush waits for those). Batches are filled from past the targets too, so a run that
+   * is still logging gets full 1000-point requests rather than one short request per pass: MLflow's
+   * cost is mostly per request.
+   */
   void upload(String runId, Map<String, Long> targets) throws IOException, InterruptedException {
     UploadCursor cursor = upload.cursor();
     resolveInFlight(runId, cursor);
-    while (true) {
+    while (!reached(cursor, targets)) {
       LogBatchRequest batch = new LogBatchRequest();
       List<Segment> segments = new ArrayList<>();
       for (MetricSeries series : upload.recorded().metrics) {
         if (!batch.canAddMetric()) {
           break;
         }
-        String name = series.fileName();
-        long from = cursor.offset(name);
-        long target = targets.getOrDefault(name, 0L);
-        if (from >= target || cursor.rejected.containsKey(rejectionKey(series))) {
+        if (cursor.rejected.containsKey(rejectionKey(series)) || !targets.containsKey(series.fileName())) {
           continue;
         }
+        long from = cursor.offset(series.fileName());
         int first = batch.metrics().size();
         String key = series.mlflowKey();
-        long end = tail.read(series.file(), from, target, LogBatchRequest.MAX_METRICS - first,
+        long end = tail.read(series.file(), from, Long.MAX_VALUE, LogBatchRequest.MAX_METRICS - first,
             row -> batch.add(new Metric(key, row.value(), row.timestamp(), row.step())));
         if (end > from) {
           segments.add(new Segment(series, first, batch.metrics().size(), end));
         }
       }
       if (segments.isEmpty()) {
-        cursor.save(); // persists the acknowledgement of the last batch
-        return;
+        break; // what is left before a target is an unfinished line, not a row yet
       }
       send(runId, batch, segments);
     }
+    cursor.save(); // persists the acknowledgement of the last batch
+  }
+
+  /** Whether every series the server takes is acknowledged up to its target. */
+  private boolean reached(UploadCursor cursor, Map<String, Long> targets) {
+    for (MetricSeries series : upload.recorded().metrics) {
+      Long target = targets.get(series.fileName());
+      if (target != null && cursor.offset(series.fileName()) < target
+          && !cursor.rejected.containsKey(rejectionKey(series))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void send(String runId, LogBatchRequest batch, List<Segment> segments)
