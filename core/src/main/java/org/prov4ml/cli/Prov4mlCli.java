@@ -95,7 +95,7 @@ public final class Prov4mlCli {
       err.println("sync: interrupted; run it again to resume");
       return INCOMPLETE;
     } catch (Exception e) {
-      err.println("sync: " + e.getMessage());
+      err.println("sync: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return INCOMPLETE;
     }
   }

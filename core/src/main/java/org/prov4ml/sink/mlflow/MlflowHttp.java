@@ -61,10 +61,6 @@ final class MlflowHttp {
         .PUT(HttpRequest.BodyPublishers.ofFile(file)));
   }
 
-  byte[] getBytes(String path) throws IOException, InterruptedException {
-    return send(request(path).GET());
-  }
-
   /** The server, for messages: never with credentials. */
   String server() {
     return base.toString();

@@ -41,12 +41,6 @@ public record MlflowSettings(URI trackingUri, MlflowCredentials credentials, Str
         config.get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT));
   }
 
-  /** The same settings with another end-of-run wait (sync's {@code --timeout}). */
-  public MlflowSettings withFlushTimeout(Duration flush) {
-    return new MlflowSettings(trackingUri, credentials, experimentName, existingRunId, requestTimeout,
-        maxRetryBackoff, flush);
-  }
-
   private static URI parse(String raw) {
     URI uri;
     try {

@@ -40,6 +40,17 @@ class MlflowFaultTest extends RealMlflowServerTest {
     return points;
   }
 
+  /** A run recorded with no tracking URI: param lr = 0.1 and {@code points} points of training/loss. */
+  private record OfflineRun(Run run, List<Point> loss) {}
+
+  private OfflineRun recordOffline(String experiment, int points) {
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, experiment, experiment);
+    run.logParam("lr", 0.1);
+    List<Point> loss = logLoss(run, 0, points);
+    run.close();
+    return new OfflineRun(run, loss);
+  }
+
   private static String runIdOf(Run run) throws Exception {
     return MlflowTestRuns.cursor(run).runId;
   }
@@ -161,10 +172,9 @@ class MlflowFaultTest extends RealMlflowServerTest {
 
   @Test
   void aBatchInFlightAtACrashIsNeitherLostNorSentTwice() throws Exception {
-    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "in-flight", "in flight");
-    run.logParam("lr", 0.1);
-    List<Point> loss = logLoss(run, 0, 1500);
-    run.close();
+    OfflineRun offline = recordOffline("in-flight", 1500);
+    Run run = offline.run();
+    List<Point> loss = offline.loss();
     Path runDir = run.runDirectory();
     assertTrue(MlflowTestRuns.sync(runDir, server.uri(), Map.of()).complete());
     RunLayout layout = RunLayout.open(runDir);
@@ -236,10 +246,9 @@ class MlflowFaultTest extends RealMlflowServerTest {
 
   @Test
   void credentialsReachTheServerAndNowhereElse() throws Exception {
-    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "with-auth", "auth");
-    run.logParam("lr", 0.1);
-    List<Point> loss = logLoss(run, 0, 10);
-    run.close();
+    OfflineRun offline = recordOffline("with-auth", 10);
+    Run run = offline.run();
+    List<Point> loss = offline.loss();
     String secret = "pw-s3cret-42";
     String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("alice:" + secret).getBytes());
     try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
@@ -259,10 +268,7 @@ class MlflowFaultTest extends RealMlflowServerTest {
 
   @Test
   void syncSaysWhatIsLeftWhenTheServerStaysAway() throws Exception {
-    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "never-synced", "never");
-    run.logParam("lr", 0.1);
-    logLoss(run, 0, 1234);
-    run.close();
+    Run run = recordOffline("never-synced", 1234).run();
     try (MlflowServer absent = MlflowServer.notStarted()) {
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       int code = Prov4mlCli.run(new String[] {"sync", run.runDirectory().toString(), "--tracking-uri", absent.uri(),

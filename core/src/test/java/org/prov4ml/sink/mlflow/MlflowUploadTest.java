@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.prov4ml.Context;
 import org.prov4ml.Run;
+import org.prov4ml.pipeline.RunOutcome;
 import org.prov4ml.testing.MlflowRest;
 import org.prov4ml.testing.MlflowRest.Point;
 
@@ -191,6 +192,17 @@ class MlflowUploadTest extends RealMlflowServerTest {
     assertTrue(cursor.artifactsNotUploadable.startsWith("file:"), cursor.artifactsNotUploadable);
     assertTrue(cursor.artifacts.isEmpty());
     assertFalse(Files.exists(elsewhere));
+  }
+
+  @Test
+  void aRunThatEndsFailedIsFailedInMlflow() throws Exception {
+    // What the JVM exit hook does when the main thread died on an uncaught exception.
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(server.uri()), out, "failing", "failing");
+    run.logMetric("loss", 1.0, Context.TRAINING, 0, false, 1_700_000_000_000L);
+    run.end(RunOutcome.Status.FAILED);
+    JsonNode info = rest.run(MlflowTestRuns.cursor(run).runId).path("info");
+    assertEquals("FAILED", info.path("status").asText());
+    assertTrue(info.path("end_time").asLong() > 0);
   }
 
   static void assertHistory(List<Point> expected, List<Point> actual) {
