@@ -78,6 +78,11 @@ public final class Prov4mlCli {
       Prov4mlConfig config = Prov4mlConfig.load();
       if (trackingUri == null && config.get(ConfigKeys.MLFLOW_TRACKING_URI) == null) {
         trackingUri = RunDirectorySync.recordedTrackingUri(runDir); // resume against the server it started with
+        if (trackingUri == null) {
+          err.println("sync: " + runDir + " was recorded without MLflow; pass --tracking-uri (or set "
+              + "MLFLOW_TRACKING_URI)");
+          return USAGE;
+        }
       }
       MlflowSettings settings = MlflowSettings.from(config, System.getenv(), trackingUri);
       RunDirectorySync.Result r = RunDirectorySync.sync(runDir, settings, timeout);
