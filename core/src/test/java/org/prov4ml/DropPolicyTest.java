@@ -46,7 +46,7 @@ class DropPolicyTest {
         .with(ConfigKeys.BUFFER_SIZE, 64).with(ConfigKeys.BUFFER_OVERFLOW, OverflowPolicy.DROP);
     GateSink gate = new GateSink();
     Run run = new Run(RunRecorder.start(RunOptions.builder().experimentName("drop").outputDir(out).build(), config,
-        (info, local) -> List.of(local, gate)), false);
+        (info, local, failures) -> List.of(local, gate)), false);
     for (int i = 0; i < 5_000; i++) {
       run.logMetric("loss", i, Context.TRAINING);
     }

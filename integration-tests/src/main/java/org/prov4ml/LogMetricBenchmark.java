@@ -69,7 +69,7 @@ public class LogMetricBenchmark {
       out = Files.createTempDirectory("prov4ml-bench");
       RunOptions options = RunOptions.builder().experimentName("bench").outputDir(out).build();
       run = new Run(RunRecorder.start(options, Prov4mlConfig.load(),
-          (info, local) -> List.of(new CountingSink())), false);
+          (info, local, failures) -> List.of(new CountingSink())), false);
     }
 
     @TearDown(Level.Trial)

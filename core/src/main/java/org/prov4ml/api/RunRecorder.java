@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.prov4ml.pipeline.Sink;
 import org.prov4ml.sink.RunInfo;
 import org.prov4ml.sink.local.RunDirectoryWriter;
 import org.prov4ml.sink.local.RunLayout;
+import org.prov4ml.sink.mlflow.MlflowSink;
 import org.tinylog.Logger;
 
 /**
@@ -53,13 +55,19 @@ public final class RunRecorder {
 
   /** Creates the run directory and starts the pipeline into the local run directory (and MLflow if configured). */
   public static RunRecorder start(RunOptions options, Prov4mlConfig config) throws IOException {
-    return start(options, config, (info, local) -> List.of(local));
+    return start(options, config, (info, local, failures) -> {
+      List<Sink> sinks = new ArrayList<>();
+      sinks.add(local);
+      // After the writer: the MLflow uploader sends what the writer has put in the run directory.
+      MlflowSink.create(info, local, config, System.getenv(), failures).ifPresent(sinks::add);
+      return sinks;
+    });
   }
 
   /** Chooses a run's sinks, given the run and its local run directory writer (always the first sink). */
   @FunctionalInterface
   public interface SinkChoice {
-    List<Sink> sinks(RunInfo info, RunDirectoryWriter local);
+    List<Sink> sinks(RunInfo info, RunDirectoryWriter local, FailureCounts failures);
   }
 
   /**
@@ -83,7 +91,7 @@ public final class RunRecorder {
     FailureCounts failures = new FailureCounts();
     RunDirectoryWriter local = new RunDirectoryWriter(info, environmentAttributes(),
         config.get(ConfigKeys.DOCUMENT_INTERVAL));
-    List<Sink> sinks = choice.sinks(info, local);
+    List<Sink> sinks = choice.sinks(info, local, failures);
     EventPipeline pipeline = new EventPipeline(runName, config.get(ConfigKeys.BUFFER_SIZE),
         config.get(ConfigKeys.BUFFER_OVERFLOW), sinks, failures);
     Logger.info("prov4ml {}: run {} started, provenance in {}", Prov4mlVersion.get(), runName, layout.runDir());
@@ -102,7 +110,14 @@ public final class RunRecorder {
     attributes.put("yprov:time_zone", java.util.TimeZone.getDefault().getID());
     attributes.put("yprov:prov4ml_version", Prov4mlVersion.get());
     attributes.put("yprov:command", ManagementFactory.getRuntimeMXBean().getName());
+    attributes.put("yprov:main_class", mainClass());
     return attributes;
+  }
+
+  /** The program's main class or jar (MLflow's {@code mlflow.source.name}), from the launcher's command. */
+  private static String mainClass() {
+    String command = System.getProperty("sun.java.command", "").trim();
+    return command.isEmpty() ? "unknown" : command.split("\\s+", 2)[0];
   }
 
   private static String hostName() {

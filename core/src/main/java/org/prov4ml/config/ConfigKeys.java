@@ -58,6 +58,12 @@ public final class ConfigKeys {
           + "none means local only.");
   public static final ConfigKey<Duration> MLFLOW_FLUSH_TIMEOUT = new ConfigKey<>("prov4ml.mlflow.flush-timeout",
       DURATION, () -> Duration.ofSeconds(30), "At run end, how long to wait for MLflow to acknowledge.");
+  public static final ConfigKey<Duration> MLFLOW_REQUEST_TIMEOUT = new ConfigKey<>(
+      "prov4ml.mlflow.request-timeout", DURATION, () -> Duration.ofSeconds(30),
+      "Connect and response timeout of one request to MLflow; a timed-out request is retried.");
+  public static final ConfigKey<Duration> MLFLOW_MAX_RETRY_BACKOFF = new ConfigKey<>(
+      "prov4ml.mlflow.max-retry-backoff", DURATION, () -> Duration.ofSeconds(30),
+      "Longest wait between retries while MLflow is unavailable (exponential from 200ms, with jitter).");
   public static final ConfigKey<Boolean> BATCH_METRICS = new ConfigKey<>("prov4ml.metrics.batch.enabled",
       BOOLEAN, () -> true, "Agent: record `batch_loss` for every training batch.");
   public static final ConfigKey<Integer> LR_EVERY_N_STEPS = new ConfigKey<>("prov4ml.metrics.lr-every-n-steps",
@@ -75,7 +81,7 @@ public final class ConfigKeys {
 
   public static final List<ConfigKey<?>> ALL = List.of(CONFIG_FILE, EXPERIMENT, OUTPUT_DIR, USER_NAMESPACE,
       RUN_NAME, RANK, BUFFER_SIZE, BUFFER_OVERFLOW, SYNCHRONOUS_TIMEOUT, DOCUMENT_INTERVAL,
-      MLFLOW_TRACKING_URI, MLFLOW_FLUSH_TIMEOUT, BATCH_METRICS, LR_EVERY_N_STEPS, SYSTEM_METRICS_INTERVAL,
+      MLFLOW_TRACKING_URI, MLFLOW_FLUSH_TIMEOUT, MLFLOW_REQUEST_TIMEOUT, MLFLOW_MAX_RETRY_BACKOFF, BATCH_METRICS, LR_EVERY_N_STEPS, SYSTEM_METRICS_INTERVAL,
       RUN_PER_TRAINER);
 
   private static String nonBlank(String s) {
@@ -119,7 +125,8 @@ public final class ConfigKeys {
 
   private static final Pattern DURATION_TEXT = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
-  static Duration duration(String s) {
+  /** Parses {@code 0}, {@code 250ms}, {@code 30s}, {@code 5m} or {@code 1h}; also for command-line options. */
+  public static Duration duration(String s) {
     if (s.equals("0")) {
       return Duration.ZERO;
     }

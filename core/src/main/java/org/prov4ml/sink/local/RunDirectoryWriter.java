@@ -192,7 +192,8 @@ public final class RunDirectoryWriter implements Sink {
     return System.currentTimeMillis();
   }
 
-  static String sha256(Path file) throws IOException {
+  /** The SHA-256 of a file, in lower-case hex. */
+  public static String sha256(Path file) throws IOException {
     MessageDigest digest;
     try {
       digest = MessageDigest.getInstance("SHA-256");

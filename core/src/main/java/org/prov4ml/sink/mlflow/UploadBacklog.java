@@ -1,0 +1,72 @@
+package org.prov4ml.sink.mlflow;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.prov4ml.sink.local.RunLayout;
+import org.prov4ml.sink.mlflow.RecordedRun.MetricSeries;
+
+/**
+ * What a run directory holds that the server has not acknowledged, counted from the directory
+ * and its persisted cursor (never from memory, so the count is right even for a run that died).
+ *
+ * @param metricPoints rows of metric files past the acknowledged offsets
+ * @param params params not acknowledged
+ * @param tags tags not acknowledged
+ * @param artifacts artifacts whose current version was not uploaded
+ * @param runNotFinished the PROV document, metric files and end status are not on the server yet
+ * @param refused elements the server refused for good (reported when they were refused)
+ */
+public record UploadBacklog(long metricPoints, int params, int tags, int artifacts, boolean runNotFinished,
+    int refused) {
+
+  /** Whether the server has everything it can take. */
+  public boolean isEmpty() {
+    return metricPoints == 0 && params == 0 && tags == 0 && artifacts == 0 && !runNotFinished;
+  }
+
+  /** E.g. {@code 1200 metric points, 2 params, the run's end}. */
+  public String describe() {
+    List<String> parts = new ArrayList<>();
+    if (metricPoints > 0) {
+      parts.add(metricPoints + " metric point" + (metricPoints == 1 ? "" : "s"));
+    }
+    if (params > 0) {
+      parts.add(params + " param" + (params == 1 ? "" : "s"));
+    }
+    if (tags > 0) {
+      parts.add(tags + " tag" + (tags == 1 ? "" : "s"));
+    }
+    if (artifacts > 0) {
+      parts.add(artifacts + " artifact" + (artifacts == 1 ? "" : "s"));
+    }
+    if (runNotFinished) {
+      parts.add("the PROV document, metric files and end status");
+    }
+    return parts.isEmpty() ? "nothing" : String.join(", ", parts);
+  }
+
+  /** Counts the backlog of a run directory from its document and cursor file. */
+  public static UploadBacklog of(RunLayout layout) throws IOException {
+    RecordedRun recorded = RecordedRun.read(layout);
+    UploadCursor cursor = UploadCursor.peek(layout);
+    if (cursor == null) {
+      cursor = new UploadCursor();
+    }
+    long points = 0;
+    for (MetricSeries s : recorded.metrics) {
+      if (Files.exists(s.file()) && !cursor.rejected.containsKey(MetricUpload.rejectionKey(s))) {
+        points += MetricFileTail.countRows(s.file(), cursor.offset(s.fileName()));
+      }
+    }
+    final UploadCursor c = cursor;
+    int params = (int) recorded.params.keySet().stream()
+        .filter(k -> !c.params.contains(k) && !c.rejected.containsKey("param " + k)).count();
+    int tags = (int) RunUpload.tagsOf(recorded).keySet().stream()
+        .filter(k -> !c.tags.contains(k) && !c.rejected.containsKey("tag " + k)).count();
+    int artifacts = c.artifactsNotUploadable != null ? 0 : (int) recorded.artifacts.values().stream()
+        .filter(a -> !a.sha256().equals(c.artifacts.get(a.path().toString()))).count();
+    return new UploadBacklog(points, params, tags, artifacts, c.terminated == null, c.rejected.size());
+  }
+}
