@@ -199,8 +199,9 @@ public final class RunRecorder {
     }
     boolean finished = pipeline.close(status, timeout);
     PipelineReport r = pipeline.report();
-    Logger.info("prov4ml: run {} {}: {} metric points recorded, {} dropped{}{}, run directory {}",
+    Logger.info("prov4ml: run {} {}: {} metric points recorded, {} dropped{}{}{}, run directory {}",
         info.runName(), status, r.metricPoints(), r.droppedMetricPoints(),
+        r.sinkSummaries().isEmpty() ? "" : ", " + String.join(", ", r.sinkSummaries()),
         r.lateEvents() > 0 ? ", " + r.lateEvents() + " logged after the end and not recorded" : "",
         r.failures().isEmpty() ? "" : ", failures " + r.failures(),
         info.layout().runDir());

@@ -177,7 +177,7 @@ public final class EventPipeline {
   /** A summary for the run's end line; exact once {@link #close} returned true. */
   public PipelineReport report() {
     return new PipelineReport(dispatcher.metricPoints(), dropped.sum(), dispatcher.lateEvents(),
-        failures.snapshot());
+        failures.snapshot(), dispatcher.summaries());
   }
 
   /** Only reached if the dispatcher itself fails, which it guards against; logged, never fatal. */

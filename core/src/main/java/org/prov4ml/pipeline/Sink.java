@@ -30,4 +30,9 @@ public interface Sink {
 
   /** The run ended: write the last of it and release every resource. */
   void close(RunOutcome outcome) throws Exception;
+
+  /** After {@link #close}: what this sink delivered, for the run's end line, or null. */
+  default String endSummary() {
+    return null;
+  }
 }

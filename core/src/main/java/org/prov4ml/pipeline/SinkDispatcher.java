@@ -18,6 +18,7 @@ final class SinkDispatcher implements EventHandler<Event> {
   // Written only by the drainer thread; read by others after `closed` is released.
   private long metricPoints;
   private long lateEvents;
+  private final List<String> summaries = new java.util.ArrayList<>();
   private boolean ended;
 
   SinkDispatcher(List<Sink> sinks, FailureCounts failures) {
@@ -83,6 +84,10 @@ final class SinkDispatcher implements EventHandler<Event> {
     for (Sink sink : sinks) {
       try {
         sink.close(outcome);
+        String summary = sink.endSummary();
+        if (summary != null) {
+          summaries.add(summary);
+        }
       } catch (Throwable t) {
         failures.record(placeOf(sink), t);
       }
@@ -104,5 +109,9 @@ final class SinkDispatcher implements EventHandler<Event> {
 
   long lateEvents() {
     return lateEvents;
+  }
+
+  List<String> summaries() {
+    return List.copyOf(summaries);
   }
 }

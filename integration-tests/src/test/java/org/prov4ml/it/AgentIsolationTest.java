@@ -50,7 +50,7 @@ class AgentIsolationTest {
     assertEquals(1, app.stderrLines("agent batch_loss failed"), app.stderr());
     assertEquals(1, app.stderrLines("this loss does not tell its per-batch value"), app.stderr());
     assertTrue(app.stderr().contains("agent batch_loss=" + 2 * BATCHES), app.stderr());
-    // The sink fails on the long-named accuracy's metric file, TRAINING at each epoch: logged once, counted.
+    // The sink fails on the blocked accuracy metric file, TRAINING at each epoch: logged once, counted.
     assertEquals(1, app.stderrLines("sink local failed"), app.stderr());
     assertEquals(1, app.stderrLines("failures {sink local=2}"), app.stderr());
     RunDirectory run = app.onlyRun();

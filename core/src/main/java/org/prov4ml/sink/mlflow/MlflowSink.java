@@ -33,6 +33,7 @@ public final class MlflowSink implements Sink {
   private final MlflowUploader uploader;
   private final MlflowSettings settings;
   private boolean idsRecorded;
+  private String endSummary;
 
   private MlflowSink(RunDirectoryWriter writer, MlflowUploader uploader, MlflowSettings settings) {
     this.writer = writer;
@@ -93,13 +94,26 @@ public final class MlflowSink implements Sink {
     UploadBacklog left = UploadBacklog.of(writer.run().layout());
     RunRef run = uploader.run();
     if (done && left.isEmpty()) {
-      Logger.info("prov4ml: MLflow run {} (experiment {}) at {} has everything{}", run.runId(), run.experimentId(),
-          settings.trackingUri(), left.refused() > 0 ? " it accepts; " + left.refused() + " refused, see above" : "");
+      endSummary = "all uploaded to MLflow run " + runUrl(run)
+          + (left.refused() > 0 ? " (" + left.refused() + " refused by the server, see above)" : "");
     } else {
+      endSummary = "not yet uploaded to MLflow: " + left.describe();
       Logger.warn("prov4ml: MLflow at {} has not acknowledged {} of run {} within {} s; it is safe in the run "
           + "directory; to finish the upload run: {}", settings.trackingUri(), left.describe(),
           writer.run().runName(), timeout.toSeconds(), syncCommand(writer.run().layout().runDir().toString()));
     }
+  }
+
+  @Override
+  public String endSummary() {
+    return endSummary;
+  }
+
+  /** The run's page in the MLflow UI. */
+  private String runUrl(RunRef run) {
+    String server = settings.trackingUri().toString();
+    return (server.endsWith("/") ? server : server + "/") + "#/experiments/" + run.experimentId() + "/runs/"
+        + run.runId();
   }
 
   /** The command that finishes an upload, as the end-of-run line and {@code sync} print it. */
@@ -116,6 +130,7 @@ public final class MlflowSink implements Sink {
     if (run != null) {
       idAttributes(run, settings.trackingUri().toString()).forEach(writer::runAttribute);
       idsRecorded = true;
+      Logger.info("prov4ml: MLflow run {}", runUrl(run));
     }
   }
 

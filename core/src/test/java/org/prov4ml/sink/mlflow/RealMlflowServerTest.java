@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.Prov4ml;
+import org.prov4ml.config.Prov4mlConfig;
 import org.prov4ml.testing.MlflowRest;
 import org.prov4ml.testing.MlflowServer;
 
@@ -26,6 +27,8 @@ abstract class RealMlflowServerTest {
 
   @AfterAll
   static void stopServer() throws Exception {
+    // The tests configured Prov4ml for this server: later test classes must get the JVM's own configuration.
+    Prov4ml.configure(Prov4mlConfig.load());
     server.close();
   }
 
