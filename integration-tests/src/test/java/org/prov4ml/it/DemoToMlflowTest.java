@@ -1,0 +1,69 @@
+package org.prov4ml.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prov4ml.it.apps.DemoTraining;
+import org.prov4ml.testing.MlflowRest;
+import org.prov4ml.testing.MlflowServer;
+
+/**
+ * The demo under the agent with a tracking URI: the real MLflow server ends up with exactly what
+ * the local run directory holds, under MLflow's names.
+ */
+class DemoToMlflowTest {
+
+  private static final int EPOCHS = 2;
+  private static final int BATCHES = DemoTraining.TRAIN_SAMPLES / DemoTraining.BATCH;
+
+  @TempDir
+  Path work;
+
+  @Test
+  void everyPointParamAndModelVersionReachesMlflow() throws Exception {
+    try (MlflowServer server = MlflowServer.start()) {
+      ForkedApp.Result app = new ForkedApp(work).property("prov4ml.mlflow.tracking-uri", server.uri())
+          .property("prov4ml.experiment-name", "demo_mlflow").property("prov4ml.system-metrics.interval", "0")
+          .runJar(ForkedApp.DEMO_JAR, "--epochs", Integer.toString(EPOCHS), "--models", "models").requireSuccess();
+      assertTrue(app.stderr().contains("all uploaded to MLflow run " + server.uri() + "/#/experiments/"),
+          app.stderr());
+      RunDirectory local = app.onlyRun();
+      MlflowRest rest = server.rest();
+      Map<String, String> runs = rest.runsOf("demo_mlflow");
+      assertEquals(1, runs.size(), runs.toString());
+      String runId = runs.values().iterator().next();
+
+      assertEquals("FINISHED", rest.run(runId).path("info").path("status").asText());
+      assertEquals("JOB", rest.tags(runId).get("mlflow.source.type"));
+      assertEquals(local.params(), rest.params(runId));
+      assertSameHistory(local.metric("batch_loss", "TRAINING"), rest.history(runId, "training/batch_loss"));
+      assertEquals(EPOCHS * BATCHES, rest.history(runId, "training/batch_loss").size());
+      assertSameHistory(local.metric("learning_rate", "TRAINING"), rest.history(runId, "training/learning_rate"));
+      assertSameHistory(local.metric("Accuracy", "VALIDATION"), rest.history(runId, "validation/Accuracy"));
+      assertSameHistory(local.metric("Accuracy", "TESTING"), rest.history(runId, "testing/Accuracy"));
+
+      Map<String, Long> artifacts = rest.artifacts(runId);
+      for (int epoch = 1; epoch <= EPOCHS; epoch++) {
+        String file = String.format("mlp-%04d.params", epoch);
+        assertEquals(Files.size(work.resolve("models").resolve(file)), artifacts.get("mlp/" + file), file);
+      }
+      assertTrue(artifacts.containsKey("model_summary.txt"), artifacts.toString());
+      assertTrue(artifacts.keySet().stream().anyMatch(p -> p.matches("prov4ml/prov_demo_mlflow_GR0_\\d+\\.json")),
+          artifacts.toString());
+    }
+  }
+
+  private static void assertSameHistory(List<RunDirectory.Point> local, List<MlflowRest.Point> mlflow) {
+    assertEquals(local.size(), mlflow.size());
+    for (int i = 0; i < local.size(); i++) {
+      assertEquals(local.get(i).step(), mlflow.get(i).step(), "step of point " + i);
+      assertEquals(local.get(i).value(), mlflow.get(i).value(), 1e-6, "value of point " + i);
+    }
+  }
+}
