@@ -64,6 +64,9 @@ public final class ConfigKeys {
   public static final ConfigKey<Duration> MLFLOW_MAX_RETRY_BACKOFF = new ConfigKey<>(
       "prov4ml.mlflow.max-retry-backoff", DURATION, () -> Duration.ofSeconds(30),
       "Longest wait between retries while MLflow is unavailable (exponential from 200ms, with jitter).");
+  public static final ConfigKey<Duration> MLFLOW_UPLOAD_INTERVAL = new ConfigKey<>(
+      "prov4ml.mlflow.upload-interval", DURATION, () -> Duration.ofSeconds(1),
+      "Least time between two uploads to MLflow (a flush or the run's end does not wait for it).");
   public static final ConfigKey<Boolean> BATCH_METRICS = new ConfigKey<>("prov4ml.metrics.batch.enabled",
       BOOLEAN, () -> true, "Agent: record `batch_loss` for every training batch.");
   public static final ConfigKey<Integer> LR_EVERY_N_STEPS = new ConfigKey<>("prov4ml.metrics.lr-every-n-steps",
@@ -81,7 +84,8 @@ public final class ConfigKeys {
 
   public static final List<ConfigKey<?>> ALL = List.of(CONFIG_FILE, EXPERIMENT, OUTPUT_DIR, USER_NAMESPACE,
       RUN_NAME, RANK, BUFFER_SIZE, BUFFER_OVERFLOW, SYNCHRONOUS_TIMEOUT, DOCUMENT_INTERVAL,
-      MLFLOW_TRACKING_URI, MLFLOW_FLUSH_TIMEOUT, MLFLOW_REQUEST_TIMEOUT, MLFLOW_MAX_RETRY_BACKOFF, BATCH_METRICS, LR_EVERY_N_STEPS, SYSTEM_METRICS_INTERVAL,
+      MLFLOW_TRACKING_URI, MLFLOW_FLUSH_TIMEOUT, MLFLOW_REQUEST_TIMEOUT, MLFLOW_MAX_RETRY_BACKOFF,
+      MLFLOW_UPLOAD_INTERVAL, BATCH_METRICS, LR_EVERY_N_STEPS, SYSTEM_METRICS_INTERVAL,
       RUN_PER_TRAINER);
 
   private static String nonBlank(String s) {

@@ -18,9 +18,11 @@ import org.prov4ml.config.Prov4mlConfig;
  * @param requestTimeout connect and response timeout of one HTTP request
  * @param maxRetryBackoff the cap of the exponential backoff between retries
  * @param flushTimeout how long the end of a run waits for the server
+ * @param uploadInterval the least time between two upload passes, unless a flush or the end waits
  */
 public record MlflowSettings(URI trackingUri, MlflowCredentials credentials, String experimentName,
-    String existingRunId, Duration requestTimeout, Duration maxRetryBackoff, Duration flushTimeout) {
+    String existingRunId, Duration requestTimeout, Duration maxRetryBackoff, Duration flushTimeout,
+    Duration uploadInterval) {
 
   /**
    * The settings of this configuration and environment.
@@ -38,7 +40,7 @@ public record MlflowSettings(URI trackingUri, MlflowCredentials credentials, Str
     return new MlflowSettings(withoutUserInfo(uri), MlflowCredentials.fromEnv(env, uri),
         blankToNull(env.get("MLFLOW_EXPERIMENT_NAME")), blankToNull(env.get("MLFLOW_RUN_ID")),
         config.get(ConfigKeys.MLFLOW_REQUEST_TIMEOUT), config.get(ConfigKeys.MLFLOW_MAX_RETRY_BACKOFF),
-        config.get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT));
+        config.get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT), config.get(ConfigKeys.MLFLOW_UPLOAD_INTERVAL));
   }
 
   private static URI parse(String raw) {

@@ -95,15 +95,17 @@ final class MlflowUploader {
 
   private void loop() {
     long delayNanos = 0;
+    long lastPassNanos = System.nanoTime() - upload.settings().uploadInterval().toNanos();
     while (!abandoned) {
       if (delayNanos > 0) {
         sleepIgnoringWakes(delayNanos);
       } else {
-        waitForWake();
+        waitForWork(lastPassNanos);
       }
       if (abandoned) {
         return;
       }
+      lastPassNanos = System.nanoTime();
       wakeRequested = false;
       String end = endStatus;
       List<Waiting> covered = drainBarriers();
@@ -151,10 +153,25 @@ final class MlflowUploader {
     }
   }
 
-  private void waitForWake() {
-    if (!wakeRequested && endStatus == null) {
+  /**
+   * Waits for something to send. Points that trickle in are gathered for {@code upload-interval}
+   * first: a pass per drained batch would send MLflow a request per training step, and each request
+   * costs the server (a Python process, often on the training's own machine) far more CPU than the
+   * step costs us. A waiting flush or the run's end cuts the wait short.
+   */
+  private void waitForWork(long lastPassNanos) {
+    long due = lastPassNanos + upload.settings().uploadInterval().toNanos();
+    long left;
+    while (!urgent() && (left = due - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(this, left);
+    }
+    if (!urgent() && !wakeRequested) {
       LockSupport.parkNanos(this, IDLE_POLL_NANOS);
     }
+  }
+
+  private boolean urgent() {
+    return abandoned || endStatus != null || !barriers.isEmpty() || Thread.currentThread().isInterrupted();
   }
 
   /** A backoff wait: the drainer's wake-ups must not turn it into a busy retry loop. */
