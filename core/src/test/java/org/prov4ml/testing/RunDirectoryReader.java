@@ -38,6 +38,11 @@ public final class RunDirectoryReader {
     }
   }
 
+  @Override
+  public String toString() {
+    return runDir.toString();
+  }
+
   /** The only run directory under {@code outputDir}. */
   public static RunDirectoryReader openOnly(Path outputDir) {
     try (Stream<Path> dirs = Files.list(outputDir)) {
@@ -116,10 +121,45 @@ public final class RunDirectoryReader {
     return pairs;
   }
 
-  /** The points of metric (key, context), read from the file its entity names. */
+  /** The points of metric (key, context), read from the file its entity names; empty when there is none. */
   public List<Point> metric(String key, String context) {
-    Map<String, String> entity = entity(key + "//" + context);
-    return readPoints(Path.of(entity.get("dcterms:identifier")));
+    JsonNode entity = document.path("entity").path(key + "//" + context);
+    return entity.isMissingNode() ? List.of() : readPoints(Path.of(entity.path("dcterms:identifier").asText()));
+  }
+
+  public List<Long> steps(String key, String context) {
+    return metric(key, context).stream().map(Point::step).toList();
+  }
+
+  /** The value of (key, context) at {@code step}, as the float DJL had. */
+  public float valueAt(String key, String context, long step) {
+    return (float) metric(key, context).stream().filter(p -> p.step() == step).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + key + " " + context + " at step " + step)).value();
+  }
+
+  /** The params named in {@code expected}, to compare all of them in one assertion. */
+  public Map<String, String> params(Map<String, String> expected) {
+    Map<String, String> all = params();
+    Map<String, String> named = new java.util.TreeMap<>();
+    expected.keySet().forEach(k -> named.put(k, all.get(k)));
+    return named;
+  }
+
+  /** The model versions' steps, by file name. */
+  public Map<String, Long> modelVersions() {
+    Map<String, Long> versions = new java.util.TreeMap<>();
+    for (var e : iterable(document.path("entity").fields())) {
+      JsonNode n = e.getValue();
+      if ("provml:Model".equals(n.path("prov:type").asText()) && n.has("yprov:step")) {
+        versions.put(n.path("prov:label").asText(), n.path("yprov:step").asLong());
+      }
+    }
+    return versions;
+  }
+
+  /** FINISHED, FAILED, ... as the run activity records it; "(none)" while the run is open. */
+  public String status() {
+    return runActivity().getOrDefault("yprov:status", "(none)");
   }
 
   public static List<Point> readPoints(Path csv) {

@@ -1,5 +1,6 @@
 package org.prov4ml.it;
 
+import org.prov4ml.testing.RunDirectoryReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +54,7 @@ class AgentIsolationTest {
     // The sink fails on the blocked accuracy metric file, TRAINING at each epoch: logged once, counted.
     assertEquals(1, app.stderrLines("sink local failed"), app.stderr());
     assertEquals(1, app.stderrLines("failures {sink local=2}"), app.stderr());
-    RunDirectory run = app.onlyRun();
+    RunDirectoryReader run = app.onlyRun();
     assertEquals(List.of(), run.steps("batch_loss", "TRAINING"));
     assertEquals(List.of(1L, 2L), run.steps("loss", "TRAINING"));
     assertEquals(2 * BATCHES, run.steps("learning_rate", "TRAINING").size());
@@ -75,7 +76,7 @@ class AgentIsolationTest {
     assertTrue(app.stderr().contains("the application's own slf4j"), app.stderr()); // slf4j-simple 1.7 logs to stderr
     assertTrue(app.stderr().contains("INFO: prov4ml agent"), app.stderr());
     assertEquals(0, app.stderrLines("APP "), app.stderr());
-    RunDirectory run = app.onlyRun();
+    RunDirectoryReader run = app.onlyRun();
     assertEquals(LongStream.range(0, 2L * BATCHES).boxed().toList(), run.steps("batch_loss", "TRAINING"));
     assertEquals(2, run.modelVersions().size());
   }
@@ -83,8 +84,8 @@ class AgentIsolationTest {
   @Test
   void anAppThatAlsoCallsTheApiGetsOneRunHoldingBoth() throws Exception {
     ForkedApp.Result app = new ForkedApp(work).appClassPath().runMain(ExplicitApiApp.class).requireSuccess();
-    RunDirectory run = app.onlyRun();
-    assertTrue(run.dir().getFileName().toString().startsWith("explicit_"), run.toString());
+    RunDirectoryReader run = app.onlyRun();
+    assertTrue(run.runDir().getFileName().toString().startsWith("explicit_"), run.toString());
     Map<String, String> params = run.params();
     assertEquals("42", params.get("dataset_seed"));
     assertEquals("Adam", params.get("optimizer_name"));

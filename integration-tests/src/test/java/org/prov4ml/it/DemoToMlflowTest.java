@@ -1,5 +1,6 @@
 package org.prov4ml.it;
 
+import org.prov4ml.testing.RunDirectoryReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,7 @@ class DemoToMlflowTest {
           .runJar(ForkedApp.DEMO_JAR, "--epochs", Integer.toString(EPOCHS), "--models", "models").requireSuccess();
       assertTrue(app.stderr().contains("all uploaded to MLflow run " + server.uri() + "/#/experiments/"),
           app.stderr());
-      RunDirectory local = app.onlyRun();
+      RunDirectoryReader local = app.onlyRun();
       MlflowRest rest = server.rest();
       Map<String, String> runs = rest.runsOf("demo_mlflow");
       assertEquals(1, runs.size(), runs.toString());
@@ -59,7 +60,7 @@ class DemoToMlflowTest {
     }
   }
 
-  private static void assertSameHistory(List<RunDirectory.Point> local, List<MlflowRest.Point> mlflow) {
+  private static void assertSameHistory(List<RunDirectoryReader.Point> local, List<MlflowRest.Point> mlflow) {
     assertEquals(local.size(), mlflow.size());
     for (int i = 0; i < local.size(); i++) {
       assertEquals(local.get(i).step(), mlflow.get(i).step(), "step of point " + i);

@@ -1,5 +1,6 @@
 package org.prov4ml.it;
 
+import org.prov4ml.testing.RunDirectoryReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -28,7 +29,7 @@ class DemoUnderAgentTest {
   void recordsEveryBatchEpochTestAndSaveOfTheDemoJar() throws Exception {
     ForkedApp.Result app = new ForkedApp(work).property("prov4ml.system-metrics.interval", "100ms")
         .runJar(ForkedApp.DEMO_JAR, "--epochs", Integer.toString(EPOCHS), "--models", "models").requireSuccess();
-    RunDirectory run = app.onlyRun();
+    RunDirectoryReader run = app.onlyRun();
 
     List<Long> everyBatch = LongStream.range(0, (long) EPOCHS * BATCHES).boxed().toList();
     assertEquals(everyBatch, run.steps("batch_loss", "TRAINING"));
@@ -54,9 +55,9 @@ class DemoUnderAgentTest {
     for (int epoch = 1; epoch <= EPOCHS; epoch++) {
       String file = String.format("mlp-%04d.params", epoch);
       assertEquals(Files.size(work.resolve("models").resolve(file)),
-          Files.size(run.dir().resolve("artifacts_GR0/mlp").resolve(file)));
+          Files.size(run.runDir().resolve("artifacts_GR0/mlp").resolve(file)));
     }
-    assertTrue(Files.exists(run.dir().resolve("artifacts_GR0/model_summary.txt")));
+    assertTrue(Files.exists(run.runDir().resolve("artifacts_GR0/model_summary.txt")));
 
     Map<String, String> expected = new TreeMap<>(Map.of("optimizer_name", "Adam", "optimizer_lr", "0.01",
         "optimizer_weight_decay", "1.0E-4", "optimizer_beta1", "0.9", "optimizer_beta2", "0.999",
@@ -81,8 +82,8 @@ class DemoUnderAgentTest {
         "prov4ml.system-metrics.interval=0"));
     ForkedApp.Result app = new ForkedApp(work).agentArgument("config=" + config)
         .runJar(ForkedApp.DEMO_JAR, "--epochs", "2", "--models", "models").requireSuccess();
-    RunDirectory run = app.onlyRun();
-    assertTrue(run.dir().getFileName().toString().startsWith("configured_"), run.toString());
+    RunDirectoryReader run = app.onlyRun();
+    assertTrue(run.runDir().getFileName().toString().startsWith("configured_"), run.toString());
     assertEquals(List.of(0L, 5L, 10L, 15L), run.steps("learning_rate", "TRAINING"));
     assertEquals(List.of(), run.steps("batch_loss", "TRAINING"));
     assertEquals(Map.of(), run.modelVersions());
@@ -96,7 +97,7 @@ class DemoUnderAgentTest {
         .runJar(ForkedApp.DEMO_JAR, "--epochs", "3", "--models", "models", "--fail-at-epoch", "2");
     assertNotEquals(0, app.exitCode());
     assertTrue(app.stderr().contains("simulated failure at the end of epoch 2"), app.stderr());
-    RunDirectory run = app.onlyRun();
+    RunDirectoryReader run = app.onlyRun();
     assertEquals("FAILED", run.status());
     assertEquals(LongStream.range(0, 2L * BATCHES).boxed().toList(), run.steps("batch_loss", "TRAINING"));
     assertEquals(List.of(1L), run.steps("loss", "TRAINING")); // epoch 2's end never completed
@@ -109,7 +110,7 @@ class DemoUnderAgentTest {
         .runJar(ForkedApp.DEMO_JAR, "--epochs", "2", "--models", "models", "--no-evaluator-listener")
         .requireSuccess();
     assertEquals(1, app.stderrLines("has no EvaluatorTrainingListener"), app.stderr());
-    RunDirectory run = app.onlyRun();
+    RunDirectoryReader run = app.onlyRun();
     assertEquals(List.of(), run.steps("batch_loss", "TRAINING"));
     assertEquals(2L * BATCHES, run.steps("learning_rate", "TRAINING").size());
     assertEquals(List.of(1L, 2L), run.steps("epoch_time_ms", "TRAINING"));

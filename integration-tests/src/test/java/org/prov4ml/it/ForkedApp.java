@@ -1,5 +1,6 @@
 package org.prov4ml.it;
 
+import org.prov4ml.testing.RunDirectoryReader;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,23 +119,23 @@ final class ForkedApp {
     }
 
     /** The one run directory under {@code prov4ml-runs/}. */
-    RunDirectory onlyRun() throws IOException {
-      List<RunDirectory> runs = runs();
+    RunDirectoryReader onlyRun() throws IOException {
+      List<RunDirectoryReader> runs = runs();
       if (runs.size() != 1) {
         throw new AssertionError("expected one run directory, found " + runs + "\nstderr:\n" + stderr);
       }
       return runs.get(0);
     }
 
-    List<RunDirectory> runs() throws IOException {
+    List<RunDirectoryReader> runs() throws IOException {
       Path root = workDir.resolve("prov4ml-runs");
       if (!Files.isDirectory(root)) {
         return List.of();
       }
       try (var dirs = Files.list(root)) {
-        List<RunDirectory> runs = new ArrayList<>();
+        List<RunDirectoryReader> runs = new ArrayList<>();
         for (Path dir : dirs.sorted().toList()) {
-          runs.add(new RunDirectory(dir));
+          runs.add(RunDirectoryReader.open(dir));
         }
         return runs;
       }

@@ -1,5 +1,6 @@
 package org.prov4ml.it;
 
+import org.prov4ml.testing.RunDirectoryReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,11 +28,11 @@ class TrainingShapesTest {
   void customLoopWithoutEasyTrainGetsEveryStepsLearningRateAndWhatItsListenersFire() throws Exception {
     ForkedApp.Result app = new ForkedApp(work).appClassPath().runMain(CustomLoopApp.class, "--epochs", "2")
         .requireSuccess();
-    RunDirectory run = app.onlyRun();
+    RunDirectoryReader run = app.onlyRun();
     Map<String, Float> printed = AppOutput.values(app.stdout().replaceAll("(?m)^LR (\\d+) ", "LR $1="), "LR");
-    List<RunDirectory.Point> rates = run.metric("learning_rate", "TRAINING");
+    List<RunDirectoryReader.Point> rates = run.metric("learning_rate", "TRAINING");
     assertEquals(2 * BATCHES, rates.size());
-    for (RunDirectory.Point p : rates) {
+    for (RunDirectoryReader.Point p : rates) {
       assertEquals(printed.get(Long.toString(p.step())), (float) p.value(), "learning rate at step " + p.step());
     }
     assertTrue(rates.get(0).value() > rates.get(rates.size() - 1).value(), "the rate decays");
@@ -47,7 +48,7 @@ class TrainingShapesTest {
   void secondTrainerContinuesTheRunsCountsUnderItsOwnPrefix() throws Exception {
     ForkedApp.Result app = new ForkedApp(work).appClassPath().runMain(TwoTrainersApp.class, "--epochs", "2")
         .requireSuccess();
-    RunDirectory run = app.onlyRun();
+    RunDirectoryReader run = app.onlyRun();
     assertEquals(LongStream.range(0, 4L * BATCHES).boxed().toList(), run.steps("batch_loss", "TRAINING"));
     assertEquals(LongStream.range(0, 4L * BATCHES).boxed().toList(), run.steps("learning_rate", "TRAINING"));
     List<Map<String, Float>> printed = AppOutput.epochs(app.stdout());
@@ -66,9 +67,9 @@ class TrainingShapesTest {
   void perTrainerRunsGiveEachTrainerItsOwnRun() throws Exception {
     ForkedApp.Result app = new ForkedApp(work).appClassPath().property("prov4ml.run.per-trainer", "true")
         .runMain(TwoTrainersApp.class, "--epochs", "1").requireSuccess();
-    List<RunDirectory> runs = app.runs();
+    List<RunDirectoryReader> runs = app.runs();
     assertEquals(2, runs.size(), runs.toString());
-    for (RunDirectory run : runs) {
+    for (RunDirectoryReader run : runs) {
       assertEquals(LongStream.range(0, BATCHES).boxed().toList(), run.steps("batch_loss", "TRAINING"));
       assertEquals(List.of(1L), run.steps("loss", "TRAINING"));
       assertEquals("FINISHED", run.status());
