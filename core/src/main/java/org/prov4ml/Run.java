@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.prov4ml.api.ArgumentChecks;
 import org.prov4ml.api.ModelFiles;
 import org.prov4ml.api.ModelSize;
@@ -19,7 +18,6 @@ import org.prov4ml.api.RunRecorder;
 import org.prov4ml.config.ConfigKeys;
 import org.prov4ml.pipeline.EventKind;
 import org.prov4ml.pipeline.ModelRecord;
-import org.prov4ml.pipeline.ModelVersionRecord;
 import org.prov4ml.pipeline.PipelineReport;
 import org.prov4ml.pipeline.RunOutcome;
 import org.prov4ml.sink.RunInfo;
@@ -35,7 +33,6 @@ public final class Run implements AutoCloseable {
   private final RunRecorder recorder;
   private final RunInfo info;
   private final ConcurrentHashMap<String, String> params = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> modelVersions = new ConcurrentHashMap<>();
   private final AtomicBoolean ending = new AtomicBoolean();
   private final boolean implicit;
   private volatile boolean ended;
@@ -232,27 +229,13 @@ public final class Run implements AutoCloseable {
     recordVersion(model, modelName, context, step, (dir, at) -> ModelFiles.saveVersion(model, dir, modelName, at));
   }
 
-  /** Writes a version's {@code .params} file into {@code dir} for {@code step} and returns it. */
-  private interface VersionWriter {
-    Path write(Path dir, long step) throws IOException;
-  }
-
-  private void recordVersion(Model model, String modelName, Context context, long step, VersionWriter writer) {
+  private void recordVersion(Model model, String modelName, Context context, long step,
+      RunRecorder.VersionWriter writer) {
     checkOpen();
     ArgumentChecks.notNull(model, "model");
     ArgumentChecks.fileName(modelName, "modelName");
     ArgumentChecks.notNull(context, "context");
-    ModelSize size = ModelSize.of(model, "model");
-    long versions = modelVersions.computeIfAbsent(modelName, n -> new AtomicLong()).getAndIncrement();
-    long at = step == NO_STEP ? versions : step;
-    Path dir = info.layout().artifactsDir().resolve(modelName);
-    try {
-      Path file = writer.write(dir, at);
-      recorder.publish(EventKind.MODEL_VERSION, modelName, context,
-          new ModelVersionRecord(modelName, context, at, file, size.totalParams(), size.memoryBytes()));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot save version " + at + " of model '" + modelName + "' to " + dir, e);
-    }
+    recorder.recordModelVersion(model, modelName, context, step == NO_STEP ? RunRecorder.NEXT_VERSION : step, writer);
   }
 
   /**

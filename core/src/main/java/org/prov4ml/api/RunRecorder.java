@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import com.lmax.disruptor.Sequence;
 import org.prov4ml.Context;
 import org.prov4ml.RunOptions;
@@ -22,6 +23,7 @@ import org.prov4ml.pipeline.ArtifactRecord;
 import org.prov4ml.pipeline.EventKind;
 import org.prov4ml.pipeline.EventPipeline;
 import org.prov4ml.pipeline.FailureCounts;
+import org.prov4ml.pipeline.ModelVersionRecord;
 import org.prov4ml.pipeline.PipelineReport;
 import org.prov4ml.pipeline.RunOutcome;
 import org.prov4ml.pipeline.Sink;
@@ -45,6 +47,7 @@ public final class RunRecorder {
   private final EventPipeline pipeline;
   private final FailureCounts failures;
   private final StepCounters steps = new StepCounters();
+  private final Map<String, AtomicLong> modelVersions = new java.util.concurrent.ConcurrentHashMap<>();
 
   private RunRecorder(RunInfo info, Prov4mlConfig config, EventPipeline pipeline, FailureCounts failures) {
     this.info = info;
@@ -174,6 +177,33 @@ public final class RunRecorder {
           new ArtifactRecord(path.toAbsolutePath().normalize(), copy, context, false));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot copy artifact " + path + " into " + info.layout().artifactsDir(), e);
+    }
+  }
+
+  /** The step of a model version saved without one: the number of versions of that model before it. */
+  public static final long NEXT_VERSION = -1;
+
+  /** Writes a version's {@code .params} file into {@code dir} for {@code step} and returns it. */
+  @FunctionalInterface
+  public interface VersionWriter {
+    Path write(Path dir, long step) throws IOException;
+  }
+
+  /**
+   * Writes a model version under {@code artifacts/<name>/} on the caller's thread (the model's
+   * arrays are the training's) and records it.
+   */
+  public void recordModelVersion(Model model, String modelName, Context context, long step, VersionWriter writer) {
+    ModelSize size = ModelSize.of(model, "model");
+    long versions = modelVersions.computeIfAbsent(modelName, n -> new AtomicLong()).getAndIncrement();
+    long at = step == NEXT_VERSION ? versions : step;
+    Path dir = info.layout().artifactsDir().resolve(modelName);
+    try {
+      Path file = writer.write(dir, at);
+      publish(EventKind.MODEL_VERSION, modelName, context,
+          new ModelVersionRecord(modelName, context, at, file, size.totalParams(), size.memoryBytes()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save version " + at + " of model '" + modelName + "' to " + dir, e);
     }
   }
 
