@@ -188,9 +188,9 @@ public final class Run implements AutoCloseable {
       if (logModelInfo) {
         logParam(modelName + "_total_params", size.totalParams());
         logParam(modelName + "_memory_bytes", size.memoryBytes());
-        summary = recorder.writeSummary(model, artifacts.resolve(modelName + "_summary.txt"));
+        summary = ModelFiles.writeSummary(model, artifacts.resolve(modelName + "_summary.txt"));
       }
-      var saved = logAsArtifact ? recorder.saveModel(model, artifacts.resolve(modelName), modelName)
+      var saved = logAsArtifact ? ModelFiles.save(model, artifacts.resolve(modelName), modelName)
           : java.util.List.<Path>of();
       recorder.publish(EventKind.MODEL, modelName, null,
           new ModelRecord(modelName, size.totalParams(), size.memoryBytes(), summary, saved));

@@ -40,9 +40,4 @@ public final class JvmExitHook {
   public static RunOutcome.Status exitStatus() {
     return mainThreadFailed ? RunOutcome.Status.FAILED : RunOutcome.Status.FINISHED;
   }
-
-  /** Marks the run as failing at exit; the agent calls it when the app's training throws. */
-  public static void markFailed() {
-    mainThreadFailed = true;
-  }
 }

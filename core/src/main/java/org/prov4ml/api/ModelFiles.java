@@ -22,7 +22,7 @@ public final class ModelFiles {
   private ModelFiles() {}
 
   /** Writes the block summary (DJL's {@code Block.toString}, i.e. {@code Blocks.describe}). */
-  static Path writeSummary(Model model, Path file) throws IOException {
+  public static Path writeSummary(Model model, Path file) throws IOException {
     Files.createDirectories(file.getParent());
     return Files.writeString(file, model.getBlock().toString() + System.lineSeparator(), StandardCharsets.UTF_8);
   }
@@ -32,7 +32,7 @@ public final class ModelFiles {
    *
    * @return the files the save created or replaced
    */
-  static List<Path> save(Model model, Path dir, String name) throws IOException {
+  public static List<Path> save(Model model, Path dir, String name) throws IOException {
     Files.createDirectories(dir);
     Map<Path, FileTime> before = listing(dir);
     model.save(dir, name);

@@ -207,14 +207,6 @@ public final class RunRecorder {
     }
   }
 
-  public Path writeSummary(Model model, Path file) throws IOException {
-    return ModelFiles.writeSummary(model, file);
-  }
-
-  public List<Path> saveModel(Model model, Path dir, String name) throws IOException {
-    return ModelFiles.save(model, dir, name);
-  }
-
   public PipelineReport report() {
     return pipeline.report();
   }

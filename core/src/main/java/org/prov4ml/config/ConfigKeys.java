@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.prov4ml.config.ConfigKey.ValueParser;
 
@@ -79,8 +78,6 @@ public final class ConfigKeys {
 
   /** {@code prov4ml.instrument.<name>.enabled}: one switch per agent instrumentation. */
   static final Pattern INSTRUMENT_SWITCH = Pattern.compile("prov4ml\\.instrument\\.([a-z0-9-]+)\\.enabled");
-
-  static final ValueParser<Boolean> INSTRUMENT_SWITCH_VALUE = BOOLEAN;
 
   public static final List<ConfigKey<?>> ALL = List.of(CONFIG_FILE, EXPERIMENT, OUTPUT_DIR, USER_NAMESPACE,
       RUN_NAME, RANK, BUFFER_SIZE, BUFFER_OVERFLOW, SYNCHRONOUS_TIMEOUT, DOCUMENT_INTERVAL,
@@ -164,9 +161,5 @@ public final class ConfigKeys {
       }
     }
     return 0;
-  }
-
-  static Supplier<Boolean> enabledByDefault() {
-    return () -> true;
   }
 }

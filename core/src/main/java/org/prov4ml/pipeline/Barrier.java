@@ -26,11 +26,6 @@ public final class Barrier {
     }
   }
 
-  /** Whether this sink has already arrived. */
-  public boolean hasArrived(Sink sink) {
-    return arrived.contains(sink.name());
-  }
-
   boolean await(long timeout, TimeUnit unit) throws InterruptedException {
     return pending.await(timeout, unit);
   }

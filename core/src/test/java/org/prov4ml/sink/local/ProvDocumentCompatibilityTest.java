@@ -57,9 +57,8 @@ class ProvDocumentCompatibilityTest {
         "print(json.dumps({'records': len(list(doc.get_records())),",
         "                  'raw': sum(len(raw.get(s, {})) for s in sections),",
         "                  'unified': len(list(doc.unified().get_records()))}))");
-    var result = PythonEnv.runScript(script, 120, run.provenanceFile().toString()).requireSuccess("prov");
-    JsonNode counts = new ObjectMapper().readTree(result.stdout());
-    assertEquals(counts.get("raw").asInt(), counts.get("records").asInt(), result.stdout());
+    JsonNode counts = readWithPython(script, run, "prov");
+    assertEquals(counts.get("raw").asInt(), counts.get("records").asInt(), counts.toString());
     assertEquals(counts.get("raw").asInt(), counts.get("unified").asInt(), "no record ids collide");
   }
 
@@ -84,8 +83,7 @@ class ProvDocumentCompatibilityTest {
         "  'loss_steps': loss['epoch'].tolist(), 'loss_values': loss['value'].tolist(),",
         "  'val_values': val['value'].tolist(), 'test_values': [str(v) for v in test['value'].tolist()],",
         "  'paths': len(g.list_metric_paths(p, file_type='csv'))}))");
-    var result = PythonEnv.runScript(script, 120, run.provenanceFile().toString()).requireSuccess("getters");
-    JsonNode read = new ObjectMapper().readTree(result.stdout());
+    JsonNode read = readWithPython(script, run, "getters");
     assertEquals(Map.of("lr", "0.01", "epochs", "3"),
         new ObjectMapper().convertValue(read.get("params"), Map.class));
     assertEquals("[\"loss@TESTING\",\"loss@TRAINING\",\"val_loss@VALIDATION\"]", read.get("metrics").toString());
@@ -94,5 +92,11 @@ class ProvDocumentCompatibilityTest {
     assertEquals("[2.0,1.0,0.6666666666666666]", read.get("val_values").toString());
     assertEquals("[\"inf\",\"nan\"]", read.get("test_values").toString());
     assertEquals(3, read.get("paths").asInt());
+  }
+
+  /** Runs a Python script on the run's PROV document and parses the JSON it prints. */
+  private static JsonNode readWithPython(String script, Run run, String what) throws Exception {
+    var result = PythonEnv.runScript(script, 120, run.provenanceFile().toString()).requireSuccess(what);
+    return new ObjectMapper().readTree(result.stdout());
   }
 }
