@@ -2,6 +2,7 @@ package org.prov4ml.agent;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.util.function.Supplier;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.api.Prov4mlVersion;
 import org.prov4ml.config.ConfigKeys;
@@ -19,7 +20,7 @@ public final class AgentInstaller {
 
   /**
    * At JVM start: only what must precede the application's first class is done on the caller's
-   * thread (a few ms); Byte Buddy is loaded on a daemon thread, see {@link DeferredTransformer}.
+   * thread (a few ms); the rest is set up on a daemon thread, see {@link DeferredTransformer}.
    */
   public static void premain(String arguments, Instrumentation instrumentation) {
     AgentArguments parsed = AgentArguments.parse(arguments);
@@ -51,30 +52,39 @@ public final class AgentInstaller {
   }
 
   /**
-   * On the installer thread: the Byte Buddy transformer behind the gate, with the classes the
-   * application may be waiting for transformed first; everything else (the start line, BaseModel's
-   * retransformation, warming up the recording path) comes after the gate opened.
+   * On the installer thread: the instrumentation behind the gate (the woven classes shipped in the
+   * jar when they match the application's DJL, else Byte Buddy with the classes the application may
+   * be waiting for transformed first); everything else (the start line, BaseModel's retransformation,
+   * warming up the recording path) comes after the gate opened.
    */
   private static void install(DeferredTransformer gate, AgentArguments arguments, Instrumentation instrumentation) {
-    ClassFileTransformer transformer = null;
+    ClassFileTransformer live = null;
+    Supplier<ClassFileTransformer> liveFactory = null;
     Prov4mlConfig config = null;
     try {
       config = configure(arguments);
       if (config != null) {
+        Prov4mlConfig configured = config;
         // Raw: the gate is the one registered transformer, and nothing it gates is loaded yet.
-        transformer = DjlInstrumentation.builder(config).makeRaw();
+        liveFactory = () -> DjlInstrumentation.builder(configured).makeRaw();
         ClassLoader appLoader = ClassLoader.getSystemClassLoader();
-        for (String type : DjlTypes.WAIT_FOR) {
-          gate.prepare(transformer, appLoader, type);
+        gate.addWoven(PrewovenClasses.matching(appLoader, config));
+        if (!gate.coversAll()) {
+          live = liveFactory.get();
+          for (String type : DjlHooks.WAIT_FOR) {
+            gate.prepare(live, appLoader, type);
+          }
         }
       }
     } catch (Throwable t) {
       AgentFailures.record("installing the instrumentation", t);
-      transformer = null;
+      config = null;
+      live = null;
+      liveFactory = null;
     } finally {
-      gate.ready(transformer);
+      gate.ready(live, liveFactory);
     }
-    if (transformer == null) {
+    if (config == null) {
       return;
     }
     try {
@@ -106,8 +116,9 @@ public final class AgentInstaller {
     } catch (IllegalStateException exiting) {
       return; // the application was done before the agent was ready: nothing was recorded
     }
+    // Debug only: the run's own start line (version, run directory, MLflow run page) is the one a user sees.
     String uri = config.get(ConfigKeys.MLFLOW_TRACKING_URI);
-    Logger.info("prov4ml agent {}: provenance to {}{}", Prov4mlVersion.get(),
+    Logger.debug("prov4ml agent {}: provenance to {}{}", Prov4mlVersion.get(),
         config.get(ConfigKeys.OUTPUT_DIR).toAbsolutePath().normalize(),
         uri == null ? " (local only)" : " and MLflow at " + uri);
   }

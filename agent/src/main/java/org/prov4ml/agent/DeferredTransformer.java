@@ -1,7 +1,6 @@
 package org.prov4ml.agent;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
@@ -15,24 +14,25 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.tinylog.Logger;
 
 /**
- * Lets the application start while Byte Buddy is still being loaded. Loading and configuring Byte
- * Buddy costs about half a second of a cold JVM; done in the premain it would delay every JVM
- * started with the agent, training or not. This transformer, registered by the premain before any
- * application class exists, passes every class through untouched except the few DJL classes the
- * agent instruments:
+ * The agent's one class file transformer, registered by the premain before any application class
+ * exists, so the application starts while the agent is still being set up. It passes every class
+ * through untouched except the few DJL classes the agent instruments:
  *
  * <ul>
- *   <li>{@link DjlTypes#WAIT_FOR} (Trainer, EasyTrain) wait until the Byte Buddy transformer is
- *       ready and go through it, so no trainer is built before the instrumentation exists;
+ *   <li>{@link DjlHooks#WAIT_FOR} (Trainer, EasyTrain) wait until the instrumentation is ready, so
+ *       no trainer is built before it exists;
  *   <li>the others (BaseModel) load at once if it is not ready yet, and are retransformed as soon as
  *       it is ({@link #retransformMissed}); DJL loads them with the first model, long before they
- *       matter, and waiting there would stall the application for the whole of Byte Buddy's start.
+ *       matter, and waiting there would stall the application.
  * </ul>
  *
- * <p>While it waits, the installer thread also transforms those classes' bytes ahead of time
- * ({@link #prepare}); a load whose bytes are the ones prepared gets the result at once.
+ * <p>A class whose bytes are known ({@link PrewovenClasses}, or woven ahead of its loading by
+ * {@link #prepare}) gets its woven bytes at once. Any other goes through Byte Buddy, which is only
+ * built when such a class is expected or actually arrives: building it costs about 0.7 s of CPU.
  */
 final class DeferredTransformer implements ClassFileTransformer {
 
@@ -40,52 +40,97 @@ final class DeferredTransformer implements ClassFileTransformer {
   private static final long MAX_WAIT_SECONDS = 60;
 
   private final CountDownLatch ready = new CountDownLatch(1);
-  private final Map<String, byte[][]> prepared = new ConcurrentHashMap<>();
+  /** Original and woven class file by internal name. */
+  private final Map<String, byte[][]> woven = new ConcurrentHashMap<>();
   private final Set<String> missed = ConcurrentHashMap.newKeySet();
-  private volatile ClassFileTransformer delegate;
+  private volatile ClassFileTransformer live;
+  private volatile Supplier<ClassFileTransformer> liveFactory;
 
-  /** The instrumentation is ready; {@code null} when it could not be built (classes load untouched). */
-  void ready(ClassFileTransformer transformer) {
-    delegate = transformer;
-    ready.countDown();
+  /** Classes whose woven form is known in advance. */
+  void addWoven(Map<String, byte[][]> classes) {
+    woven.putAll(classes);
   }
 
-  /** Transforms an instrumented class's bytes as {@code loader} would define them, ahead of its loading. */
+  /** Whether the woven form of every instrumented class is known. */
+  boolean coversAll() {
+    return woven.keySet().containsAll(DjlHooks.INTERNAL_NAMES);
+  }
+
+  /**
+   * Transforms an instrumented class's bytes as {@code loader} would define them, ahead of its
+   * loading, unless its woven form is known already.
+   */
   void prepare(ClassFileTransformer transformer, ClassLoader loader, String internalName) {
-    try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
-      if (in != null) {
-        byte[] original = in.readAllBytes();
-        byte[] transformed = transformer.transform(loader, internalName, null, null, original);
-        if (transformed != null) {
-          prepared.put(internalName, new byte[][] {original, transformed});
-        }
+    if (woven.containsKey(internalName)) {
+      return;
+    }
+    try {
+      byte[] original = PrewovenClasses.read(loader, internalName + ".class");
+      byte[] transformed = original == null ? null : transformer.transform(loader, internalName, null, null, original);
+      if (transformed != null) {
+        woven.put(internalName, new byte[][] {original, transformed});
       }
     } catch (IOException | IllegalClassFormatException | RuntimeException e) {
       AgentFailures.record("preparing " + internalName, e); // it is transformed when loaded instead
     }
   }
 
+  /**
+   * The instrumentation is ready: {@code live} is Byte Buddy's transformer if it was built already,
+   * {@code liveFactory} builds it if a class with unknown bytes turns up; both null when the agent
+   * could not be configured (classes then load untouched).
+   */
+  void ready(ClassFileTransformer live, Supplier<ClassFileTransformer> liveFactory) {
+    this.live = live;
+    this.liveFactory = live == null ? liveFactory : null;
+    ready.countDown();
+  }
+
   @Override
   public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] classfileBuffer) throws IllegalClassFormatException {
-    if (className == null || !className.startsWith("ai/djl/") || !DjlTypes.INTERNAL_NAMES.contains(className)) {
+    if (className == null || !className.startsWith("ai/djl/") || !DjlHooks.INTERNAL_NAMES.contains(className)) {
       return null;
     }
     if (classBeingRedefined == null && !awaitOrMiss(className)) {
       return null;
     }
-    byte[][] ahead = classBeingRedefined == null ? prepared.remove(className) : null;
-    if (ahead != null && Arrays.equals(ahead[0], classfileBuffer)) {
-      return ahead[1];
+    // A retransformation is handed the class file as it was first loaded (the JVM keeps it for
+    // retransformable transformers), so known bytes match there too.
+    byte[][] known = woven.get(className);
+    if (known != null && Arrays.equals(known[0], classfileBuffer)) {
+      return known[1];
     }
-    ClassFileTransformer transformer = delegate;
+    ClassFileTransformer transformer = live(className);
     return transformer == null ? null
         : transformer.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
   }
 
+  /** Byte Buddy's transformer, built on first need. */
+  private ClassFileTransformer live(String className) {
+    ClassFileTransformer transformer = live;
+    if (transformer != null || liveFactory == null) {
+      return transformer;
+    }
+    synchronized (this) {
+      Supplier<ClassFileTransformer> factory = liveFactory;
+      if (live == null && factory != null) {
+        liveFactory = null;
+        Logger.info("prov4ml agent: {} is not the one the agent jar was built with; instrumenting it with Byte "
+            + "Buddy at run time", className.replace('/', '.'));
+        try {
+          live = factory.get();
+        } catch (Throwable e) {
+          AgentFailures.record("building the instrumentation", e);
+        }
+      }
+      return live;
+    }
+  }
+
   /** Whether the instrumentation is ready for this load; if not, the class is noted for later. */
   private boolean awaitOrMiss(String className) {
-    if (!DjlTypes.WAIT_FOR.contains(className)) {
+    if (!DjlHooks.WAIT_FOR.contains(className)) {
       missed.add(className); // before looking at `ready`: the installer looks at `missed` after setting it
       return ready.getCount() == 0;
     }

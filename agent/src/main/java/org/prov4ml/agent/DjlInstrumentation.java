@@ -18,38 +18,20 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
+import org.prov4ml.agent.DjlHooks.Hook;
 import org.prov4ml.config.Prov4mlConfig;
 import org.tinylog.Logger;
 
 /**
- * What the agent instruments in DJL 0.36, one switch ({@code prov4ml.instrument.<name>.enabled}) per
- * method group. Types are matched by name and advice classes are named, not loaded, so installing
- * loads no DJL class; the advice is inlined (no class format change), so classes DJL already loaded
+ * Byte Buddy's agent for the enabled {@link DjlHooks}. Types are matched by name and advice classes
+ * are named, not loaded, so installing loads no DJL class; the advice is inlined (no class format change), so classes DJL already loaded
  * can be retransformed when the agent is attached late (or when BaseModel loaded before the
  * instrumentation was ready). Advice needs no new members, so the builder only decorates the class
  * files it reads from the pool, with no type validation: the cheapest way through Byte Buddy, whose
- * own start-up dominates the agent's.
+ * own start-up dominates the agent's. The agent jar's build runs this same builder over DJL 0.36.0
+ * ({@link PrewovenClasses}), so most JVMs never load Byte Buddy at all.
  */
 final class DjlInstrumentation {
-
-  private static final String TRAINER = DjlTypes.TRAINER;
-  private static final String EASY_TRAIN = DjlTypes.EASY_TRAIN;
-  private static final String BASE_MODEL = DjlTypes.BASE_MODEL;
-  private static final String ADVICE = "org.prov4ml.agent.djl.";
-
-  /** One instrumented method group. */
-  record Hook(String name, String type, ElementMatcher<? super MethodDescription> methods, String advice) {}
-
-  static final List<Hook> HOOKS = List.of(
-      new Hook("trainer", TRAINER, isConstructor().and(takesArguments(2)), ADVICE + "TrainerConstructorAdvice"),
-      new Hook("initialize", TRAINER, named("initialize"), ADVICE + "TrainerInitializeAdvice"),
-      new Hook("step", TRAINER, named("step").and(takesArguments(0)), ADVICE + "TrainerStepAdvice"),
-      new Hook("listeners", TRAINER, named("notifyListeners").and(takesArguments(1)),
-          ADVICE + "TrainerListenersAdvice"),
-      new Hook("fit", EASY_TRAIN, named("fit").and(takesArguments(4)), ADVICE + "EasyTrainFitAdvice"),
-      new Hook("evaluate", EASY_TRAIN, named("evaluateDataset").and(takesArguments(2)),
-          ADVICE + "EasyTrainEvaluateAdvice"),
-      new Hook("model-save", BASE_MODEL, named("save").and(takesArguments(2)), ADVICE + "ModelSaveAdvice"));
 
   private DjlInstrumentation() {}
 
@@ -59,7 +41,7 @@ final class DjlInstrumentation {
    */
   static AgentBuilder builder(Prov4mlConfig config) {
     Map<String, List<Hook>> byType = new LinkedHashMap<>();
-    for (Hook hook : HOOKS) {
+    for (Hook hook : DjlHooks.HOOKS) {
       if (config.instrumentationEnabled(hook.name())) {
         byType.computeIfAbsent(hook.type(), t -> new ArrayList<>()).add(hook);
       } else {
@@ -79,11 +61,17 @@ final class DjlInstrumentation {
     for (Map.Entry<String, List<Hook>> type : byType.entrySet()) {
       AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice().include(agentLoader);
       for (Hook hook : type.getValue()) {
-        advice = advice.advice(hook.methods(), hook.advice());
+        advice = advice.advice(methods(hook), hook.advice());
       }
       builder = builder.type(named(type.getKey())).transform(advice);
     }
     return builder;
+  }
+
+  private static ElementMatcher<MethodDescription> methods(Hook hook) {
+    ElementMatcher.Junction<MethodDescription> methods = hook.method().equals("<init>") ? isConstructor()
+        : named(hook.method());
+    return hook.arguments() < 0 ? methods : methods.and(takesArguments(hook.arguments()));
   }
 
   /** A DJL class that cannot be instrumented is logged once and left as it is. */

@@ -9,12 +9,12 @@ import java.util.Set;
 import net.bytebuddy.asm.Advice;
 import org.junit.jupiter.api.Test;
 
-class DjlInstrumentationTest {
+class DjlHooksTest {
 
   @Test
   void everyHookHasASwitchNameAndAnAdviceThatNeedsNoDjlType() throws Exception {
     Set<String> names = new HashSet<>();
-    for (DjlInstrumentation.Hook hook : DjlInstrumentation.HOOKS) {
+    for (DjlHooks.Hook hook : DjlHooks.HOOKS) {
       assertTrue(hook.name().matches("[a-z0-9-]+"), hook.name());
       assertTrue(names.add(hook.name()), "duplicate switch " + hook.name());
       assertTrue(hook.type().startsWith("ai.djl."), hook.type());
