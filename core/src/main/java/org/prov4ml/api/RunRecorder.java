@@ -97,7 +97,9 @@ public final class RunRecorder {
     List<Sink> sinks = choice.sinks(info, local, failures);
     EventPipeline pipeline = new EventPipeline(runName, config.get(ConfigKeys.BUFFER_SIZE),
         config.get(ConfigKeys.BUFFER_OVERFLOW), sinks, failures);
-    Logger.info("prov4ml {}: run {} started, provenance in {}", Prov4mlVersion.get(), runName, layout.runDir());
+    if (sinks.stream().noneMatch(Sink::completesStartLine)) {
+      Logger.info("{}", info.startLine());
+    }
     return new RunRecorder(info, config, pipeline, failures);
   }
 

@@ -1,8 +1,8 @@
 package org.prov4ml.pipeline;
 
 /**
- * A destination of a run's events. Every method is called on the one drainer thread, in the order
- * the events were published, so a sink needs no locking of its own.
+ * A destination of a run's events. Every method but {@link #completesStartLine} is called on the one
+ * drainer thread, in the order the events were published, so a sink needs no locking of its own.
  *
  * <p>A sink may throw: the {@link SinkDispatcher} logs the failure, counts it against the sink's
  * name and goes on with the other sinks and the next event.
@@ -11,6 +11,15 @@ public interface Sink {
 
   /** A short name for reports, e.g. {@code local} or {@code mlflow}. */
   String name();
+
+  /**
+   * Whether this sink logs the run's start line itself, completed with what it only learns later
+   * (MLflow: the run's page, known once the server answered); the recorder then leaves the line to
+   * it. Asked once, before the first event.
+   */
+  default boolean completesStartLine() {
+    return false;
+  }
 
   /** One event; the slot is reused afterwards, so copy what must outlive the call. */
   void accept(Event event) throws Exception;

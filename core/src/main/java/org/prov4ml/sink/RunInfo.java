@@ -2,6 +2,7 @@ package org.prov4ml.sink;
 
 import java.time.ZonedDateTime;
 import java.util.Map;
+import org.prov4ml.api.Prov4mlVersion;
 import org.prov4ml.sink.local.RunLayout;
 
 /**
@@ -22,5 +23,10 @@ public record RunInfo(String experimentName, int runId, int rank, String runName
   /** yProv4ML's run activity id, {@code <experiment>_GR<rank>_<runId>}. */
   public String activityId() {
     return experimentName + "_GR" + rank + "_" + runId;
+  }
+
+  /** The run's one start line, before what a sink adds to it (MLflow's run page). */
+  public String startLine() {
+    return "prov4ml " + Prov4mlVersion.get() + ": run " + runName + " started, provenance in " + layout.runDir();
   }
 }

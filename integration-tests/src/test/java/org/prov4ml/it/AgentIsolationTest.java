@@ -74,7 +74,7 @@ class AgentIsolationTest {
     }
     assertTrue(app.stdout().contains("BYTEBUDDY made java.lang.Object"), app.stdout());
     assertTrue(app.stderr().contains("the application's own slf4j"), app.stderr()); // slf4j-simple 1.7 logs to stderr
-    assertTrue(app.stderr().contains("INFO: prov4ml agent"), app.stderr());
+    assertTrue(app.stderr().contains(" started, provenance in "), app.stderr());
     assertEquals(0, app.stderrLines("APP "), app.stderr());
     RunDirectoryReader run = app.onlyRun();
     assertEquals(LongStream.range(0, 2L * BATCHES).boxed().toList(), run.steps("batch_loss", "TRAINING"));

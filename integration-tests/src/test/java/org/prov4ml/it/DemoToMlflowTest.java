@@ -39,6 +39,10 @@ class DemoToMlflowTest {
       Map<String, String> runs = rest.runsOf("demo_mlflow");
       assertEquals(1, runs.size(), runs.toString());
       String runId = runs.values().iterator().next();
+      String page = server.uri() + "/#/experiments/" + rest.run(runId).path("info").path("experiment_id").asText()
+          + "/runs/" + runId;
+      assertEquals(1, app.stderrLines("started, provenance in " + local.runDir() + ", MLflow run " + page),
+          app.stderr());
 
       assertEquals("FINISHED", rest.run(runId).path("info").path("status").asText());
       assertEquals("JOB", rest.tags(runId).get("mlflow.source.type"));

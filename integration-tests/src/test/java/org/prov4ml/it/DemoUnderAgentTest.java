@@ -70,8 +70,11 @@ class DemoUnderAgentTest {
 
     assertFalse(run.metric("system/cpu_utilization_percentage", "SYSTEM").isEmpty()
         && run.metric("system/jvm_heap_used_megabytes", "SYSTEM").isEmpty(), "system metrics");
-    assertEquals(1, app.stderrLines("prov4ml agent 0.1.0-SNAPSHOT: provenance to"), app.stderr());
+    // One line at the start, one at the end, nothing else from prov4ml.
+    assertEquals(1, app.stderrLines("prov4ml 0.1.0-SNAPSHOT: run " + run.runDir().getFileName()
+        + " started, provenance in " + run.runDir()), app.stderr());
     assertEquals(1, app.stderrLines("FINISHED: "), app.stderr());
+    assertEquals(2, app.stderrLines("prov4ml"), app.stderr());
   }
 
   @Test

@@ -100,6 +100,11 @@ final class MlflowCredentials {
     return null;
   }
 
+  /** Whether any credential is configured. */
+  boolean present() {
+    return token != null || username != null;
+  }
+
   @Override
   public String toString() {
     return token != null ? "bearer token" : username != null ? "basic auth as " + username : "no credentials";

@@ -76,4 +76,11 @@ public record MlflowSettings(URI trackingUri, MlflowCredentials credentials, Str
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s.trim();
   }
+
+  /** A run's page in the MLflow UI. */
+  public String runUrl(MlflowTracking.RunRef run) {
+    String server = trackingUri.toString();
+    return (server.endsWith("/") ? server : server + "/") + "#/experiments/" + run.experimentId() + "/runs/"
+        + run.runId();
+  }
 }

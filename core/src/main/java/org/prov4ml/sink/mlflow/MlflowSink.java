@@ -58,16 +58,21 @@ public final class MlflowSink implements Sink {
       Logger.warn("prov4ml: {}; the run is recorded locally only", e.getMessage());
       return Optional.empty();
     }
-    MlflowUploader uploader = new MlflowUploader(new RunUpload(run.layout(), settings), failures, run.runName());
+    MlflowUploader uploader = new MlflowUploader(new RunUpload(run.layout(), settings), failures, run.runName(),
+        run.startLine());
     uploader.start();
-    Logger.info("prov4ml: run {} is uploaded to MLflow at {} ({})", run.runName(), settings.trackingUri(),
-        settings.credentials());
     return Optional.of(new MlflowSink(writer, uploader, settings));
   }
 
   @Override
   public String name() {
     return "mlflow";
+  }
+
+  /** The uploader logs it once the server answered, with the MLflow run's page. */
+  @Override
+  public boolean completesStartLine() {
+    return true;
   }
 
   @Override
@@ -94,7 +99,7 @@ public final class MlflowSink implements Sink {
     UploadBacklog left = UploadBacklog.of(writer.run().layout());
     RunRef run = uploader.run();
     if (done && left.isEmpty()) {
-      endSummary = "all uploaded to MLflow run " + runUrl(run)
+      endSummary = "all uploaded to MLflow run " + settings.runUrl(run)
           + (left.refused() > 0 ? " (" + left.refused() + " refused by the server, see above)" : "");
     } else {
       endSummary = "not yet uploaded to MLflow: " + left.describe();
@@ -107,13 +112,6 @@ public final class MlflowSink implements Sink {
   @Override
   public String endSummary() {
     return endSummary;
-  }
-
-  /** The run's page in the MLflow UI. */
-  private String runUrl(RunRef run) {
-    String server = settings.trackingUri().toString();
-    return (server.endsWith("/") ? server : server + "/") + "#/experiments/" + run.experimentId() + "/runs/"
-        + run.runId();
   }
 
   /** The command that finishes an upload, as the end-of-run line and {@code sync} print it. */
@@ -130,7 +128,6 @@ public final class MlflowSink implements Sink {
     if (run != null) {
       idAttributes(run, settings.trackingUri().toString()).forEach(writer::runAttribute);
       idsRecorded = true;
-      Logger.info("prov4ml: MLflow run {}", runUrl(run));
     }
   }
 

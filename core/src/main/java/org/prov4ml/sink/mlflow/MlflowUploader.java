@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.prov4ml.pipeline.Barrier;
 import org.prov4ml.pipeline.FailureCounts;
@@ -32,13 +33,16 @@ final class MlflowUploader {
   private final Thread thread;
   private final ConcurrentLinkedQueue<Waiting> barriers = new ConcurrentLinkedQueue<>();
   private final CountDownLatch finished = new CountDownLatch(1);
+  /** The run's start line until it is logged, completed with the first upload's outcome. */
+  private final AtomicReference<String> startLine;
   private volatile boolean wakeRequested;
   private volatile String endStatus;
   private volatile boolean abandoned;
   private boolean inOutage;
 
-  MlflowUploader(RunUpload upload, FailureCounts failures, String runName) {
+  MlflowUploader(RunUpload upload, FailureCounts failures, String runName, String startLine) {
     this.upload = upload;
+    this.startLine = new AtomicReference<>(startLine);
     this.failures = failures;
     this.backoff = new Backoff(upload.settings().maxRetryBackoff());
     this.thread = new Thread(this::loop, "prov4ml-mlflow-" + runName);
@@ -90,6 +94,7 @@ final class MlflowUploader {
       Thread.currentThread().interrupt();
     }
     releaseBarriers(drainBarriers()); // nobody may hang on a barrier of an ended run
+    logStartLine("not reached before the run ended");
     return done;
   }
 
@@ -115,6 +120,7 @@ final class MlflowUploader {
         } else {
           upload.finish(end);
         }
+        logStartLine(null);
         recovered();
         backoff.reset();
         delayNanos = 0;
@@ -131,6 +137,7 @@ final class MlflowUploader {
         delayNanos = backoff.nextNanos(e.retryAfter());
       } catch (Throwable e) { // this thread must outlive any failure: the run's end waits for it
         barriers.addAll(covered);
+        logStartLine("upload failed (" + e + "), retrying");
         failures.record("sink mlflow upload", e);
         delayNanos = backoff.nextNanos(null);
       }
@@ -140,10 +147,36 @@ final class MlflowUploader {
   private void unavailable(MlflowUnavailableException e) {
     if (!inOutage) {
       inOutage = true;
+      if (logStartLine("unavailable (" + e.getMessage() + "); the run is uploaded when it is back")) {
+        return;
+      }
       Logger.warn("prov4ml: MLflow is unavailable ({}); the run goes on in {} and is uploaded when the server "
           + "is back (retrying with backoff up to {} s)", e.getMessage(), upload.layout().runDir(),
           upload.settings().maxRetryBackoff().toSeconds());
     }
+  }
+
+  /**
+   * Logs the run's start line, once: with the MLflow run's page when the server has answered, else
+   * (as a warning) with {@code trouble}.
+   *
+   * @return whether this call logged it
+   */
+  private boolean logStartLine(String trouble) {
+    String line = startLine.getAndSet(null);
+    if (line == null) {
+      return false;
+    }
+    RunRef run = upload.run();
+    String mlflow = run != null ? ", MLflow run " + upload.settings().runUrl(run)
+        : ", MLflow at " + upload.settings().trackingUri();
+    if (trouble == null) {
+      MlflowCredentials credentials = upload.settings().credentials();
+      Logger.info("{}{}{}", line, mlflow, credentials.present() ? " (" + credentials + ")" : "");
+    } else {
+      Logger.warn("{}{}: {}", line, mlflow, trouble);
+    }
+    return true;
   }
 
   private void recovered() {
