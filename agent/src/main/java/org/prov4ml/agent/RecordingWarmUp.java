@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.List;
 import org.prov4ml.Context;
+import org.prov4ml.api.ProcessAttributes;
 import org.prov4ml.config.OverflowPolicy;
 import org.prov4ml.pipeline.EventPipeline;
 import org.prov4ml.pipeline.FailureCounts;
@@ -14,8 +16,9 @@ import org.prov4ml.pipeline.RunOutcome;
 /**
  * Loads the recording path's classes on the installer thread, while the application is still
  * starting DJL, so the first trainer does not pay for them: an event pipeline with no sink is
- * started, fed and closed, a JSON document is written to nowhere, and the run directory's classes
- * are initialised. Nothing is written anywhere and no DJL class is touched.
+ * started, fed and closed, a JSON document is written to nowhere, the run directory's classes are
+ * initialised, and what every run records of the process is computed. Nothing is written anywhere
+ * and no DJL class is touched.
  */
 final class RecordingWarmUp {
 
@@ -40,5 +43,7 @@ final class RecordingWarmUp {
     for (String name : RECORDING_CLASSES) {
       Class.forName(name, true, loader);
     }
+    ProcessAttributes.get(); // the host name lookup, once per process
+    ZonedDateTime.now(); // the default time zone's rules, read from the JDK's tzdb.dat
   }
 }

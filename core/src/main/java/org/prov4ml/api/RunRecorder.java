@@ -3,13 +3,10 @@ package org.prov4ml.api;
 import ai.djl.Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -92,7 +89,7 @@ public final class RunRecorder {
         options.tags(), layout);
 
     FailureCounts failures = new FailureCounts();
-    RunDirectoryWriter local = new RunDirectoryWriter(info, environmentAttributes(),
+    RunDirectoryWriter local = new RunDirectoryWriter(info, ProcessAttributes.get(),
         config.get(ConfigKeys.DOCUMENT_INTERVAL));
     List<Sink> sinks = choice.sinks(info, local, failures);
     EventPipeline pipeline = new EventPipeline(runName, config.get(ConfigKeys.BUFFER_SIZE),
@@ -101,36 +98,6 @@ public final class RunRecorder {
       Logger.info("{}", info.startLine());
     }
     return new RunRecorder(info, config, pipeline, failures);
-  }
-
-  /** The run activity's description of this process, as yProv4ML records the Python one. */
-  private static Map<String, String> environmentAttributes() {
-    Map<String, String> attributes = new LinkedHashMap<>();
-    attributes.put("yprov:java_version", System.getProperty("java.version") + " ("
-        + System.getProperty("java.vm.name") + ")");
-    attributes.put("yprov:operating_system", System.getProperty("os.name") + " " + System.getProperty("os.version")
-        + " " + System.getProperty("os.arch"));
-    attributes.put("yprov:host", hostName());
-    attributes.put("yprov:pid", Long.toString(ProcessHandle.current().pid()));
-    attributes.put("yprov:time_zone", java.util.TimeZone.getDefault().getID());
-    attributes.put("yprov:prov4ml_version", Prov4mlVersion.get());
-    attributes.put("yprov:command", ManagementFactory.getRuntimeMXBean().getName());
-    attributes.put("yprov:main_class", mainClass());
-    return attributes;
-  }
-
-  /** The program's main class or jar (MLflow's {@code mlflow.source.name}), from the launcher's command. */
-  private static String mainClass() {
-    String command = System.getProperty("sun.java.command", "").trim();
-    return command.isEmpty() ? "unknown" : command.split("\\s+", 2)[0];
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 
   public RunInfo info() {

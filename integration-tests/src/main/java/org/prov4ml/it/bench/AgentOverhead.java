@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
@@ -16,7 +19,8 @@ import java.util.stream.Stream;
  * without the agent and with it (order shuffled within each pair, so drift in the machine's load
  * hits both sides alike), the median of the per-pair ratios and their spread; then the same for a
  * hello-world JVM, as milliseconds added at start-up. With MLFLOW_TRACKING_URI set, the agent runs
- * also upload to MLflow (a third variant).
+ * also upload to MLflow (a third variant). Each is measured beside a Java agent that does nothing
+ * ({@link NoOpAgent}), which shows what any {@code -javaagent} costs before its code runs.
  *
  * <pre>
  * java -cp integration-tests/target/prov4ml-demo.jar org.prov4ml.it.bench.AgentOverhead \
@@ -46,11 +50,31 @@ public final class AgentOverhead {
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
         System.getProperty("java.version"), pairs,
         torchThreads != null ? torchThreads : System.getenv("OMP_NUM_THREADS"));
+    Path noOpAgent = noOpAgentJar();
+    report("demo, a Java agent that does nothing (ratio)", measure(pairs, noOpAgent, demoArgs, false), true);
     report("demo, agent local only (ratio)", measure(pairs, agent, demoArgs, false), true);
     if (mlflow != null) {
       report("demo, agent with MLflow " + mlflow + " (ratio)", measure(pairs, agent, demoArgs, true), true);
     }
+    report("hello world, a Java agent that does nothing (ms added)", measure(pairs, noOpAgent, helloArgs, false),
+        false);
     report("hello world, agent start-up (ms added)", measure(pairs, agent, helloArgs, false), false);
+  }
+
+  /**
+   * A jar that is only a manifest naming {@link NoOpAgent}, which the JVM finds on the class path
+   * (the demo jar): the floor any agent's overhead stands on.
+   */
+  private static Path noOpAgentJar() throws IOException {
+    Path jar = Files.createTempFile("noop-agent", ".jar");
+    jar.toFile().deleteOnExit();
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().putValue("Premain-Class", NoOpAgent.class.getName());
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+      out.flush();
+    }
+    return jar;
   }
 
   /** Per pair: {without ms, with ms}. */
