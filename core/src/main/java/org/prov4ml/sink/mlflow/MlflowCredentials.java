@@ -2,7 +2,7 @@ package org.prov4ml.sink.mlflow;
 
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpRequest;
+import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -51,10 +51,10 @@ final class MlflowCredentials {
     return new MlflowCredentials(null, null, null, false);
   }
 
-  void authorize(HttpRequest.Builder request) {
+  void authorize(URLConnection request) {
     String header = authorizationHeader();
     if (header != null) {
-      request.header("Authorization", header);
+      request.setRequestProperty("Authorization", header);
     }
   }
 

@@ -3,19 +3,20 @@ package org.prov4ml.sink.mlflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ConnectException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
@@ -25,40 +26,45 @@ import javax.net.ssl.TrustManager;
  * hangs the caller) and retries every error, 4xx included, three times without waiting. Here one
  * call is one request; the caller decides about retries, knowing from the exception whether the
  * request may have been applied.
+ *
+ * <p>{@code HttpURLConnection}, not {@code java.net.http.HttpClient}: the uploader sends one request
+ * at a time, and the asynchronous client loaded ~880 more classes into the training's JVM (its own,
+ * TLS set up even for {@code http://}, ~180 lambdas) plus two threads, all JIT-compiled on the
+ * cores the training uses. Bodies are sent in fixed-length streaming mode, in which the JDK never
+ * silently resends a POST on a stale keep-alive connection (it would duplicate metric points).
  */
 final class MlflowHttp {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Writes a request body. */
+  @FunctionalInterface
+  private interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
   private final URI base;
   private final MlflowCredentials credentials;
   private final Duration timeout;
-  private final HttpClient client;
+  private final SSLSocketFactory insecureTls;
 
   MlflowHttp(MlflowSettings settings) {
     this.base = settings.trackingUri();
     this.credentials = settings.credentials();
     this.timeout = settings.requestTimeout();
-    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeout);
-    if (credentials.insecureTls()) {
-      builder.sslContext(trustingEveryCertificate());
-    }
-    this.client = builder.build();
+    this.insecureTls = credentials.insecureTls() ? trustingEveryCertificate().getSocketFactory() : null;
   }
 
   JsonNode get(String pathAndQuery) throws IOException, InterruptedException {
-    return json(send(request(pathAndQuery).GET()));
+    return json(send("GET", pathAndQuery, null, -1, null));
   }
 
   JsonNode postJson(String path, byte[] body) throws IOException, InterruptedException {
-    return json(send(request(path).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))));
+    return json(send("POST", path, "application/json", body.length, out -> out.write(body)));
   }
 
   void putFile(String path, Path file) throws IOException, InterruptedException {
-    send(request(path).header("Content-Type", "application/octet-stream")
-        .PUT(HttpRequest.BodyPublishers.ofFile(file)));
+    send("PUT", path, "application/octet-stream", Files.size(file), out -> Files.copy(file, out));
   }
 
   /** The server, for messages: never with credentials. */
@@ -70,38 +76,78 @@ final class MlflowHttp {
     return credentials.redact(text);
   }
 
-  private HttpRequest.Builder request(String path) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
-        .header("User-Agent", "prov4ml-java");
-    credentials.authorize(b);
-    return b;
-  }
-
-  private byte[] send(HttpRequest.Builder builder) throws IOException, InterruptedException {
-    HttpRequest request = builder.build();
-    HttpResponse<byte[]> response;
+  private byte[] send(String method, String path, String contentType, long length, Body body)
+      throws IOException, InterruptedException {
+    if (Thread.interrupted()) { // the blocking I/O below does not answer interrupts; the run's end uses them
+      throw new InterruptedException();
+    }
+    HttpURLConnection connection = open(method, path, contentType, length);
     try {
-      response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    } catch (ConnectException | HttpConnectTimeoutException e) {
+      connection.connect();
+    } catch (IOException e) { // nothing was sent
       throw new MlflowUnavailableException("cannot connect to " + server() + ": " + describe(e), false, null);
-    } catch (HttpTimeoutException e) {
+    }
+    int status;
+    byte[] answer;
+    try {
+      if (body != null) {
+        try (OutputStream out = connection.getOutputStream()) {
+          body.writeTo(out);
+        }
+      }
+      status = connection.getResponseCode();
+      answer = readAll(status < 400 ? connection.getInputStream() : connection.getErrorStream());
+    } catch (SocketTimeoutException e) {
       throw new MlflowUnavailableException("no answer from " + server() + " within " + timeout.toMillis()
           + " ms", true, null);
     } catch (IOException e) {
       throw new MlflowUnavailableException("connection to " + server() + " failed: " + describe(e), true, null);
     }
-    int status = response.statusCode();
     if (status >= 200 && status < 300) {
-      return response.body();
+      return answer;
     }
-    throw failure(request, status, response);
+    throw failure(method + " " + URI.create(base + path).getRawPath(), status, answer,
+        connection.getHeaderField("Retry-After"));
   }
 
-  private IOException failure(HttpRequest request, int status, HttpResponse<byte[]> response) {
+  private HttpURLConnection open(String method, String path, String contentType, long length) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+    if (insecureTls != null && connection instanceof HttpsURLConnection https) {
+      https.setSSLSocketFactory(insecureTls);
+      https.setHostnameVerifier((host, session) -> true);
+    }
+    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    connection.setConnectTimeout(millis);
+    connection.setReadTimeout(millis);
+    connection.setRequestMethod(method);
+    connection.setInstanceFollowRedirects(false);
+    connection.setUseCaches(false);
+    connection.setRequestProperty("User-Agent", "prov4ml-java");
+    connection.setRequestProperty("Accept", "application/json");
+    credentials.authorize(connection);
+    if (contentType != null) {
+      connection.setRequestProperty("Content-Type", contentType);
+      connection.setDoOutput(true);
+      connection.setFixedLengthStreamingMode(length);
+    }
+    return connection;
+  }
+
+  /** The whole body, so that the connection goes back to the keep-alive pool. */
+  private static byte[] readAll(InputStream in) throws IOException {
+    if (in == null) {
+      return new byte[0];
+    }
+    try (in) {
+      return in.readAllBytes();
+    }
+  }
+
+  private IOException failure(String where, int status, byte[] answer, String retryAfterHeader) {
     String code = "HTTP_" + status;
-    String message = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).strip();
+    String message = new String(answer, java.nio.charset.StandardCharsets.UTF_8).strip();
     try {
-      JsonNode error = JSON.readTree(response.body());
+      JsonNode error = answer.length == 0 ? null : JSON.readTree(answer);
       if (error != null && error.has("error_code")) {
         code = error.path("error_code").asText();
         message = error.path("message").asText();
@@ -110,9 +156,8 @@ final class MlflowHttp {
       // a proxy's HTML page: keep the text
     }
     message = redact(message.length() > 500 ? message.substring(0, 500) + "..." : message);
-    String where = request.method() + " " + request.uri().getRawPath();
     if (status == 429 || status >= 500) {
-      Duration retryAfter = response.headers().firstValue("Retry-After").map(MlflowHttp::seconds).orElse(null);
+      Duration retryAfter = retryAfterHeader == null ? null : seconds(retryAfterHeader);
       // 502/504 come from a gateway whose upstream may have applied the request.
       boolean unknown = status == 502 || status == 504;
       return new MlflowUnavailableException(where + " answered " + status + " " + code + ": " + message, unknown,
