@@ -28,8 +28,11 @@ class DemoUnderAgentTest {
   @Test
   void recordsEveryBatchEpochTestAndSaveOfTheDemoJar() throws Exception {
     ForkedApp.Result app = new ForkedApp(work).property("prov4ml.system-metrics.interval", "100ms")
+        .jvmOption("-Xlog:class+load=info:file=classes.txt")
         .runJar(ForkedApp.DEMO_JAR, "--epochs", Integer.toString(EPOCHS), "--models", "models").requireSuccess();
     RunDirectoryReader run = app.onlyRun();
+    // DJL 0.36.0's classes were woven when the agent jar was built: Byte Buddy is never loaded.
+    assertEquals(0, byteBuddyClassesLoaded(), "Byte Buddy classes loaded");
 
     List<Long> everyBatch = LongStream.range(0, (long) EPOCHS * BATCHES).boxed().toList();
     assertEquals(everyBatch, run.steps("batch_loss", "TRAINING"));
@@ -84,7 +87,10 @@ class DemoUnderAgentTest {
         "prov4ml.instrument.model-save.enabled=false", "prov4ml.experiment-name=configured",
         "prov4ml.system-metrics.interval=0"));
     ForkedApp.Result app = new ForkedApp(work).agentArgument("config=" + config)
+        .jvmOption("-Xlog:class+load=info:file=classes.txt")
         .runJar(ForkedApp.DEMO_JAR, "--epochs", "2", "--models", "models").requireSuccess();
+    // A switch off changes what BaseModel's woven form would be: it goes through Byte Buddy at run time.
+    assertTrue(byteBuddyClassesLoaded() > 100, "Byte Buddy classes loaded: " + byteBuddyClassesLoaded());
     RunDirectoryReader run = app.onlyRun();
     assertTrue(run.runDir().getFileName().toString().startsWith("configured_"), run.toString());
     assertEquals(List.of(0L, 5L, 10L, 15L), run.steps("learning_rate", "TRAINING"));
@@ -120,5 +126,12 @@ class DemoUnderAgentTest {
     assertEquals("451", run.params().get("model_total_params"));
     assertEquals(2, run.modelVersions().size());
     assertEquals(0, app.stderrLines("failed;"), app.stderr());
+  }
+
+  /** Byte Buddy classes (relocated in the agent jar) the last forked JVM loaded, from its class-load log. */
+  private long byteBuddyClassesLoaded() throws java.io.IOException {
+    try (java.util.stream.Stream<String> lines = Files.lines(work.resolve("classes.txt"))) {
+      return lines.filter(l -> l.contains(" org.prov4ml.shaded.net.bytebuddy.")).count();
+    }
   }
 }

@@ -26,6 +26,7 @@ final class ForkedApp {
   private final Path workDir;
   private final List<String> classPath = new ArrayList<>();
   private final Map<String, String> properties = new LinkedHashMap<>();
+  private final List<String> jvmOptions = new ArrayList<>();
   private String agentArgument;
   private boolean agent = true;
 
@@ -48,6 +49,12 @@ final class ForkedApp {
 
   ForkedApp property(String name, String value) {
     properties.put(name, value);
+    return this;
+  }
+
+  /** A JVM option such as {@code -Xlog:...}, before the agent and the application. */
+  ForkedApp jvmOption(String option) {
+    jvmOptions.add(option);
     return this;
   }
 
@@ -85,6 +92,7 @@ final class ForkedApp {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Dai.djl.offline=true");
     command.add("-Xmx512m");
+    command.addAll(jvmOptions);
     if (agent) {
       command.add("-javaagent:" + AGENT_JAR + (agentArgument == null ? "" : "=" + agentArgument));
     }
