@@ -9,6 +9,7 @@ import org.prov4ml.config.ConfigKeys;
 import org.prov4ml.config.Prov4mlConfig;
 import org.prov4ml.pipeline.Barrier;
 import org.prov4ml.pipeline.Event;
+import org.prov4ml.pipeline.EventKind;
 import org.prov4ml.pipeline.FailureCounts;
 import org.prov4ml.pipeline.RunOutcome;
 import org.prov4ml.pipeline.Sink;
@@ -33,6 +34,8 @@ public final class MlflowSink implements Sink {
   private final MlflowUploader uploader;
   private final MlflowSettings settings;
   private boolean idsRecorded;
+  /** Metric points written since the uploader was last told a full request was waiting. */
+  private int pointsSinceFullBatch;
   private String endSummary;
 
   private MlflowSink(RunDirectoryWriter writer, MlflowUploader uploader, MlflowSettings settings) {
@@ -78,12 +81,20 @@ public final class MlflowSink implements Sink {
   @Override
   public void accept(Event event) {
     // Nothing to copy: the writer has put the event in the run directory, where the uploader reads it.
+    if (event.kind() == EventKind.METRIC) {
+      pointsSinceFullBatch++;
+    }
   }
 
   @Override
   public void endOfBatch() {
     recordIds();
-    uploader.wake();
+    if (pointsSinceFullBatch >= LogBatchRequest.MAX_METRICS) {
+      pointsSinceFullBatch = 0;
+      uploader.fullBatchWaiting();
+    } else {
+      uploader.wake();
+    }
   }
 
   @Override

@@ -36,6 +36,7 @@ final class MlflowUploader {
   /** The run's start line until it is logged, completed with the first upload's outcome. */
   private final AtomicReference<String> startLine;
   private volatile boolean wakeRequested;
+  private volatile boolean fullBatchWaiting;
   private volatile String endStatus;
   private volatile boolean abandoned;
   private boolean inOutage;
@@ -59,6 +60,15 @@ final class MlflowUploader {
       wakeRequested = true;
       LockSupport.unpark(thread);
     }
+  }
+
+  /**
+   * A full {@code log-batch} request's worth of points is waiting: sending it now costs the server
+   * no more than later, and leaves less for the run's end to wait for.
+   */
+  void fullBatchWaiting() {
+    fullBatchWaiting = true;
+    LockSupport.unpark(thread);
   }
 
   /** Releases {@code barrier} for {@code sink} once the server has everything written so far. */
@@ -112,6 +122,7 @@ final class MlflowUploader {
       }
       lastPassNanos = System.nanoTime();
       wakeRequested = false;
+      fullBatchWaiting = false;
       String end = endStatus;
       List<Waiting> covered = drainBarriers();
       try {
@@ -190,7 +201,9 @@ final class MlflowUploader {
    * Waits for something to send. Points that trickle in are gathered for {@code upload-interval}
    * first: a pass per drained batch would send MLflow a request per training step, and each request
    * costs the server (a Python process, often on the training's own machine) far more CPU than the
-   * step costs us. A waiting flush or the run's end cuts the wait short.
+   * step costs us. A full request's worth of points, a waiting flush or the run's end cuts the wait
+   * short: points that pile up behind the interval are what the run's end then waits for (measured
+   * with the demo: a last pass of ~0.7 s, ~3,500 points, after the training was done).
    */
   private void waitForWork(long lastPassNanos) {
     long due = lastPassNanos + upload.settings().uploadInterval().toNanos();
@@ -204,7 +217,8 @@ final class MlflowUploader {
   }
 
   private boolean urgent() {
-    return abandoned || endStatus != null || !barriers.isEmpty() || Thread.currentThread().isInterrupted();
+    return abandoned || endStatus != null || fullBatchWaiting || !barriers.isEmpty()
+        || Thread.currentThread().isInterrupted();
   }
 
   /** A backoff wait: the drainer's wake-ups must not turn it into a busy retry loop. */

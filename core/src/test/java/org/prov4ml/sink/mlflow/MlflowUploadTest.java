@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -192,6 +193,27 @@ class MlflowUploadTest extends RealMlflowServerTest {
     assertTrue(cursor.artifactsNotUploadable.startsWith("file:"), cursor.artifactsNotUploadable);
     assertTrue(cursor.artifacts.isEmpty());
     assertFalse(Files.exists(elsewhere));
+  }
+
+  @Test
+  void aFullRequestsWorthOfPointsIsSentWithoutWaitingForTheUploadInterval() throws Exception {
+    Properties settings = MlflowTestRuns.settings(server.uri());
+    settings.setProperty("prov4ml.mlflow.upload-interval", "1h");
+    Run run = MlflowTestRuns.start(settings, out, "full-batch", "full batch");
+    run.logMetric("warm-up", 0.0, Context.TRAINING, 0, true, 1_700_000_000_000L); // binds the run, waits for it
+    String runId = MlflowTestRuns.cursor(run).runId;
+    for (int step = 0; step < LogBatchRequest.MAX_METRICS; step++) {
+      run.logMetric("loss", step, Context.TRAINING, step, false, 1_700_000_000_000L + step);
+    }
+    // No flush and an hour's interval: only a full request's worth sends them.
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    int delivered = 0;
+    while (delivered < LogBatchRequest.MAX_METRICS && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      delivered = rest.history(runId, "training/loss").size();
+    }
+    assertEquals(LogBatchRequest.MAX_METRICS, delivered);
+    run.close();
   }
 
   @Test
