@@ -65,7 +65,8 @@ public final class ConfigKeys {
       "Longest wait between retries while MLflow is unavailable (exponential from 200ms, with jitter).");
   public static final ConfigKey<Duration> MLFLOW_UPLOAD_INTERVAL = new ConfigKey<>(
       "prov4ml.mlflow.upload-interval", DURATION, () -> Duration.ofSeconds(1),
-      "Least time between two uploads to MLflow (a full request of 1000 points, a flush or the run's end does not wait for it).");
+      "Least time between two uploads to MLflow (a full request of 1000 points, a flush or the run's end "
+          + "does not wait for it).");
   public static final ConfigKey<Boolean> BATCH_METRICS = new ConfigKey<>("prov4ml.metrics.batch.enabled",
       BOOLEAN, () -> true, "Agent: record `batch_loss` for every training batch.");
   public static final ConfigKey<Integer> LR_EVERY_N_STEPS = new ConfigKey<>("prov4ml.metrics.lr-every-n-steps",
