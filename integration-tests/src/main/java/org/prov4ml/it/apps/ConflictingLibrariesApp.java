@@ -18,7 +18,8 @@ public final class ConflictingLibrariesApp {
     useByteBuddy();
     useGuavaAndProtobuf();
     useSlf4j();
-    DemoApp.train(2, DemoTraining.TRAIN_SAMPLES, Path.of(DemoApp.option(args, "--models", "build/models")), 0, true);
+    DemoApp.train(2, DemoTraining.TRAIN_SAMPLES, DemoTraining.BATCH, DemoTraining.HIDDEN,
+        Path.of(DemoApp.option(args, "--models", "build/models")), 0, true);
   }
 
   private static void useByteBuddy() throws Exception {

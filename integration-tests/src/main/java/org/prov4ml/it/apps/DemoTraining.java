@@ -31,6 +31,7 @@ public final class DemoTraining {
   public static final int VALIDATION_SAMPLES = 64;
   public static final int TEST_SAMPLES = 64;
   public static final int BATCH = 32;
+  public static final int HIDDEN = 32;
   public static final float LEARNING_RATE = 0.01f;
   public static final float WEIGHT_DECAY = 1e-4f;
 
@@ -38,17 +39,27 @@ public final class DemoTraining {
 
   /** A labelled data set of {@code samples} rows, batches of {@link #BATCH}. */
   public static ArrayDataset dataset(NDManager manager, int samples, boolean shuffle) {
+    return dataset(manager, samples, BATCH, shuffle);
+  }
+
+  /** A labelled data set of {@code samples} rows, batches of {@code batch}. */
+  public static ArrayDataset dataset(NDManager manager, int samples, int batch, boolean shuffle) {
     NDArray x = manager.randomNormal(new Shape(samples, FEATURES));
     NDArray y = x.get(":, 0:3").argMax(1).toType(DataType.FLOAT32, false);
-    return new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(BATCH, shuffle).build();
+    return new ArrayDataset.Builder().setData(x).optLabels(y).setSampling(batch, shuffle).build();
   }
 
   /** A model named {@code mlp}: 10 → 32 → ReLU → 3. */
   public static Model mlp() {
+    return mlp(HIDDEN);
+  }
+
+  /** A model named {@code mlp}: 10 → {@code hidden} → ReLU → 3. */
+  public static Model mlp(int hidden) {
     Engine.getInstance().setRandomSeed(42);
     Model model = Model.newInstance("mlp");
     model.setBlock(new SequentialBlock()
-        .add(Linear.builder().setUnits(32).build())
+        .add(Linear.builder().setUnits(hidden).build())
         .add(Activation::relu)
         .add(Linear.builder().setUnits(CLASSES).build()));
     return model;
@@ -63,7 +74,11 @@ public final class DemoTraining {
   }
 
   public static Shape inputShape() {
-    return new Shape(BATCH, FEATURES);
+    return inputShape(BATCH);
+  }
+
+  public static Shape inputShape(int batch) {
+    return new Shape(batch, FEATURES);
   }
 
   /** What a test evaluation left in each evaluator, printed as {@code TEST <name>=<value>}. */

@@ -25,6 +25,7 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp integration-tests/target/prov4ml-demo.jar org.prov4ml.it.bench.AgentOverhead \
  *     [--pairs 10] [--epochs 10] [--train-samples 4096] [--agent agent/target/prov4ml.jar] [--torch-threads N]
+ *     [--batch-size 32] [--hidden 32]
  * </pre>
  *
  * <p>{@code --torch-threads N} sets OMP_NUM_THREADS for both sides: on a small machine shared with
@@ -42,7 +43,8 @@ public final class AgentOverhead {
     Path agent = Path.of(option(args, "--agent", "agent/target/prov4ml.jar")).toAbsolutePath();
     Path demo = Path.of(AgentOverhead.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> demoArgs = List.of("-jar", demo.toString(), "--epochs", option(args, "--epochs", "10"),
-        "--train-samples", option(args, "--train-samples", "4096"), "--models", "models");
+        "--train-samples", option(args, "--train-samples", "4096"), "--models", "models",
+        "--batch-size", option(args, "--batch-size", "32"), "--hidden", option(args, "--hidden", "32"));
     List<String> helloArgs = List.of("-cp", demo.toString(), "org.prov4ml.it.apps.HelloApp");
     String mlflow = System.getenv("MLFLOW_TRACKING_URI");
     torchThreads = option(args, "--torch-threads", null);
