@@ -22,7 +22,7 @@ public record RunInfo(String experimentName, int runId, int rank, String runName
 
   /** yProv4ML's run activity id, {@code <experiment>_GR<rank>_<runId>}. */
   public String activityId() {
-    return experimentName + "_GR" + rank + "_" + runId;
+    return layout.activityId();
   }
 
   /** The run's one start line, before what a sink adds to it (MLflow's run page). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.prov4ml.Context;
@@ -24,6 +25,8 @@ import org.prov4ml.Context;
 public record RunLayout(Path runDir, String experimentName, int runId, int rank) {
 
   private static final Pattern FILE_UNSAFE = Pattern.compile("[/\\\\:]");
+  /** {@code prov_<experiment>_GR<rank>_<runId>.json}. */
+  private static final Pattern PROV_FILE = Pattern.compile("prov_(.+)_GR(\\d+)_(\\d+)\\.json");
 
   /**
    * Creates the next run directory of the experiment under {@code outputDir}: the highest existing
@@ -62,20 +65,20 @@ public record RunLayout(Path runDir, String experimentName, int runId, int rank)
   public static RunLayout open(Path runDir) throws IOException {
     Path dir = runDir.toAbsolutePath().normalize();
     try (Stream<Path> files = Files.list(dir)) {
-      Path prov = files.filter(p -> p.getFileName().toString().matches("prov_.+_GR\\d+_\\d+\\.json"))
+      Matcher m = files.map(p -> PROV_FILE.matcher(p.getFileName().toString())).filter(Matcher::matches)
           .findFirst()
           .orElseThrow(() -> new IOException("no prov_<experiment>_GR<rank>_<runId>.json in " + dir));
-      String name = prov.getFileName().toString();
-      var m = Pattern.compile("prov_(.+)_GR(\\d+)_(\\d+)\\.json").matcher(name);
-      if (!m.matches()) {
-        throw new IOException("unexpected PROV file name " + name);
-      }
       return new RunLayout(dir, m.group(1), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(2)));
     }
   }
 
+  /** yProv4ML's run activity id, {@code <experiment>_GR<rank>_<runId>}, also the PROV file's name. */
+  public String activityId() {
+    return experimentName + "_GR" + rank + "_" + runId;
+  }
+
   public Path provFile() {
-    return runDir.resolve("prov_" + experimentName + "_GR" + rank + "_" + runId + ".json");
+    return runDir.resolve("prov_" + activityId() + ".json");
   }
 
   public Path metricsDir() {

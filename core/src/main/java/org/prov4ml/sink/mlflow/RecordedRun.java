@@ -58,7 +58,7 @@ final class RecordedRun {
   static RecordedRun read(RunLayout layout) throws IOException {
     RecordedRun r = new RecordedRun(layout);
     JsonNode doc = JSON.readTree(layout.provFile().toFile());
-    JsonNode activity = doc.path("activity").path(activityId(layout));
+    JsonNode activity = doc.path("activity").path(layout.activityId());
     activity.fields().forEachRemaining(f -> r.run.put(f.getKey(), f.getValue().asText()));
     r.run.forEach((k, v) -> {
       if (k.startsWith("yprov:tag_")) {
@@ -125,17 +125,13 @@ final class RecordedRun {
     return time == null ? fallback : OffsetDateTime.parse(time).toInstant().toEpochMilli();
   }
 
-  static String activityId(RunLayout layout) {
-    return layout.experimentName() + "_GR" + layout.rank() + "_" + layout.runId();
-  }
-
   /**
    * Adds attributes to the run activity of a document no writer owns any more (an ended run, or
    * {@code sync}); replaced atomically like every rewrite of the document.
    */
   static void addRunAttributes(RunLayout layout, Map<String, String> attributes) throws IOException {
     ObjectNode doc = (ObjectNode) JSON.readTree(layout.provFile().toFile());
-    ObjectNode activity = (ObjectNode) doc.path("activity").path(activityId(layout));
+    ObjectNode activity = (ObjectNode) doc.path("activity").path(layout.activityId());
     attributes.forEach(activity::put);
     Path tmp = layout.provFile().resolveSibling(layout.provFile().getFileName() + ".tmp");
     JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), doc);
