@@ -24,16 +24,16 @@ final class MetricFileTail {
 
   /**
    * Reads up to {@code maxRows} complete rows starting at {@code offset} (0 = the start of the file,
-   * whose header line is skipped), stopping before {@code limit} bytes.
+   * whose header line is skipped).
    *
    * @return the offset just after the last row read
    * @throws IOException when a complete line is not a row; the message names the file and offset
    */
-  long read(Path file, long offset, long limit, int maxRows, Consumer<Row> rows) throws IOException {
+  long read(Path file, long offset, int maxRows, Consumer<Row> rows) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long position = offset;
       int read = 0;
-      long end = Math.min(limit, channel.size());
+      long end = channel.size();
       while (read < maxRows && position < end) {
         buffer.clear();
         buffer.limit((int) Math.min(BUFFER_BYTES, end - position));

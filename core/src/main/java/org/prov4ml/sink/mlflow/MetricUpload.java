@@ -53,7 +53,7 @@ final class MetricUpload {
         long from = cursor.offset(series.fileName());
         int first = batch.metrics().size();
         String key = series.mlflowKey();
-        long end = tail.read(series.file(), from, Long.MAX_VALUE, LogBatchRequest.MAX_METRICS - first,
+        long end = tail.read(series.file(), from, LogBatchRequest.MAX_METRICS - first,
             row -> batch.add(new Metric(key, row.value(), row.timestamp(), row.step())));
         if (end > from) {
           segments.add(new Segment(series, first, batch.metrics().size(), end));
@@ -184,7 +184,8 @@ final class MetricUpload {
       return Double.isNaN(stored);
     }
     if (Double.isInfinite(sent)) {
-      return Double.isInfinite(stored) || Math.abs(stored) == Double.MAX_VALUE && Math.signum(stored) == Math.signum(sent);
+      return Double.isInfinite(stored)
+          || Math.abs(stored) == Double.MAX_VALUE && Math.signum(stored) == Math.signum(sent);
     }
     return stored == sent;
   }

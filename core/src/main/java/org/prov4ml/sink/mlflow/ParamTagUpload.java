@@ -22,7 +22,20 @@ final class ParamTagUpload {
 
   private record Element(boolean isParam, String key, String value) {
     String rejectionKey() {
-      return (isParam ? "param " : "tag ") + key;
+      return ParamTagUpload.rejectionKey(isParam, key);
+    }
+
+    boolean fits(LogBatchRequest batch) {
+      KeyValue kv = new KeyValue(key, value);
+      return isParam ? batch.canAddParam(kv) : batch.canAddTag(kv);
+    }
+
+    void addTo(LogBatchRequest batch) {
+      if (isParam) {
+        batch.addParam(new KeyValue(key, value));
+      } else {
+        batch.addTag(new KeyValue(key, value));
+      }
     }
   }
 
@@ -33,19 +46,19 @@ final class ParamTagUpload {
     this.upload = upload;
   }
 
+  /** How a refused param or tag is named in the cursor. */
+  static String rejectionKey(boolean isParam, String key) {
+    return (isParam ? "param " : "tag ") + key;
+  }
+
   void upload(String runId, Map<String, String> tags) throws IOException, InterruptedException {
     List<Element> pending = pending(tags);
     while (!pending.isEmpty()) {
       LogBatchRequest batch = new LogBatchRequest();
       List<Element> taken = new ArrayList<>();
       for (Element e : pending) {
-        KeyValue kv = new KeyValue(e.key(), e.value());
-        if (e.isParam() ? batch.canAddParam(kv) : batch.canAddTag(kv)) {
-          if (e.isParam()) {
-            batch.addParam(kv);
-          } else {
-            batch.addTag(kv);
-          }
+        if (e.fits(batch)) {
+          e.addTo(batch);
           taken.add(e);
         }
       }
@@ -86,13 +99,7 @@ final class ParamTagUpload {
 
   private void deliver(String runId, List<Element> elements) throws IOException, InterruptedException {
     LogBatchRequest batch = new LogBatchRequest();
-    for (Element e : elements) {
-      if (e.isParam()) {
-        batch.addParam(new KeyValue(e.key(), e.value()));
-      } else {
-        batch.addTag(new KeyValue(e.key(), e.value()));
-      }
-    }
+    elements.forEach(e -> e.addTo(batch));
     UploadCursor cursor = upload.cursor();
     try {
       upload.tracking().logBatch(runId, batch);

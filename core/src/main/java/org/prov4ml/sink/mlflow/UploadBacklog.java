@@ -29,22 +29,20 @@ public record UploadBacklog(long metricPoints, int params, int tags, int artifac
   /** E.g. {@code 1200 metric points, 2 params, the run's end}. */
   public String describe() {
     List<String> parts = new ArrayList<>();
-    if (metricPoints > 0) {
-      parts.add(metricPoints + " metric point" + (metricPoints == 1 ? "" : "s"));
-    }
-    if (params > 0) {
-      parts.add(params + " param" + (params == 1 ? "" : "s"));
-    }
-    if (tags > 0) {
-      parts.add(tags + " tag" + (tags == 1 ? "" : "s"));
-    }
-    if (artifacts > 0) {
-      parts.add(artifacts + " artifact" + (artifacts == 1 ? "" : "s"));
-    }
+    addCount(parts, metricPoints, "metric point");
+    addCount(parts, params, "param");
+    addCount(parts, tags, "tag");
+    addCount(parts, artifacts, "artifact");
     if (runNotFinished) {
       parts.add("the PROV document, metric files and end status");
     }
     return parts.isEmpty() ? "nothing" : String.join(", ", parts);
+  }
+
+  private static void addCount(List<String> parts, long count, String noun) {
+    if (count > 0) {
+      parts.add(count + " " + noun + (count == 1 ? "" : "s"));
+    }
   }
 
   /** Counts the backlog of a run directory from its document and cursor file. */
@@ -62,9 +60,9 @@ public record UploadBacklog(long metricPoints, int params, int tags, int artifac
     }
     final UploadCursor c = cursor;
     int params = (int) recorded.params.keySet().stream()
-        .filter(k -> !c.params.contains(k) && !c.rejected.containsKey("param " + k)).count();
+        .filter(k -> !c.params.contains(k) && !c.rejected.containsKey(ParamTagUpload.rejectionKey(true, k))).count();
     int tags = (int) RunUpload.tagsOf(recorded).keySet().stream()
-        .filter(k -> !c.tags.contains(k) && !c.rejected.containsKey("tag " + k)).count();
+        .filter(k -> !c.tags.contains(k) && !c.rejected.containsKey(ParamTagUpload.rejectionKey(false, k))).count();
     int artifacts = c.artifactsNotUploadable != null ? 0 : (int) recorded.artifacts.values().stream()
         .filter(a -> !a.sha256().equals(c.artifacts.get(a.path().toString()))).count();
     return new UploadBacklog(points, params, tags, artifacts, c.terminated == null, c.rejected.size());

@@ -82,13 +82,12 @@ final class UploadCursor {
    * returned as it is: {@link RunBinder} decides whether that URI named the same server.
    */
   static UploadCursor load(RunLayout layout, String trackingUri) throws IOException {
-    Path file = fileOf(layout);
-    UploadCursor cursor = Files.exists(file) ? JSON.readValue(file.toFile(), UploadCursor.class) : null;
+    UploadCursor cursor = peek(layout);
     if (cursor == null) {
       cursor = new UploadCursor();
       cursor.trackingUri = trackingUri;
     }
-    cursor.file = file;
+    cursor.file = fileOf(layout);
     return cursor;
   }
 
