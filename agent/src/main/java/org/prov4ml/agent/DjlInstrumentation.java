@@ -24,12 +24,13 @@ import org.tinylog.Logger;
 
 /**
  * Byte Buddy's agent for the enabled {@link DjlHooks}. Types are matched by name and advice classes
- * are named, not loaded, so installing loads no DJL class; the advice is inlined (no class format change), so classes DJL already loaded
- * can be retransformed when the agent is attached late (or when BaseModel loaded before the
- * instrumentation was ready). Advice needs no new members, so the builder only decorates the class
- * files it reads from the pool, with no type validation: the cheapest way through Byte Buddy, whose
- * own start-up dominates the agent's. The agent jar's build runs this same builder over DJL 0.36.0
- * ({@link PrewovenClasses}), so most JVMs never load Byte Buddy at all.
+ * are named, not loaded, so installing loads no DJL class; the advice is inlined (no class format
+ * change), so classes DJL already loaded can be retransformed when the agent is attached late (or
+ * when BaseModel loaded before the instrumentation was ready). Advice needs no new members, so the
+ * builder only decorates the class files it reads from the pool, with no type validation: the
+ * cheapest way through Byte Buddy, whose own start-up dominates the agent's. The agent jar's build
+ * runs this same builder over DJL 0.36.0 ({@link PrewovenClasses}), so most JVMs never load Byte
+ * Buddy at all.
  */
 final class DjlInstrumentation {
 

@@ -98,7 +98,10 @@ public final class EventPipeline {
     publishMetricAt(ring.next(), key, context, step, value, timestampMillis);
   }
 
-  /** Fills the claimed slot and publishes it, even if filling failed: a claimed slot left unpublished stalls the drainer. */
+  /**
+   * Fills the claimed slot and publishes it, even if filling failed: a claimed slot left unpublished
+   * stalls the drainer.
+   */
   private void publishMetricAt(long sequence, String key, Context context, long step, double value,
       long timestampMillis) {
     try {
