@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.training.Trainer;
 import ai.djl.training.TrainingConfig;
 import ai.djl.training.TrainingResult;
-import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Sampler;
 import ai.djl.training.evaluator.Evaluator;
@@ -77,9 +76,6 @@ final class TrainerParams {
   }
 
   private static void dataset(Map<String, Object> params, String prefix, Object dataset) {
-    if (!(dataset instanceof Dataset)) {
-      return;
-    }
     if (dataset instanceof RandomAccessDataset random) {
       params.put(prefix + "size", random.size());
       // RandomAccessDataset keeps its sampler in a protected field with no getter.
