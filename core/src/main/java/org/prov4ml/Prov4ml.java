@@ -7,10 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.prov4ml.api.ArgumentChecks;
-import org.prov4ml.api.JvmExitHook;
-import org.prov4ml.api.RunRecorder;
-import org.prov4ml.config.Prov4mlConfig;
+import org.prov4ml.internal.run.ArgumentChecks;
+import org.prov4ml.internal.run.JvmExitHook;
+import org.prov4ml.internal.run.RunRecorder;
+import org.prov4ml.internal.config.Prov4mlConfig;
 
 /**
  * The prov4ml API, mirroring Python prov4ml: static calls on the one active run of the JVM. A log

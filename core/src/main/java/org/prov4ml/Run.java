@@ -10,17 +10,17 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.prov4ml.api.ArgumentChecks;
-import org.prov4ml.api.ModelFiles;
-import org.prov4ml.api.ModelSize;
-import org.prov4ml.api.OptimizerParams;
-import org.prov4ml.api.RunRecorder;
-import org.prov4ml.config.ConfigKeys;
-import org.prov4ml.pipeline.EventKind;
-import org.prov4ml.pipeline.ModelRecord;
-import org.prov4ml.pipeline.PipelineReport;
-import org.prov4ml.pipeline.RunOutcome;
-import org.prov4ml.sink.RunInfo;
+import org.prov4ml.internal.run.ArgumentChecks;
+import org.prov4ml.internal.run.ModelFiles;
+import org.prov4ml.internal.run.ModelSize;
+import org.prov4ml.internal.run.OptimizerParams;
+import org.prov4ml.internal.run.RunRecorder;
+import org.prov4ml.internal.config.ConfigKeys;
+import org.prov4ml.internal.pipeline.EventKind;
+import org.prov4ml.internal.pipeline.ModelRecord;
+import org.prov4ml.internal.pipeline.PipelineReport;
+import org.prov4ml.internal.pipeline.RunOutcome;
+import org.prov4ml.internal.sink.RunInfo;
 
 /**
  * One run: the handle returned by {@link Prov4ml#startRun}. Every method is thread-safe. Closing

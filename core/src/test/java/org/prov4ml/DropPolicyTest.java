@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.prov4ml.api.RunRecorder;
-import org.prov4ml.config.ConfigKeys;
-import org.prov4ml.config.OverflowPolicy;
-import org.prov4ml.config.Prov4mlConfig;
-import org.prov4ml.pipeline.Event;
-import org.prov4ml.pipeline.RunOutcome;
-import org.prov4ml.pipeline.Sink;
+import org.prov4ml.internal.run.RunRecorder;
+import org.prov4ml.internal.config.ConfigKeys;
+import org.prov4ml.internal.config.OverflowPolicy;
+import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.pipeline.Event;
+import org.prov4ml.internal.pipeline.RunOutcome;
+import org.prov4ml.internal.pipeline.Sink;
 import org.prov4ml.testing.RunDirectoryReader;
 
 /** Under the drop policy a run records exactly what it did not drop, and says how many it dropped. */

@@ -133,7 +133,7 @@ class ModelLoggingTest {
     assertEquals("1.0", params.get("optimizer_rescale_grad"));
     assertEquals(Map.of("optimizer_name", "Sgd", "optimizer_lr", "0.1", "optimizer_momentum", "0.9",
         "optimizer_weight_decay", "0.0", "optimizer_clip_grad", "-1.0", "optimizer_rescale_grad", "1.0"),
-        org.prov4ml.api.OptimizerParams.of(sgd, "").entrySet().stream().collect(
+        org.prov4ml.internal.run.OptimizerParams.of(sgd, "").entrySet().stream().collect(
             java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue()))));
   }
 
@@ -144,7 +144,7 @@ class ModelLoggingTest {
     try (Model model = mlp(false);
         Trainer trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(sgd))) {
       trainer.initialize(new Shape(1, 20));
-      assertEquals(1f, org.prov4ml.api.OptimizerParams.currentLearningRate(sgd));
+      assertEquals(1f, org.prov4ml.internal.run.OptimizerParams.currentLearningRate(sgd));
     }
   }
 }

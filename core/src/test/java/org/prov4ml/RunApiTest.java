@@ -160,9 +160,9 @@ class RunApiTest {
 
   @Test
   void logCallWithoutRunStartsOneImplicitly() {
-    Prov4ml.configure(org.prov4ml.config.Prov4mlConfig.load(new java.util.Properties(), Map.of(), null)
-        .with(org.prov4ml.config.ConfigKeys.OUTPUT_DIR, out)
-        .with(org.prov4ml.config.ConfigKeys.EXPERIMENT, "implicit"));
+    Prov4ml.configure(org.prov4ml.internal.config.Prov4mlConfig.load(new java.util.Properties(), Map.of(), null)
+        .with(org.prov4ml.internal.config.ConfigKeys.OUTPUT_DIR, out)
+        .with(org.prov4ml.internal.config.ConfigKeys.EXPERIMENT, "implicit"));
     try {
       Prov4ml.logMetric("loss", 1, Context.TRAINING);
       Run run = Prov4ml.activeRun().orElseThrow();
@@ -172,7 +172,7 @@ class RunApiTest {
       assertFalse(Prov4ml.activeRun().isPresent());
       assertEquals(1, RunDirectoryReader.open(run.runDirectory()).metric("loss", "TRAINING").size());
     } finally {
-      Prov4ml.configure(org.prov4ml.config.Prov4mlConfig.load());
+      Prov4ml.configure(org.prov4ml.internal.config.Prov4mlConfig.load());
     }
   }
 

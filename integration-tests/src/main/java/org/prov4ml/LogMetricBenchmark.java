@@ -21,11 +21,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.prov4ml.api.RunRecorder;
-import org.prov4ml.config.Prov4mlConfig;
-import org.prov4ml.pipeline.Event;
-import org.prov4ml.pipeline.RunOutcome;
-import org.prov4ml.pipeline.Sink;
+import org.prov4ml.internal.run.RunRecorder;
+import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.pipeline.Event;
+import org.prov4ml.internal.pipeline.RunOutcome;
+import org.prov4ml.internal.pipeline.Sink;
 
 /**
  * The producer's cost of {@code Run.logMetric}: argument checks, the step counter, claiming,

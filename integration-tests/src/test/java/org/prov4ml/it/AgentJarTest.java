@@ -34,10 +34,10 @@ class AgentJarTest {
       assertTrue(jar.getEntry("META-INF/services/org.prov4ml.shaded.org.tinylog.configuration.ConfigurationLoader")
           != null);
       Attributes manifest = jar.getManifest().getMainAttributes();
-      assertEquals("org.prov4ml.agent.Premain", manifest.getValue("Premain-Class"));
-      assertEquals("org.prov4ml.agent.Premain", manifest.getValue("Agent-Class"));
+      assertEquals("org.prov4ml.internal.agent.Premain", manifest.getValue("Premain-Class"));
+      assertEquals("org.prov4ml.internal.agent.Premain", manifest.getValue("Agent-Class"));
       assertEquals("true", manifest.getValue("Can-Retransform-Classes"));
-      assertEquals("org.prov4ml.cli.Prov4mlCli", manifest.getValue("Main-Class"));
+      assertEquals("org.prov4ml.internal.cli.Prov4mlCli", manifest.getValue("Main-Class"));
     }
   }
 }

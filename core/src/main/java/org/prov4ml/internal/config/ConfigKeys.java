@@ -1,0 +1,166 @@
+package org.prov4ml.internal.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.prov4ml.internal.config.ConfigKey.ValueParser;
+
+/** Every configuration key prov4ml knows; anything else under {@code prov4ml.} is an error. */
+public final class ConfigKeys {
+
+  private ConfigKeys() {}
+
+  private static final ValueParser<String> TEXT = new ValueParser<>(ConfigKeys::nonBlank, "a non-blank text");
+  private static final ValueParser<Path> PATH = new ValueParser<>(s -> Path.of(nonBlank(s)), "a file system path");
+  private static final ValueParser<Boolean> BOOLEAN = new ValueParser<>(ConfigKeys::bool, "true or false");
+  private static final ValueParser<Integer> NON_NEGATIVE_INT =
+      new ValueParser<>(s -> atLeast(Integer.parseInt(s), 0), "a whole number >= 0");
+  private static final ValueParser<Integer> POSITIVE_INT =
+      new ValueParser<>(s -> atLeast(Integer.parseInt(s), 1), "a whole number >= 1");
+  private static final ValueParser<Integer> RING_SIZE =
+      new ValueParser<>(ConfigKeys::ringSize, "a power of two from 64 to 16777216");
+  private static final ValueParser<Duration> DURATION =
+      new ValueParser<>(ConfigKeys::duration, "a duration such as 0, 250ms, 30s, 5m or 1h");
+  private static final ValueParser<OverflowPolicy> OVERFLOW =
+      new ValueParser<>(s -> OverflowPolicy.valueOf(s.toUpperCase(Locale.ROOT)), "block or drop");
+  private static final ValueParser<String> EXPERIMENT_NAME =
+      new ValueParser<>(ConfigKeys::experimentName, "a non-blank name without '/' or '\\'");
+
+  public static final ConfigKey<Path> CONFIG_FILE = new ConfigKey<>("prov4ml.config", PATH, () -> null,
+      "A properties file with more of these keys (lowest precedence after the defaults).");
+  public static final ConfigKey<String> EXPERIMENT = new ConfigKey<>("prov4ml.experiment-name",
+      EXPERIMENT_NAME, () -> "default", "Experiment of runs that are started implicitly or by the agent.");
+  public static final ConfigKey<Path> OUTPUT_DIR = new ConfigKey<>("prov4ml.output-dir", PATH,
+      () -> Path.of("prov4ml-runs"), "Where run directories are written.");
+  public static final ConfigKey<String> USER_NAMESPACE = new ConfigKey<>("prov4ml.user-namespace", TEXT,
+      () -> "www.example.org", "The PROV namespace of the document's own identifiers (prefix `user`).");
+  public static final ConfigKey<String> RUN_NAME = new ConfigKey<>("prov4ml.run-name", TEXT, () -> null,
+      "Run name for implicitly started runs (default: `<experiment>_<runId>`).");
+  public static final ConfigKey<Integer> RANK = new ConfigKey<>("prov4ml.rank", NON_NEGATIVE_INT,
+      ConfigKeys::rankFromLauncher, "Global rank of this process; default from RANK, SLURM_PROCID or "
+          + "OMPI_COMM_WORLD_RANK, else 0.");
+  public static final ConfigKey<Integer> BUFFER_SIZE = new ConfigKey<>("prov4ml.buffer.size", RING_SIZE,
+      () -> 65536, "Slots in the event ring between the logging threads and the drainer.");
+  public static final ConfigKey<OverflowPolicy> BUFFER_OVERFLOW = new ConfigKey<>("prov4ml.buffer.overflow",
+      OVERFLOW, () -> OverflowPolicy.BLOCK, "When the ring is full: `block` waits (nothing lost), "
+          + "`drop` never waits and counts each dropped metric point.");
+  public static final ConfigKey<Duration> SYNCHRONOUS_TIMEOUT = new ConfigKey<>("prov4ml.synchronous.timeout",
+      DURATION, () -> Duration.ofSeconds(30), "How long a `synchronous = true` call waits for every sink.");
+  public static final ConfigKey<Duration> DOCUMENT_INTERVAL = new ConfigKey<>(
+      "prov4ml.document.rewrite-interval", DURATION, () -> Duration.ofSeconds(5),
+      "How often an open run's PROV document is rewritten to catch up with its metric files.");
+  public static final ConfigKey<String> MLFLOW_TRACKING_URI = new ConfigKey<>("prov4ml.mlflow.tracking-uri",
+      TEXT, () -> System.getenv("MLFLOW_TRACKING_URI"), "MLflow tracking server; default MLFLOW_TRACKING_URI, "
+          + "none means local only.");
+  public static final ConfigKey<Duration> MLFLOW_FLUSH_TIMEOUT = new ConfigKey<>("prov4ml.mlflow.flush-timeout",
+      DURATION, () -> Duration.ofSeconds(30), "At run end, how long to wait for MLflow to acknowledge.");
+  public static final ConfigKey<Duration> MLFLOW_REQUEST_TIMEOUT = new ConfigKey<>(
+      "prov4ml.mlflow.request-timeout", DURATION, () -> Duration.ofSeconds(30),
+      "Connect and response timeout of one request to MLflow; a timed-out request is retried.");
+  public static final ConfigKey<Duration> MLFLOW_MAX_RETRY_BACKOFF = new ConfigKey<>(
+      "prov4ml.mlflow.max-retry-backoff", DURATION, () -> Duration.ofSeconds(30),
+      "Longest wait between retries while MLflow is unavailable (exponential from 200ms, with jitter).");
+  public static final ConfigKey<Duration> MLFLOW_UPLOAD_INTERVAL = new ConfigKey<>(
+      "prov4ml.mlflow.upload-interval", DURATION, () -> Duration.ofSeconds(1),
+      "Least time between two uploads to MLflow (a full request of 1000 points, a flush or the run's end "
+          + "does not wait for it).");
+  public static final ConfigKey<Boolean> BATCH_METRICS = new ConfigKey<>("prov4ml.metrics.batch.enabled",
+      BOOLEAN, () -> true, "Agent: record `batch_loss` for every training batch.");
+  public static final ConfigKey<Integer> LR_EVERY_N_STEPS = new ConfigKey<>("prov4ml.metrics.lr-every-n-steps",
+      POSITIVE_INT, () -> 1, "Agent: record `learning_rate` every N optimizer steps.");
+  public static final ConfigKey<Duration> SYSTEM_METRICS_INTERVAL = new ConfigKey<>(
+      "prov4ml.system-metrics.interval", DURATION, () -> Duration.ofSeconds(10),
+      "Agent: period of system metrics (CPU, memory, heap, GC); 0 turns them off.");
+  public static final ConfigKey<Boolean> RUN_PER_TRAINER = new ConfigKey<>("prov4ml.run.per-trainer", BOOLEAN,
+      () -> false, "Agent: give each Trainer its own run, ended at Trainer.close.");
+
+  /** {@code prov4ml.instrument.<name>.enabled}: one switch per agent instrumentation. */
+  static final Pattern INSTRUMENT_SWITCH = Pattern.compile("prov4ml\\.instrument\\.([a-z0-9-]+)\\.enabled");
+
+  public static final List<ConfigKey<?>> ALL = List.of(CONFIG_FILE, EXPERIMENT, OUTPUT_DIR, USER_NAMESPACE,
+      RUN_NAME, RANK, BUFFER_SIZE, BUFFER_OVERFLOW, SYNCHRONOUS_TIMEOUT, DOCUMENT_INTERVAL,
+      MLFLOW_TRACKING_URI, MLFLOW_FLUSH_TIMEOUT, MLFLOW_REQUEST_TIMEOUT, MLFLOW_MAX_RETRY_BACKOFF,
+      MLFLOW_UPLOAD_INTERVAL, BATCH_METRICS, LR_EVERY_N_STEPS, SYSTEM_METRICS_INTERVAL,
+      RUN_PER_TRAINER);
+
+  private static String nonBlank(String s) {
+    if (s.isBlank()) {
+      throw new IllegalArgumentException("blank");
+    }
+    return s;
+  }
+
+  private static String experimentName(String s) {
+    if (s.isBlank() || s.indexOf('/') >= 0 || s.indexOf('\\') >= 0) {
+      throw new IllegalArgumentException("bad experiment name");
+    }
+    return s;
+  }
+
+  private static boolean bool(String s) {
+    if (s.equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (s.equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw new IllegalArgumentException("not a boolean");
+  }
+
+  private static int atLeast(int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException("too small");
+    }
+    return value;
+  }
+
+  private static int ringSize(String s) {
+    int n = Integer.parseInt(s);
+    if (n < 64 || n > (1 << 24) || Integer.bitCount(n) != 1) {
+      throw new IllegalArgumentException("not a power of two in range");
+    }
+    return n;
+  }
+
+  private static final Pattern DURATION_TEXT = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+  /** Parses {@code 0}, {@code 250ms}, {@code 30s}, {@code 5m} or {@code 1h}; also for command-line options. */
+  public static Duration duration(String s) {
+    if (s.equals("0")) {
+      return Duration.ZERO;
+    }
+    var m = DURATION_TEXT.matcher(s.toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a duration");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofHours(n);
+    };
+  }
+
+  private static Integer rankFromLauncher() {
+    return rankFrom(System.getenv());
+  }
+
+  /** The rank that torchrun ({@code RANK}), Slurm or Open MPI gave this process, else 0. */
+  static int rankFrom(Map<String, String> env) {
+    for (String var : List.of("RANK", "SLURM_PROCID", "OMPI_COMM_WORLD_RANK")) {
+      String v = env.get(var);
+      if (v != null && !v.isBlank()) {
+        try {
+          return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(var + " = '" + v + "' is not a rank (a whole number >= 0)", e);
+        }
+      }
+    }
+    return 0;
+  }
+}

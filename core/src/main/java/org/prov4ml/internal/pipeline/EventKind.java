@@ -1,0 +1,19 @@
+package org.prov4ml.internal.pipeline;
+
+/** What an {@link Event} slot currently carries. */
+public enum EventKind {
+  /** A metric point: key, context, step, value, timestamp; no payload, so logging it allocates nothing. */
+  METRIC,
+  /** A parameter: key, payload = its value as text. */
+  PARAM,
+  /** An artifact already copied into the run directory: payload = {@link ArtifactRecord}. */
+  ARTIFACT,
+  /** A model's description: payload = {@link ModelRecord}. */
+  MODEL,
+  /** A saved model version: payload = {@link ModelVersionRecord}. */
+  MODEL_VERSION,
+  /** A flush request: payload = {@link Barrier}, released once every sink has everything before it. */
+  BARRIER,
+  /** The last event of a run: payload = {@link RunOutcome}; sinks finish and close. */
+  RUN_END
+}

@@ -1,0 +1,17 @@
+package org.prov4ml.internal.pipeline;
+
+import java.nio.file.Path;
+import org.prov4ml.Context;
+
+/**
+ * One saved version of a model.
+ *
+ * @param name the model name
+ * @param context the phase in which it was saved
+ * @param step the step (DJL epoch) it was saved at
+ * @param paramsFile the {@code .params} file DJL wrote under the run's artifacts
+ * @param totalParams number of scalars over all parameter arrays
+ * @param memoryBytes bytes of those arrays
+ */
+public record ModelVersionRecord(
+    String name, Context context, long step, Path paramsFile, long totalParams, long memoryBytes) {}

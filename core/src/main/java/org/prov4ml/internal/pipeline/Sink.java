@@ -1,0 +1,47 @@
+package org.prov4ml.internal.pipeline;
+
+/**
+ * A destination of a run's events. Every method but {@link #completesStartLine} is called on the one
+ * drainer thread, in the order the events were published, so a sink needs no locking of its own.
+ *
+ * <p>A sink may throw: the {@link SinkDispatcher} logs the failure, counts it against the sink's
+ * name and goes on with the other sinks and the next event.
+ */
+public interface Sink {
+
+  /** A short name for reports, e.g. {@code local} or {@code mlflow}. */
+  String name();
+
+  /**
+   * Whether this sink logs the run's start line itself, completed with what it only learns later
+   * (MLflow: the run's page, known once the server answered); the recorder then leaves the line to
+   * it. Asked once, before the first event.
+   */
+  default boolean completesStartLine() {
+    return false;
+  }
+
+  /** One event; the slot is reused afterwards, so copy what must outlive the call. */
+  void accept(Event event) throws Exception;
+
+  /** The drainer has no more events for now: push buffered output out (no fsync needed). */
+  default void endOfBatch() throws Exception {}
+
+  /**
+   * Everything accepted so far must be durable in this sink before {@code barrier} is released
+   * for it. The default flushes and arrives at once; an asynchronous sink arrives later, from its
+   * own thread, when its destination has acknowledged.
+   */
+  default void awaitBarrier(Barrier barrier) throws Exception {
+    endOfBatch();
+    barrier.arrive(this);
+  }
+
+  /** The run ended: write the last of it and release every resource. */
+  void close(RunOutcome outcome) throws Exception;
+
+  /** After {@link #close}: what this sink delivered, for the run's end line, or null. */
+  default String endSummary() {
+    return null;
+  }
+}

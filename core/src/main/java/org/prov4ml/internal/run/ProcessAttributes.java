@@ -1,0 +1,55 @@
+package org.prov4ml.internal.run;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TimeZone;
+
+/**
+ * The run activity's description of this process, as yProv4ML records the Python one. It is the
+ * same for every run of the process, so it is computed once; the agent computes it ahead, on its
+ * installer thread, because the host name lookup and the time zone cost a cold JVM milliseconds
+ * that would otherwise be spent inside the application's {@code Trainer} constructor.
+ */
+public final class ProcessAttributes {
+
+  private ProcessAttributes() {}
+
+  private static final class Holder {
+    static final Map<String, String> ATTRIBUTES = compute();
+  }
+
+  public static Map<String, String> get() {
+    return Holder.ATTRIBUTES;
+  }
+
+  private static Map<String, String> compute() {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("yprov:java_version", System.getProperty("java.version") + " ("
+        + System.getProperty("java.vm.name") + ")");
+    attributes.put("yprov:operating_system", System.getProperty("os.name") + " " + System.getProperty("os.version")
+        + " " + System.getProperty("os.arch"));
+    attributes.put("yprov:host", hostName());
+    attributes.put("yprov:pid", Long.toString(ProcessHandle.current().pid()));
+    attributes.put("yprov:time_zone", TimeZone.getDefault().getID());
+    attributes.put("yprov:prov4ml_version", Prov4mlVersion.get());
+    attributes.put("yprov:main_class", mainClass());
+    return Collections.unmodifiableMap(attributes);
+  }
+
+  /** The program's main class or jar (MLflow's {@code mlflow.source.name}), from the launcher's command. */
+  private static String mainClass() {
+    String command = System.getProperty("sun.java.command", "").trim();
+    return command.isEmpty() ? "unknown" : command.split("\\s+", 2)[0];
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.prov4ml.internal.sink.mlflow;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.prov4ml.internal.sink.local.RunDirectoryWriter;
+import org.prov4ml.internal.sink.mlflow.MlflowTracking.RunRef;
+import org.prov4ml.internal.sink.mlflow.RecordedRun.MetricSeries;
+import org.prov4ml.internal.sink.mlflow.RecordedRun.RecordedArtifact;
+import org.tinylog.Logger;
+
+/**
+ * PUTs artifacts to the server's artifact proxy. A PUT replaces the file, so sending again is
+ * harmless; the cursor keeps the SHA-256 of what was sent, so an artifact replaced locally is sent
+ * again and an unchanged one never is.
+ */
+final class ArtifactUpload {
+
+  /** Where the run directory's own files go in the MLflow run's artifacts. */
+  static final String PROVENANCE_FOLDER = "prov4ml";
+
+  private final RunUpload upload;
+
+  ArtifactUpload(RunUpload upload) {
+    this.upload = upload;
+  }
+
+  /** The artifacts the PROV document lists. */
+  void upload(RunRef run) throws IOException, InterruptedException {
+    if (!uploadable(run)) {
+      return;
+    }
+    RecordedRun recorded = upload.recorded();
+    for (var refused : recorded.refusedArtifacts.entrySet()) {
+      if (!upload.cursor().rejected.containsKey("artifact " + refused.getKey())) {
+        upload.reject("artifact " + refused.getKey(), refused.getValue());
+        upload.cursor().save();
+      }
+    }
+    for (RecordedArtifact a : recorded.artifacts.values()) {
+      if (!a.sha256().equals(upload.cursor().artifacts.get(a.path().toString())) && Files.isRegularFile(a.file())) {
+        put(run, a.path(), a.file(), a.sha256());
+      }
+    }
+  }
+
+  /** The PROV document and the metric files, under {@code prov4ml/}, so the provenance travels with the run. */
+  void uploadProvenance(RunRef run) throws IOException, InterruptedException {
+    if (!uploadable(run)) {
+      return;
+    }
+    RecordedRun recorded = upload.recorded();
+    Path prov = recorded.layout.provFile();
+    putIfChanged(run, ArtifactPath.of(prov.getFileName().toString()).under(PROVENANCE_FOLDER), prov);
+    String metricsFolder = recorded.layout.metricsDir().getFileName().toString();
+    for (MetricSeries s : recorded.metrics) {
+      if (Files.isRegularFile(s.file())) {
+        putIfChanged(run, ArtifactPath.of(metricsFolder + "/" + s.fileName()).under(PROVENANCE_FOLDER), s.file());
+      }
+    }
+  }
+
+  private void putIfChanged(RunRef run, ArtifactPath path, Path file) throws IOException, InterruptedException {
+    String sha = RunDirectoryWriter.sha256(file);
+    if (!sha.equals(upload.cursor().artifacts.get(path.toString()))) {
+      put(run, path, file, sha);
+    }
+  }
+
+  private void put(RunRef run, ArtifactPath path, Path file, String sha256) throws IOException, InterruptedException {
+    upload.tracking().putArtifact(run, path, file);
+    upload.cursor().artifacts.put(path.toString(), sha256);
+    upload.cursor().save();
+  }
+
+  /**
+   * Only the proxy ({@code mlflow-artifacts:}) takes artifacts over HTTP; any other store (S3,
+   * a server-side path) would need MLflow's Python, which the Java client forks for artifacts.
+   */
+  private boolean uploadable(RunRef run) throws IOException {
+    UploadCursor cursor = upload.cursor();
+    if (cursor.artifactsNotUploadable != null) {
+      return false;
+    }
+    if (run.hasProxiedArtifacts()) {
+      return true;
+    }
+    cursor.artifactsNotUploadable = run.artifactUri();
+    cursor.save();
+    Logger.warn("prov4ml: MLflow run {} stores artifacts at {}, which prov4ml cannot write without MLflow's "
+        + "Python; its artifacts stay in {} (serve artifacts through the tracking server, `mlflow server "
+        + "--artifacts-destination ...`, to have them uploaded)", run.runId(), run.artifactUri(),
+        upload.recorded().layout.runDir());
+    return false;
+  }
+}

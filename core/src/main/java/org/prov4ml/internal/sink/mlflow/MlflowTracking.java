@@ -1,0 +1,166 @@
+package org.prov4ml.internal.sink.mlflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The few calls of MLflow's REST API 2.0 that an upload needs, one request each (no retries here).
+ * Errors arrive as {@link MlflowUnavailableException} (try again later) or
+ * {@link MlflowRejectedException} (the server's final word).
+ */
+final class MlflowTracking {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String API = "/api/2.0/mlflow/";
+  /** The proxied artifact store that {@code mlflow server} serves by default ({@code --serve-artifacts}). */
+  static final String PROXIED_ARTIFACTS_SCHEME = "mlflow-artifacts:";
+
+  /** A run on the server. */
+  record RunRef(String runId, String experimentId, String artifactUri, String status) {
+    boolean hasProxiedArtifacts() {
+      return artifactUri != null && artifactUri.startsWith(PROXIED_ARTIFACTS_SCHEME);
+    }
+  }
+
+  /** One point of a metric's history on the server. */
+  record StoredPoint(long step, long timestamp, double value) {}
+
+  private final MlflowHttp http;
+
+  MlflowTracking(MlflowHttp http) {
+    this.http = http;
+  }
+
+  MlflowHttp http() {
+    return http;
+  }
+
+  /** The id of the experiment {@code name}, created when missing (a concurrent creation is fine). */
+  String experimentId(String name) throws IOException, InterruptedException {
+    Optional<JsonNode> found = experimentByName(name);
+    if (found.isEmpty()) {
+      try {
+        return http.postJson(API + "experiments/create", JSON.writeValueAsBytes(Map.of("name", name)))
+            .path("experiment_id").asText();
+      } catch (MlflowRejectedException e) {
+        if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
+          throw e;
+        }
+        found = experimentByName(name); // another process created it between our two calls
+      }
+    }
+    JsonNode experiment = found.orElseThrow(() -> new MlflowRejectedException(404, "RESOURCE_DOES_NOT_EXIST",
+        "experiment '" + name + "' vanished right after it was created"));
+    if ("deleted".equals(experiment.path("lifecycle_stage").asText())) {
+      throw new MlflowRejectedException(400, "INVALID_STATE", "experiment '" + name + "' is deleted on "
+          + http.server() + "; restore it (mlflow experiments restore) or choose another experiment name");
+    }
+    return experiment.path("experiment_id").asText();
+  }
+
+  private Optional<JsonNode> experimentByName(String name) throws IOException, InterruptedException {
+    try {
+      return Optional.of(http.get(API + "experiments/get-by-name?experiment_name=" + query(name))
+          .path("experiment"));
+    } catch (MlflowRejectedException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  RunRef createRun(String experimentId, String runName, long startTime, List<LogBatchRequest.KeyValue> tags)
+      throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("experiment_id", experimentId).put("run_name", runName)
+        .put("start_time", startTime);
+    ArrayNode tagArray = body.putArray("tags");
+    for (LogBatchRequest.KeyValue t : tags) {
+      tagArray.addObject().put("key", t.key()).put("value", t.value());
+    }
+    return runRef(http.postJson(API + "runs/create", JSON.writeValueAsBytes(body)).path("run").path("info"));
+  }
+
+  RunRef getRun(String runId) throws IOException, InterruptedException {
+    return runRef(http.get(API + "runs/get?run_id=" + query(runId)).path("run").path("info"));
+  }
+
+  /** The run of {@code experimentId} tagged {@code key=value}, if one exists. */
+  Optional<RunRef> findRunByTag(String experimentId, String key, String value)
+      throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("experiment_ids").add(experimentId);
+    body.put("filter", "tags.`" + key + "` = '" + value.replace("'", "") + "'").put("max_results", 1);
+    JsonNode runs = http.postJson(API + "runs/search", JSON.writeValueAsBytes(body)).path("runs");
+    return runs.isEmpty() ? Optional.empty() : Optional.of(runRef(runs.get(0).path("info")));
+  }
+
+  void logBatch(String runId, LogBatchRequest batch) throws IOException, InterruptedException {
+    http.postJson(API + "runs/log-batch", batch.toJson(runId));
+  }
+
+  void setTerminated(String runId, String status, long endTime) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("run_id", runId).put("status", status).put("end_time", endTime);
+    http.postJson(API + "runs/update", JSON.writeValueAsBytes(body));
+  }
+
+  /** Every point of a metric; the 2.17 server ignores paging and returns the whole history. */
+  List<StoredPoint> metricHistory(String runId, String key) throws IOException, InterruptedException {
+    JsonNode metrics = http.get(API + "metrics/get-history?run_id=" + query(runId) + "&metric_key=" + query(key))
+        .path("metrics");
+    List<StoredPoint> points = new ArrayList<>(metrics.size());
+    for (JsonNode m : metrics) {
+      points.add(new StoredPoint(m.path("step").asLong(), m.path("timestamp").asLong(), m.path("value").asDouble()));
+    }
+    return points;
+  }
+
+  /**
+   * PUTs a file to the server's artifact proxy,
+   * {@code /api/2.0/mlflow-artifacts/artifacts/<expId>/<runId>/artifacts/<path>}. Java's
+   * {@code logArtifact} would fork a Python CLI instead; this needs no Python.
+   */
+  void putArtifact(RunRef run, ArtifactPath path, Path file) throws IOException, InterruptedException {
+    http.putFile("/api/2.0/mlflow-artifacts/artifacts/" + proxiedRoot(run.artifactUri()) + "/" + encode(path),
+        file);
+  }
+
+  /** {@code 1/<runId>/artifacts} of {@code mlflow-artifacts:/1/<runId>/artifacts} (or {@code ://host/1/...}). */
+  static String proxiedRoot(String artifactUri) {
+    String rest = artifactUri.substring(PROXIED_ARTIFACTS_SCHEME.length());
+    if (rest.startsWith("//")) {
+      int slash = rest.indexOf('/', 2);
+      rest = slash < 0 ? "" : rest.substring(slash);
+    }
+    return rest.replaceAll("^/+", "").replaceAll("/+$", "");
+  }
+
+  private static String encode(ArtifactPath path) {
+    try {
+      return new URI(null, null, path.toString(), null).getRawPath();
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("artifact path " + path + " cannot be put in a URL", e);
+    }
+  }
+
+  private static RunRef runRef(JsonNode info) {
+    return new RunRef(info.path("run_id").asText(), info.path("experiment_id").asText(),
+        info.path("artifact_uri").asText(null), info.path("status").asText(null));
+  }
+
+  private static String query(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,85 @@
+package org.prov4ml.internal.sink.mlflow;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.UUID;
+import org.mlflow.tracking.utils.MlflowTagConstants;
+import org.prov4ml.internal.sink.mlflow.LogBatchRequest.KeyValue;
+import org.prov4ml.internal.sink.mlflow.MlflowTracking.RunRef;
+import org.tinylog.Logger;
+
+/**
+ * Finds or creates the MLflow run of a run directory, exactly once: the cursor records an upload
+ * id before the run is created and the run carries it as tag {@code prov4ml.upload_id}, so a
+ * process that died between {@code runs/create} and saving the cursor finds its run again.
+ */
+final class RunBinder {
+
+  static final String UPLOAD_ID_TAG = "prov4ml.upload_id";
+
+  private RunBinder() {}
+
+  static RunRef bind(MlflowTracking tracking, UploadCursor cursor, RecordedRun recorded, MlflowSettings settings)
+      throws IOException, InterruptedException {
+    String server = settings.trackingUri().toString();
+    if (!server.equals(cursor.trackingUri)) {
+      adoptOrRestart(tracking, cursor, server);
+    }
+    if (cursor.isBound()) {
+      return new RunRef(cursor.runId, cursor.experimentId, cursor.artifactUri, null);
+    }
+    RunRef run;
+    if (settings.existingRunId() != null) {
+      run = tracking.getRun(settings.existingRunId()); // MLFLOW_RUN_ID: resume that run
+    } else {
+      if (cursor.uploadId == null) {
+        cursor.uploadId = UUID.randomUUID().toString();
+        cursor.save();
+      }
+      String name = settings.experimentName() != null ? settings.experimentName()
+          : recorded.layout.experimentName();
+      String experimentId = tracking.experimentId(name);
+      run = tracking.findRunByTag(experimentId, UPLOAD_ID_TAG, cursor.uploadId).orElse(null);
+      if (run == null) {
+        run = tracking.createRun(experimentId, recorded.runName(), recorded.startMillis(), tags(recorded, cursor));
+      }
+    }
+    cursor.runId = run.runId();
+    cursor.experimentId = run.experimentId();
+    cursor.artifactUri = run.artifactUri();
+    cursor.save();
+    return run;
+  }
+
+  /**
+   * The cursor names another URI: the same server under another name (a proxy, localhost for
+   * 127.0.0.1) when it has the cursor's run, whose id is a random UUID; otherwise another server,
+   * which gets the whole run.
+   */
+  private static void adoptOrRestart(MlflowTracking tracking, UploadCursor cursor, String server)
+      throws IOException, InterruptedException {
+    if (cursor.isBound()) {
+      try {
+        tracking.getRun(cursor.runId);
+        cursor.trackingUri = server;
+        cursor.save();
+        return;
+      } catch (MlflowRejectedException notThere) {
+        // another server
+      }
+    }
+    Logger.warn("prov4ml: {} was uploaded to {} (MLflow run {}); {} does not have that run, so it gets the "
+        + "whole run directory", cursor.trackingUri, cursor.runId, server);
+    cursor.restartFor(server);
+    cursor.save();
+  }
+
+  /** MLflow's standard tags, which the server does not add by itself (only mlflow.runName). */
+  private static List<KeyValue> tags(RecordedRun recorded, UploadCursor cursor) {
+    return List.of(new KeyValue(MlflowTagConstants.USER, recorded.user),
+        new KeyValue(MlflowTagConstants.SOURCE_NAME, recorded.run.getOrDefault("yprov:main_class", "unknown")),
+        new KeyValue(MlflowTagConstants.SOURCE_TYPE, "JOB"),
+        new KeyValue(MlflowTagConstants.RUN_NAME, recorded.runName()),
+        new KeyValue(UPLOAD_ID_TAG, cursor.uploadId));
+  }
+}

@@ -1,0 +1,56 @@
+package org.prov4ml.internal.sink.mlflow;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.prov4ml.internal.sink.local.RunLayout;
+import org.tinylog.Logger;
+
+/**
+ * {@code sync}: uploads a run directory that was recorded offline or whose upload was cut short,
+ * from where the server stopped acknowledging. The same {@link RunUpload} as a live run, making its
+ * final pass until it succeeds or {@code timeout} passes; a second sync finds nothing to send.
+ */
+public final class RunDirectorySync {
+
+  private RunDirectorySync() {}
+
+  /** What a sync achieved. */
+  public record Result(boolean complete, UploadBacklog left, String runId, String lastError) {}
+
+  /** Runs the final upload pass of {@code runDir}, retrying transient failures until {@code timeout}. */
+  public static Result sync(Path runDir, MlflowSettings settings, Duration timeout)
+      throws IOException, InterruptedException {
+    RunLayout layout = RunLayout.open(runDir);
+    RunUpload upload = new RunUpload(layout, settings);
+    Backoff backoff = new Backoff(settings.maxRetryBackoff());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String lastError = null;
+    while (true) {
+      try {
+        upload.finish(null);
+        return new Result(true, UploadBacklog.of(layout), upload.run().runId(), null);
+      } catch (MlflowUnavailableException e) {
+        lastError = e.getMessage();
+        long wait = backoff.nextNanos(e.retryAfter());
+        if (System.nanoTime() + wait > deadline) {
+          return new Result(false, UploadBacklog.of(layout), runIdOf(upload), lastError);
+        }
+        Logger.info("prov4ml sync: {}; retrying in {} ms", lastError, wait / 1_000_000);
+        Thread.sleep(wait / 1_000_000);
+      } catch (MlflowRejectedException e) {
+        return new Result(false, UploadBacklog.of(layout), runIdOf(upload), e.getMessage());
+      }
+    }
+  }
+
+  /** The tracking URI an earlier upload of {@code runDir} used, or null. */
+  public static String recordedTrackingUri(Path runDir) throws IOException {
+    UploadCursor cursor = UploadCursor.peek(RunLayout.open(runDir));
+    return cursor == null ? null : cursor.trackingUri;
+  }
+
+  private static String runIdOf(RunUpload upload) {
+    return upload.run() == null ? null : upload.run().runId();
+  }
+}

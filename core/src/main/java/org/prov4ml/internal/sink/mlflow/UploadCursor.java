@@ -1,0 +1,131 @@
+package org.prov4ml.internal.sink.mlflow;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.prov4ml.internal.sink.local.RunLayout;
+
+/**
+ * How far the tracking server has acknowledged a run directory, persisted in the directory as
+ * {@code mlflow_GR<rank>.json} after every acknowledged request, replaced atomically (write, then
+ * rename), so a crash leaves the previous cursor or the next one. It is what makes an upload
+ * resumable ({@code sync}) and idempotent (a second {@code sync} finds nothing to send).
+ *
+ * <p>Metric batches are the one non-idempotent request: MLflow appends every point it receives,
+ * so a batch sent twice would show twice on stores that do not deduplicate. A batch is therefore
+ * recorded as {@link #inFlight} before it is sent (written together with the acknowledgement of
+ * the previous batch, one write per batch); when its outcome is unknown (a crash, a timeout) the
+ * uploader asks the server for the batch's last point before sending anything again. The
+ * server applies a batch in one transaction, so that point tells whether the whole batch arrived.
+ *
+ * <p>Only the uploader's thread (or {@code sync}'s) touches a cursor.
+ */
+final class UploadCursor {
+
+  /** A metric batch that may have reached the server: its last point, and the offsets it acknowledges. */
+  static final class InFlight {
+    String key;
+    long step;
+    long timestamp;
+    double value;
+    Map<String, Long> offsets = new LinkedHashMap<>();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
+      .setVisibility(PropertyAccessor.GETTER, JsonAutoDetect.Visibility.NONE)
+      .setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE)
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** The server, never with credentials. */
+  String trackingUri;
+  /** Tags the MLflow run, so a run created just before a crash is found again instead of created twice. */
+  String uploadId;
+  String experimentId;
+  String runId;
+  String artifactUri;
+  /** Per metric file (name in the metrics folder): bytes whose rows the server has acknowledged. */
+  Map<String, Long> metricOffsets = new LinkedHashMap<>();
+  InFlight inFlight;
+  Set<String> params = new LinkedHashSet<>();
+  Set<String> tags = new LinkedHashSet<>();
+  /** What the server refused for good, e.g. {@code metric training/x} -> its message. Not retried. */
+  Map<String, String> rejected = new LinkedHashMap<>();
+  /** Artifact path -> the SHA-256 of the version uploaded. */
+  Map<String, String> artifacts = new LinkedHashMap<>();
+  /** Set when the run's artifact URI is not the server's proxy: artifacts stay local. */
+  String artifactsNotUploadable;
+  /** The status the run was terminated with on the server, once it was. */
+  String terminated;
+
+  private transient Path file;
+
+  static Path fileOf(RunLayout layout) {
+    return layout.runDir().resolve("mlflow_GR" + layout.rank() + ".json");
+  }
+
+  /**
+   * The run directory's cursor, or a fresh one for {@code trackingUri}. A cursor of another URI is
+   * returned as it is: {@link RunBinder} decides whether that URI named the same server.
+   */
+  static UploadCursor load(RunLayout layout, String trackingUri) throws IOException {
+    UploadCursor cursor = peek(layout);
+    if (cursor == null) {
+      cursor = new UploadCursor();
+      cursor.trackingUri = trackingUri;
+    }
+    cursor.file = fileOf(layout);
+    return cursor;
+  }
+
+  /** Forgets an upload to another server: everything is sent again, to {@code trackingUri}. */
+  void restartFor(String trackingUri) {
+    UploadCursor fresh = new UploadCursor();
+    this.trackingUri = trackingUri;
+    uploadId = null;
+    experimentId = null;
+    runId = null;
+    artifactUri = null;
+    metricOffsets = fresh.metricOffsets;
+    inFlight = null;
+    params = fresh.params;
+    tags = fresh.tags;
+    rejected = fresh.rejected;
+    artifacts = fresh.artifacts;
+    artifactsNotUploadable = null;
+    terminated = null;
+  }
+
+  /** Reads a cursor for reporting, or null when the directory has none. */
+  static UploadCursor peek(RunLayout layout) throws IOException {
+    Path file = fileOf(layout);
+    return Files.exists(file) ? JSON.readValue(file.toFile(), UploadCursor.class) : null;
+  }
+
+  void save() throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  long offset(String metricFile) {
+    return metricOffsets.getOrDefault(metricFile, 0L);
+  }
+
+  boolean isBound() {
+    return runId != null;
+  }
+}

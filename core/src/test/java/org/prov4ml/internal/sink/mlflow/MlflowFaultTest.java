@@ -1,0 +1,291 @@
+package org.prov4ml.internal.sink.mlflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.prov4ml.Context;
+import org.prov4ml.Run;
+import org.prov4ml.internal.run.RunRecorder;
+import org.prov4ml.internal.cli.Prov4mlCli;
+import org.prov4ml.internal.sink.local.RunLayout;
+import org.prov4ml.testing.FaultyProxy;
+import org.prov4ml.testing.FaultyProxy.Mode;
+import org.prov4ml.testing.MlflowRest;
+import org.prov4ml.testing.MlflowRest.Point;
+import org.prov4ml.testing.MlflowServer;
+
+/** Outages, failing servers, offline runs: each ends with exactly what was logged on the server. */
+class MlflowFaultTest extends RealMlflowServerTest {
+
+  private static final long T0 = 1_700_000_000_000L;
+
+  /** Logs points [from, to) of training/loss with value = step / 10 and timestamp T0 + step. */
+  private static List<Point> logLoss(Run run, int from, int to) {
+    List<Point> points = new ArrayList<>();
+    for (int step = from; step < to; step++) {
+      run.logMetric("loss", step / 10.0, Context.TRAINING, step, false, T0 + step);
+      points.add(new Point(step, step / 10.0, T0 + step));
+    }
+    return points;
+  }
+
+  /** A run recorded with no tracking URI: param lr = 0.1 and {@code points} points of training/loss. */
+  private record OfflineRun(Run run, List<Point> loss) {}
+
+  private OfflineRun recordOffline(String experiment, int points) {
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, experiment, experiment);
+    run.logParam("lr", 0.1);
+    List<Point> loss = logLoss(run, 0, points);
+    run.close();
+    return new OfflineRun(run, loss);
+  }
+
+  private static String runIdOf(Run run) throws Exception {
+    return MlflowTestRuns.cursor(run).runId;
+  }
+
+  private static void assertFinishedWith(String runId, List<Point> loss) throws Exception {
+    assertFinishedWith(rest, runId, loss);
+  }
+
+  private static void assertFinishedWith(MlflowRest on, String runId, List<Point> loss) throws Exception {
+    assertEquals("FINISHED", on.run(runId).path("info").path("status").asText());
+    assertEquals(Map.of("lr", "0.1"), on.params(runId));
+    MlflowUploadTest.assertHistory(loss, on.history(runId, "training/loss"));
+  }
+
+  @Test
+  void serverDownAtStartGetsTheRunWhenItAppears() throws Exception {
+    try (MlflowServer late = MlflowServer.notStarted()) {
+      Run run = MlflowTestRuns.start(MlflowTestRuns.settings(late.uri()), out, "late-server", "late");
+      run.logParam("lr", 0.1);
+      List<Point> loss = logLoss(run, 0, 3000);
+      Thread.sleep(1500); // the uploader is retrying against a closed port
+      UploadCursor before = MlflowTestRuns.cursor(run);
+      assertNull(before == null ? null : before.runId, "no MLflow run can exist yet");
+      late.startProcess();
+      loss.addAll(logLoss(run, 3000, 4000));
+      run.close();
+      assertFinishedWith(late.rest(), runIdOf(run), loss);
+    }
+  }
+
+  @Test
+  void anUploadCutShortAtTheRunsEndIsCountedAndFinishedBySync() throws Exception {
+    try (MlflowServer late = MlflowServer.notStarted()) {
+      Properties settings = MlflowTestRuns.settings(late.uri());
+      settings.setProperty("prov4ml.mlflow.flush-timeout", "1s");
+      Run run = MlflowTestRuns.start(settings, out, "cut-short", "cut short");
+      run.logParam("lr", 0.1);
+      List<Point> loss = logLoss(run, 0, 2222);
+      long start = System.nanoTime();
+      run.close();
+      assertTrue(System.nanoTime() - start < 10_000_000_000L, "the end waited about flush-timeout, not more");
+      UploadBacklog left = UploadBacklog.of(RunLayout.open(run.runDirectory()));
+      assertEquals(new UploadBacklog(2222, 1, 3, 0, true, 0), left);
+
+      late.startProcess();
+      assertEquals(0, cli("sync", run.runDirectory().toString())); // the URI recorded by the cut-short upload
+      assertFinishedWith(late.rest(), runIdOf(run), loss);
+    }
+  }
+
+  @Test
+  void serverKilledMidRunAndRestartedLosesNothing() throws Exception {
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(server.uri()), out, "killed-server", "killed");
+    run.logParam("lr", 0.1);
+    List<Point> loss = logLoss(run, 0, 2000);
+    run.flush();
+    server.stop();
+    loss.addAll(logLoss(run, 2000, 5000));
+    Thread.sleep(1000);
+    server.startProcess();
+    loss.addAll(logLoss(run, 5000, 6000));
+    run.close();
+    assertFinishedWith(runIdOf(run), loss);
+  }
+
+  @Test
+  void serverAnswering500Then429IsRetriedUntilItRecovers() throws Exception {
+    try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+      Run run = MlflowTestRuns.start(MlflowTestRuns.settings(proxy.uri()), out, "faulty-server", "faulty");
+      run.logParam("lr", 0.1);
+      List<Point> loss = logLoss(run, 0, 1500);
+      run.flush();
+      proxy.mode(Mode.FAIL_500);
+      loss.addAll(logLoss(run, 1500, 3000));
+      Thread.sleep(1200);
+      proxy.mode(Mode.FAIL_429);
+      loss.addAll(logLoss(run, 3000, 4500));
+      Thread.sleep(1200);
+      proxy.mode(Mode.PASS);
+      run.close();
+      assertTrue(proxy.count(Mode.FAIL_500, "POST", "/runs/log-batch") > 0, "500s were answered");
+      assertTrue(proxy.count(Mode.FAIL_429, "POST", "/runs/log-batch") > 0, "429s were answered");
+      assertEquals(4500, proxy.metricPointsDelivered(), "every point delivered exactly once");
+      assertFinishedWith(runIdOf(run), loss);
+    }
+  }
+
+  @Test
+  void offlineRunIsSyncedAndASecondSyncSendsNothing() throws Exception {
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "offline", "offline");
+    run.logParam("lr", 0.1);
+    List<Point> loss = logLoss(run, 0, 2500);
+    Path artifact = Files.writeString(out.resolve("model.txt"), "weights");
+    run.logArtifact(artifact);
+    run.close();
+    Path runDir = run.runDirectory();
+    assertFalse(Files.exists(UploadCursor.fileOf(RunLayout.open(runDir))), "nothing was uploaded");
+
+    try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+      assertEquals(0, cli("sync", runDir.toString(), "--tracking-uri", proxy.uri()));
+      assertEquals(2500, proxy.metricPointsDelivered());
+      String runId = runIdOf(run);
+      assertFinishedWith(runId, loss);
+      Map<String, Long> artifacts = rest.artifacts(runId);
+      assertEquals(7L, artifacts.get("model.txt"));
+      assertTrue(artifacts.containsKey("prov4ml/" + run.provenanceFile().getFileName()), artifacts.toString());
+
+      long batches = proxy.count(Mode.PASS, "POST", "/runs/log-batch");
+      assertEquals(artifacts.size(), proxy.count(Mode.PASS, "PUT", ""), "each artifact sent once");
+
+      assertEquals(0, cli("sync", runDir.toString(), "--tracking-uri", proxy.uri()));
+      assertEquals(batches, proxy.count(Mode.PASS, "POST", "/runs/log-batch"), "the second sync sent no batch");
+      assertEquals(artifacts.size(), proxy.count(Mode.PASS, "PUT", ""), "the second sync sent no artifact");
+      assertEquals(1, proxy.count(Mode.PASS, "POST", "/runs/create"));
+      assertEquals(1, proxy.count(Mode.PASS, "POST", "/runs/update"), "terminated once");
+      assertFinishedWith(runId, loss);
+    }
+  }
+
+  @Test
+  void aBatchInFlightAtACrashIsNeitherLostNorSentTwice() throws Exception {
+    OfflineRun offline = recordOffline("in-flight", 1500);
+    Run run = offline.run();
+    List<Point> loss = offline.loss();
+    Path runDir = run.runDirectory();
+    assertTrue(MlflowTestRuns.sync(runDir, server.uri(), Map.of()).complete());
+    RunLayout layout = RunLayout.open(runDir);
+    String csv = layout.metricFile("loss", Context.TRAINING).getFileName().toString();
+    long end = Files.size(layout.metricsDir().resolve(csv));
+    long after1000 = offsetAfterRows(layout.metricsDir().resolve(csv), 1000);
+
+    // The process died after the server applied rows 1000..1499 and before the cursor said so.
+    rewindWithBatchInFlight(layout, csv, after1000, end, 1499);
+    try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+      assertTrue(MlflowTestRuns.sync(runDir, proxy.uri(), Map.of()).complete());
+      assertEquals(0, proxy.metricPointsDelivered(), "the batch was found on the server, not sent again");
+    }
+    // The process died before the batch reached the server: its last point is not there, so it is sent.
+    rewindWithBatchInFlight(layout, csv, after1000, end, 99_999);
+    try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+      assertTrue(MlflowTestRuns.sync(runDir, proxy.uri(), Map.of()).complete());
+      assertEquals(500, proxy.metricPointsDelivered(), "the batch that had not arrived is sent");
+    }
+    assertFinishedWith(runIdOf(run), loss);
+  }
+
+  private static void rewindWithBatchInFlight(RunLayout layout, String csv, long from, long to, long lastStep)
+      throws Exception {
+    UploadCursor cursor = UploadCursor.load(layout, server.uri());
+    cursor.trackingUri = server.uri();
+    cursor.metricOffsets.put(csv, from);
+    UploadCursor.InFlight f = new UploadCursor.InFlight();
+    f.key = "training/loss";
+    f.step = lastStep;
+    f.timestamp = T0 + lastStep;
+    f.value = lastStep / 10.0;
+    f.offsets = Map.of(csv, to);
+    cursor.inFlight = f;
+    cursor.save();
+  }
+
+  private static long offsetAfterRows(Path csv, int rows) throws Exception {
+    byte[] bytes = Files.readAllBytes(csv);
+    int lines = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '\n' && ++lines == rows + 1) { // + the header
+        return i + 1;
+      }
+    }
+    throw new AssertionError("fewer rows than " + rows);
+  }
+
+  @Test
+  void dropPolicyReportsExactlyWhatItDropped() throws Exception {
+    Properties settings = MlflowTestRuns.settings(server.uri());
+    settings.setProperty("prov4ml.buffer.size", "64");
+    settings.setProperty("prov4ml.buffer.overflow", "drop");
+    Run run = MlflowTestRuns.start(settings, out, "dropping", "dropping");
+    for (int step = 0; step < 50_000; step++) {
+      run.logMetric("x", step, Context.TRAINING, step, false, T0 + step);
+    }
+    run.close();
+    long dropped = run.report().droppedMetricPoints();
+    String runId = runIdOf(run);
+    List<Point> kept = rest.history(runId, "training/x");
+    assertEquals(50_000 - dropped, kept.size());
+    kept.forEach(p -> assertEquals(p.step(), (long) p.value(), "each kept point is the one logged"));
+    List<Point> reported = rest.history(runId, RunRecorder.DROPPED_EVENTS_METRIC);
+    assertEquals(1, reported.size());
+    assertEquals(dropped, (long) reported.get(0).value());
+    System.out.println("drop policy: " + dropped + " of 50000 points dropped and reported");
+  }
+
+  @Test
+  void credentialsReachTheServerAndNowhereElse() throws Exception {
+    OfflineRun offline = recordOffline("with-auth", 10);
+    Run run = offline.run();
+    List<Point> loss = offline.loss();
+    String secret = "pw-s3cret-42";
+    String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(("alice:" + secret).getBytes());
+    try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+      assertTrue(MlflowTestRuns.sync(run.runDirectory(), proxy.uri(),
+          Map.of("MLFLOW_TRACKING_USERNAME", "alice", "MLFLOW_TRACKING_PASSWORD", secret)).complete());
+      assertFalse(proxy.authorizations().isEmpty());
+      proxy.authorizations().forEach(header -> assertEquals(basic, header));
+    }
+    assertFinishedWith(runIdOf(run), loss);
+    try (var files = Files.walk(run.runDirectory())) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String text = Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(text.contains(secret) || text.contains(basic.substring(6)), "credential in " + f);
+      }
+    }
+  }
+
+  @Test
+  void syncSaysWhatIsLeftWhenTheServerStaysAway() throws Exception {
+    Run run = recordOffline("never-synced", 1234).run();
+    try (MlflowServer absent = MlflowServer.notStarted()) {
+      ByteArrayOutputStream err = new ByteArrayOutputStream();
+      int code = Prov4mlCli.run(new String[] {"sync", run.runDirectory().toString(), "--tracking-uri", absent.uri(),
+          "--timeout", "1s"}, System.out, new PrintStream(err, true));
+      assertEquals(1, code);
+      String message = err.toString();
+      assertTrue(message.contains("1234 metric points, 1 param, 3 tags, the PROV document, metric files and end "
+          + "status") && message.contains("cannot connect to " + absent.uri()) && message.contains("run sync again"),
+          message);
+    }
+    assertEquals(2, cli("sync"), "usage error");
+  }
+
+  private static int cli(String... args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Prov4mlCli.run(args, System.out, new PrintStream(err, true));
+    System.err.print(err);
+    return code;
+  }
+}
