@@ -3,11 +3,13 @@ package org.prov4ml.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded agent jar: one jar, its own copies of everything relocated, DJL never inside. */
 class AgentJarTest {
@@ -39,5 +41,17 @@ class AgentJarTest {
       assertEquals("true", manifest.getValue("Can-Retransform-Classes"));
       assertEquals("org.prov4ml.internal.cli.Prov4mlCli", manifest.getValue("Main-Class"));
     }
+  }
+
+  @Test
+  void theJarIsTheCommandLineWithItsRelocatedPicocli(@TempDir Path work) throws Exception {
+    ForkedApp.Result help = new ForkedApp(work).withoutAgent().runJar(ForkedApp.AGENT_JAR, "help");
+    assertEquals(0, help.exitCode(), help.stderr());
+    assertTrue(help.stdout().startsWith("Usage: java -jar prov4ml.jar") && help.stdout().contains("sync"),
+        help.stdout());
+    ForkedApp.Result bad = new ForkedApp(work).withoutAgent().runJar(ForkedApp.AGENT_JAR, "sync");
+    assertEquals(2, bad.exitCode());
+    assertEquals("sync: Missing required parameter: '<run-dir>' (see java -jar prov4ml.jar sync --help)",
+        bad.stderr().strip());
   }
 }

@@ -1,42 +1,46 @@
 package org.prov4ml.internal.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.prov4ml.internal.config.ConfigKeys;
-import org.prov4ml.internal.config.Prov4mlConfig;
-import org.prov4ml.internal.sink.mlflow.MlflowSettings;
-import org.prov4ml.internal.sink.mlflow.RunDirectorySync;
-import org.prov4ml.internal.sink.mlflow.UploadBacklog;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
- * prov4ml's command line, {@code java -jar prov4ml.jar <command>}:
+ * prov4ml's command line, {@code java -jar prov4ml.jar <command>} (the agent jar's Main-Class), on picocli.
  *
- * <pre>
- * sync &lt;run-dir&gt; [--tracking-uri URI] [--timeout 5m]
- * </pre>
- *
- * Exit codes: 0 when the server has everything, 1 when something is left (the message says what
- * and why), 2 for a usage error.
+ * <p>A command is one class: a {@link CliCommand} subclass annotated with {@code @Command(name = ...,
+ * description = ...)}, listed below in {@code subcommands}. It inherits {@code --help} and {@code --version},
+ * appears in {@code help}, and gets the shared error handling: a {@link BadInputException} or a picocli
+ * usage error prints one line on stderr and exits {@value #USAGE}; any other exception prints one line
+ * and exits {@value #FAILED}; never a stack trace.
  */
-public final class Prov4mlCli {
+@Command(
+    name = "java -jar prov4ml.jar",
+    scope = ScopeType.INHERIT,
+    mixinStandardHelpOptions = true,
+    versionProvider = CliVersion.class,
+    description = "prov4ml: provenance and experiment tracking for DJL (DJL, W3C PROV-JSON, MLflow).",
+    synopsisSubcommandLabel = "<command>",
+    subcommands = {
+        HelpCommand.class,
+        SyncCommand.class,
+    })
+public final class Prov4mlCli implements Callable<Integer> {
 
-  static final int OK = 0;
-  static final int INCOMPLETE = 1;
-  static final int USAGE = 2;
+  /** Everything asked for was done. */
+  public static final int OK = 0;
+  /** The command ran but could not finish (what is left is said on stderr): sync's "run it again". */
+  public static final int FAILED = 1;
+  /** Bad input: an unknown command or option, a missing argument, a path that is not a run directory. */
+  public static final int USAGE = 2;
 
-  private static final String USAGE_TEXT = """
-      usage: java -jar prov4ml.jar sync <run-dir> [--tracking-uri URI] [--timeout DURATION]
-        sync   uploads a run directory to MLflow, resuming where the server stopped acknowledging;
-               running it again uploads nothing twice.
-               --tracking-uri  default: prov4ml.mlflow.tracking-uri, else MLFLOW_TRACKING_URI
-               --timeout       how long to retry an unavailable server (default 5m)
-               credentials: MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD, MLFLOW_TRACKING_TOKEN""";
-
-  private Prov4mlCli() {}
+  @Spec CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(run(args, System.out, System.err));
@@ -44,79 +48,44 @@ public final class Prov4mlCli {
 
   /** Runs a command; returns the exit code instead of exiting (for embedding and tests). */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || !args[0].equals("sync")) {
-      err.println(args.length == 0 ? USAGE_TEXT : "unknown command '" + args[0] + "'\n" + USAGE_TEXT);
-      return USAGE;
-    }
-    List<String> positional = new ArrayList<>();
-    String trackingUri = null;
-    Duration timeout = Duration.ofMinutes(5);
-    try {
-      for (int i = 1; i < args.length; i++) {
-        switch (args[i]) {
-          case "--tracking-uri" -> trackingUri = value(args, ++i, "--tracking-uri");
-          case "--timeout" -> timeout = parseDuration(value(args, ++i, "--timeout"));
-          default -> positional.add(args[i]);
-        }
-      }
-      if (positional.size() != 1) {
-        throw new IllegalArgumentException("sync needs exactly one run directory, got " + positional);
-      }
-    } catch (IllegalArgumentException e) {
-      err.println(e.getMessage() + "\n" + USAGE_TEXT);
-      return USAGE;
-    }
-    return sync(Path.of(positional.get(0)), trackingUri, timeout, out, err);
+    CommandLine cli = new CommandLine(new Prov4mlCli());
+    cli.setOut(writer(out));
+    cli.setErr(writer(err));
+    cli.setParameterExceptionHandler(Prov4mlCli::usageError);
+    cli.setExecutionExceptionHandler(Prov4mlCli::executionError);
+    return cli.execute(args);
   }
 
-  private static int sync(Path runDir, String trackingUri, Duration timeout, PrintStream out, PrintStream err) {
-    if (!Files.isDirectory(runDir)) {
-      err.println("sync: " + runDir + " is not a directory");
-      return USAGE;
-    }
-    try {
-      Prov4mlConfig config = Prov4mlConfig.load();
-      if (trackingUri == null && config.get(ConfigKeys.MLFLOW_TRACKING_URI) == null) {
-        trackingUri = RunDirectorySync.recordedTrackingUri(runDir); // resume against the server it started with
-        if (trackingUri == null) {
-          err.println("sync: " + runDir + " was recorded without MLflow; pass --tracking-uri (or set "
-              + "MLFLOW_TRACKING_URI)");
-          return USAGE;
-        }
-      }
-      MlflowSettings settings = MlflowSettings.from(config, System.getenv(), trackingUri);
-      RunDirectorySync.Result r = RunDirectorySync.sync(runDir, settings, timeout);
-      UploadBacklog left = r.left();
-      if (r.complete() && left.isEmpty()) {
-        out.println("sync: " + runDir + " is complete in MLflow run " + r.runId() + " at " + settings.trackingUri()
-            + (left.refused() > 0 ? " (" + left.refused() + " refused by the server, reported above)" : ""));
-        return OK;
-      }
-      err.println("sync: " + left.describe() + " of " + runDir + " not acknowledged by " + settings.trackingUri()
-          + (r.lastError() == null ? "" : ": " + r.lastError()) + "; run sync again to resume");
-      return INCOMPLETE;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      err.println("sync: interrupted; run it again to resume");
-      return INCOMPLETE;
-    } catch (Exception e) {
-      err.println("sync: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      return INCOMPLETE;
-    }
+  /** {@code java -jar prov4ml.jar} alone: the list of commands, as a usage error. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return USAGE;
   }
 
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
+  private static int usageError(CommandLine.ParameterException e, String[] args) {
+    CommandLine failed = e.getCommandLine();
+    failed.getErr().println(oneLine(commandName(failed) + ": " + e.getMessage()) + " (see "
+        + failed.getCommandSpec().qualifiedName() + " --help)");
+    return USAGE;
   }
 
-  private static Duration parseDuration(String text) {
-    try {
-      return ConfigKeys.duration(text.trim());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("--timeout '" + text + "' is not a duration such as 30s, 5m or 1h");
-    }
+  private static int executionError(Exception e, CommandLine failed, CommandLine.ParseResult parsed) {
+    boolean badInput = e instanceof BadInputException;
+    String message = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
+    failed.getErr().println(oneLine(commandName(failed) + ": " + message));
+    return badInput ? USAGE : FAILED;
+  }
+
+  private static String commandName(CommandLine cli) {
+    return cli.getParent() == null ? "prov4ml" : cli.getCommandName();
+  }
+
+  private static String oneLine(String text) {
+    return text.strip().replaceAll("\\s*\\R\\s*", "; ");
+  }
+
+  private static PrintWriter writer(PrintStream stream) {
+    return new PrintWriter(new java.io.OutputStreamWriter(stream, Charset.defaultCharset()), true);
   }
 }

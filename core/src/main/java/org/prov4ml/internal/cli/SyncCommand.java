@@ -1,0 +1,96 @@
+package org.prov4ml.internal.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.prov4ml.internal.config.ConfigKeys;
+import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.sink.local.RunLayout;
+import org.prov4ml.internal.sink.mlflow.MlflowSettings;
+import org.prov4ml.internal.sink.mlflow.RunDirectorySync;
+import org.prov4ml.internal.sink.mlflow.UploadBacklog;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code sync <run-dir>}: uploads a run directory to MLflow. Exit codes: 0 when the server has everything, 1
+ * when something is left (the message says what and why), 2 for a usage error.
+ */
+@Command(name = "sync",
+    description = {"Uploads a run directory to MLflow, resuming where the server stopped acknowledging; "
+        + "running it again uploads nothing twice.",
+        "Credentials: MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN.",
+        "Exit code 0 when the server has everything, 1 when something is left (run it again), 2 for bad input."})
+final class SyncCommand extends CliCommand {
+
+  @Parameters(paramLabel = "<run-dir>", description = "the run directory")
+  Path runDir;
+
+  @Option(names = "--tracking-uri", paramLabel = "URI",
+      description = "default: prov4ml.mlflow.tracking-uri, else MLFLOW_TRACKING_URI, else the one the run was "
+          + "recorded with")
+  String trackingUri;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "how long to retry an unavailable server, such as 30s, 5m or 1h (default: ${DEFAULT-VALUE})",
+      defaultValue = "5m")
+  Duration timeout;
+
+  @Override
+  public Integer call() {
+    if (!Files.isDirectory(runDir)) {
+      throw new BadInputException(runDir + " is not a directory");
+    }
+    try {
+      RunLayout.open(runDir);
+    } catch (IOException e) {
+      throw new BadInputException(runDir + " is not a run directory (" + e.getMessage() + ")");
+    }
+    try {
+      Prov4mlConfig config = Prov4mlConfig.load();
+      String uri = trackingUri;
+      if (uri == null && config.get(ConfigKeys.MLFLOW_TRACKING_URI) == null) {
+        uri = RunDirectorySync.recordedTrackingUri(runDir); // resume against the server it started with
+        if (uri == null) {
+          throw new BadInputException(runDir + " was recorded without MLflow; pass --tracking-uri (or set "
+              + "MLFLOW_TRACKING_URI)");
+        }
+      }
+      MlflowSettings settings = MlflowSettings.from(config, System.getenv(), uri);
+      RunDirectorySync.Result r = RunDirectorySync.sync(runDir, settings, timeout);
+      UploadBacklog left = r.left();
+      if (r.complete() && left.isEmpty()) {
+        out().println("sync: " + runDir + " is complete in MLflow run " + r.runId() + " at " + settings.trackingUri()
+            + (left.refused() > 0 ? " (" + left.refused() + " refused by the server, reported above)" : ""));
+        return Prov4mlCli.OK;
+      }
+      err().println("sync: " + left.describe() + " of " + runDir + " not acknowledged by " + settings.trackingUri()
+          + (r.lastError() == null ? "" : ": " + r.lastError()) + "; run sync again to resume");
+      return Prov4mlCli.FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err().println("sync: interrupted; run it again to resume");
+      return Prov4mlCli.FAILED;
+    } catch (BadInputException e) {
+      throw e;
+    } catch (Exception e) {
+      err().println("sync: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      return Prov4mlCli.FAILED;
+    }
+  }
+
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String text) {
+      try {
+        return ConfigKeys.duration(text.trim());
+      } catch (RuntimeException e) {
+        throw new TypeConversionException("'" + text + "' is not a duration such as 30s, 5m or 1h");
+      }
+    }
+  }
+}
