@@ -1,0 +1,219 @@
+package org.prov4ml.rundir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Reads the metric files of yProv4ML's layout: a header {@code epoch,value,timestep}, then one
+ * {@code step,value,timestamp} row per line. Values are Java's ({@code NaN}, {@code Infinity}) or
+ * Python's ({@code nan}, {@code inf}), since yProv4ML writes with {@code str(value)}.
+ *
+ * <p>Rows are parsed from bytes one at a time, into one reused line buffer: a hand-written scanner
+ * rather than a CSV library, because the files are machine-written in one fixed shape and a stream
+ * of millions of points must cost only the {@link MetricPoint}s the caller keeps.
+ */
+final class MetricCsv {
+
+  static final String HEADER = "epoch,value,timestep";
+
+  private MetricCsv() {}
+
+  static Stream<MetricPoint> points(Path file) {
+    InputStream in = open(file);
+    RowSpliterator rows = new RowSpliterator(file, in);
+    return StreamSupport.stream(rows, false).onClose(() -> {
+      try {
+        in.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  static long countRows(Path file) {
+    try (InputStream in = open(file)) {
+      byte[] buffer = new byte[64 * 1024];
+      long lines = 0;
+      boolean header = false;
+      boolean firstByte = true;
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        if (firstByte) {
+          header = buffer[0] == 'e'; // a header starts "epoch"; a row starts with a digit or '-'
+          firstByte = false;
+        }
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            lines++;
+          }
+        }
+      }
+      return header ? Math.max(0, lines - 1) : lines;
+    } catch (IOException e) {
+      throw new UncheckedIOException(new RunDirectoryException(file, "cannot read the metric file: " + reason(e), e));
+    }
+  }
+
+  private static InputStream open(Path file) {
+    try {
+      return Files.newInputStream(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(new RunDirectoryException(file, "cannot read the metric file: " + reason(e), e));
+    }
+  }
+
+  static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** One row per advance; the header is checked on the first. */
+  private static final class RowSpliterator extends Spliterators.AbstractSpliterator<MetricPoint> {
+    private final Path file;
+    private final InputStream in;
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private int limit;
+    private byte[] line = new byte[64];
+    private long lineNumber;
+
+    RowSpliterator(Path file, InputStream in) {
+      super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
+      this.file = file;
+      this.in = in;
+    }
+
+    @Override
+    public boolean tryAdvance(Consumer<? super MetricPoint> action) {
+      try {
+        while (true) {
+          int length = readLine();
+          if (length < 0) {
+            return false;
+          }
+          lineNumber++;
+          if (lineNumber == 1 && length > 0 && line[0] == 'e') {
+            String header = new String(line, 0, length, StandardCharsets.US_ASCII).strip();
+            if (!header.equals(HEADER)) {
+              throw problem("the header is '" + header + "', not '" + HEADER + "'");
+            }
+            continue;
+          }
+          if (length == 0 || (length == 1 && line[0] == '\r')) {
+            continue;
+          }
+          action.accept(parse(length));
+          return true;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            new RunDirectoryException(file, "cannot read the metric file: " + reason(e), e));
+      }
+    }
+
+    /** The next whole line's length (without its '\n') in {@link #line}; -1 at the end, or before a cut row. */
+    private int readLine() throws IOException {
+      int length = 0;
+      while (true) {
+        if (position == limit) {
+          limit = in.read(buffer);
+          position = 0;
+          if (limit <= 0) {
+            limit = 0;
+            return -1; // the end, or a last row without its '\n' that a writer has not finished
+          }
+        }
+        byte b = buffer[position++];
+        if (b == '\n') {
+          return length;
+        }
+        if (length == line.length) {
+          if (length >= 4096) {
+            throw problem("line " + (lineNumber + 1) + " is longer than 4096 bytes; not a metric row");
+          }
+          line = java.util.Arrays.copyOf(line, length * 2);
+        }
+        line[length++] = b;
+      }
+    }
+
+    private MetricPoint parse(int length) {
+      int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
+      int first = indexOf(',', 0, end);
+      int second = first < 0 ? -1 : indexOf(',', first + 1, end);
+      if (second < 0) {
+        throw problem("line " + lineNumber + " is not 'step,value,timestamp': '" + text(0, end) + "'");
+      }
+      try {
+        long step = Long.parseLong(text(0, first));
+        double value = parseValue(text(first + 1, second));
+        long timestamp = parseTimestamp(text(second + 1, end));
+        return new MetricPoint(step, value, timestamp);
+      } catch (NumberFormatException e) {
+        throw problem("line " + lineNumber + " is not 'step,value,timestamp': '" + text(0, end) + "'");
+      }
+    }
+
+    private int indexOf(char c, int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (line[i] == c) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    private String text(int from, int to) {
+      return new String(line, from, to - from, StandardCharsets.US_ASCII);
+    }
+
+    private UncheckedIOException problem(String what) {
+      return new UncheckedIOException(new RunDirectoryException(file, what));
+    }
+  }
+
+  static double parseValue(String text) {
+    switch (text) {
+      case "nan", "NaN", "-nan" -> {
+        return Double.NaN;
+      }
+      case "inf", "+inf", "Infinity", "+Infinity" -> {
+        return Double.POSITIVE_INFINITY;
+      }
+      case "-inf", "-Infinity" -> {
+        return Double.NEGATIVE_INFINITY;
+      }
+      default -> {
+        return Double.parseDouble(text);
+      }
+    }
+  }
+
+  /** Milliseconds; a Python float ({@code 1.7e12}, {@code 1700000000000.0}) is accepted too. */
+  static long parseTimestamp(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException notAnInteger) {
+      double d = Double.parseDouble(text);
+      if (!Double.isFinite(d)) {
+        throw notAnInteger;
+      }
+      return (long) d;
+    }
+  }
+}

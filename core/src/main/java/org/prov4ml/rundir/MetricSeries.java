@@ -1,0 +1,94 @@
+package org.prov4ml.rundir;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.prov4ml.Context;
+
+/**
+ * One metric series, (key, context) of one rank, and its CSV file. The points are read from the
+ * file only when asked for, as a stream, so a series of millions of points is never held in
+ * memory. The file is read as it is now: during a run it may hold more points than the document
+ * had counted when it was last written.
+ */
+public final class MetricSeries {
+
+  private final String id;
+  private final String key;
+  private final Context context;
+  private final int rank;
+  private final Path file;
+  private final Map<String, String> attributes;
+  private long pointCount = -1;
+
+  MetricSeries(String id, String key, Context context, int rank, Path file, Map<String, String> attributes) {
+    this.id = id;
+    this.key = key;
+    this.context = context;
+    this.rank = rank;
+    this.file = file;
+    this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+  }
+
+  /** The PROV entity's id, {@code <key>//<CONTEXT>}. */
+  public String id() {
+    return id;
+  }
+
+  /** The metric's key, as logged (the file name may differ: it cannot hold {@code / \ :}). */
+  public String key() {
+    return key;
+  }
+
+  public Context context() {
+    return context;
+  }
+
+  /** The rank whose document records this series. */
+  public int rank() {
+    return rank;
+  }
+
+  /** The CSV file (rebased if the run directory was moved). */
+  public Path file() {
+    return file;
+  }
+
+  /** Every attribute of the metric's entity as recorded. */
+  public Map<String, String> attributes() {
+    return attributes;
+  }
+
+  /**
+   * The number of whole rows in the file now, counted once (a scan of the file, not a parse) and
+   * then remembered; a row still being written is not counted.
+   *
+   * @throws UncheckedIOException wrapping a {@link RunDirectoryException} when the file cannot be read
+   */
+  public long pointCount() {
+    if (pointCount < 0) {
+      pointCount = MetricCsv.countRows(file);
+    }
+    return pointCount;
+  }
+
+  /**
+   * The points in the file's order, parsed as the stream is consumed. The stream holds the file
+   * open: close it (try-with-resources). A row that cannot be parsed ends the stream with an
+   * {@link UncheckedIOException} wrapping a {@link RunDirectoryException} that names the file and
+   * line; a last row without its line end (still being written) is left out.
+   *
+   * @throws UncheckedIOException wrapping a {@link RunDirectoryException} when the file cannot be opened
+   */
+  public Stream<MetricPoint> points() {
+    return MetricCsv.points(file);
+  }
+
+  @Override
+  public String toString() {
+    return key + " " + context + " (rank " + rank + ", " + file + ")";
+  }
+}

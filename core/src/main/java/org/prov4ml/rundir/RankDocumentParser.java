@@ -1,0 +1,385 @@
+package org.prov4ml.rundir;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.prov4ml.Context;
+
+/**
+ * Turns one rank's PROV-JSON document into a {@link RankRecord}. Attribute values are flattened to
+ * strings: prov4ml writes plain strings, while yProv4ML (through the {@code prov} package) writes
+ * typed literals such as {@code {"$": 3, "type": "xsd:int"}} and qualified names.
+ */
+final class RankDocumentParser {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String METRIC = "provml:Metric";
+  private static final String MODEL = "provml:Model";
+  private static final String PARAM = "provml:HyperParameter";
+
+  private final Path runDir;
+  private final Path document;
+  private final String experiment;
+  private final String activityId;
+  private final int rank;
+  private final Map<String, Map<String, String>> entities = new LinkedHashMap<>();
+  /** wasDerivedFrom: generated entity to the entities it derives from. */
+  private final Map<String, List<String>> derivedFrom = new HashMap<>();
+  private Path recordedDir;
+  /** For times recorded without an offset (yProv4ML's): the writer's recorded zone, else this machine's. */
+  private ZoneId zone = ZoneId.systemDefault();
+  private Path artifactsDir;
+
+  private RankDocumentParser(Path runDir, Path document, String experiment, String activityId, int rank) {
+    this.runDir = runDir;
+    this.document = document;
+    this.experiment = experiment;
+    this.activityId = activityId;
+    this.rank = rank;
+  }
+
+  static RankRecord parse(Path runDir, Path document, String experiment, String activityId, int rank)
+      throws RunDirectoryException {
+    return new RankDocumentParser(runDir, document, experiment, activityId, rank).parse();
+  }
+
+  private RankRecord parse() throws RunDirectoryException {
+    JsonNode doc = readTree();
+    if (!doc.isObject()) {
+      throw new RunDirectoryException(document, "not a PROV-JSON document (not a JSON object)");
+    }
+    JsonNode activityNode = doc.path("activity").path(activityId);
+    if (!activityNode.isObject()) {
+      throw new RunDirectoryException(document, "no run activity '" + activityId + "' in the document");
+    }
+    Map<String, String> runAttributes = attributes(activityNode);
+    zone = zoneOf(runAttributes.get("yprov:time_zone"));
+    String dir = runAttributes.get("yprov:experiment_dir");
+    recordedDir = dir == null ? null : Path.of(dir).normalize();
+    artifactsDir = runDir.resolve("artifacts_GR" + rank);
+
+    doc.path("entity").fields().forEachRemaining(e -> entities.put(e.getKey(), attributes(e.getValue())));
+    doc.path("wasDerivedFrom").fields().forEachRemaining(r -> {
+      String generated = literal(r.getValue().path("prov:generatedEntity"));
+      String used = literal(r.getValue().path("prov:usedEntity"));
+      if (generated != null && used != null) {
+        derivedFrom.computeIfAbsent(generated, k -> new ArrayList<>()).add(used);
+      }
+    });
+
+    RunActivity run = runActivity(runAttributes, user(doc));
+    Map<String, String> params = new LinkedHashMap<>();
+    List<MetricSeries> metrics = new ArrayList<>();
+    Map<String, Artifact> artifacts = new LinkedHashMap<>();
+    List<String> modelIds = new ArrayList<>();
+    List<String> versionIds = new ArrayList<>();
+    for (var e : entities.entrySet()) {
+      String id = e.getKey();
+      Map<String, String> a = e.getValue();
+      String type = a.getOrDefault("prov:type", "");
+      String label = a.getOrDefault("prov:label", id);
+      if (type.equals(PARAM)) {
+        params.put(label, a.getOrDefault("prov:value", ""));
+      } else if (type.equals(METRIC)) {
+        metrics.add(metric(id, label, a));
+      } else if (type.equals(MODEL) && a.containsKey("yprov:step") && a.containsKey("dcterms:identifier")) {
+        versionIds.add(id);
+        artifact(id, label, a).ifPresent(art -> artifacts.put(id, art));
+      } else if (type.equals(MODEL) && !a.containsKey("dcterms:identifier")) {
+        modelIds.add(id);
+      } else if (a.containsKey("dcterms:identifier") && !label.startsWith("Original_")) {
+        artifact(id, label, a).ifPresent(art -> artifacts.put(id, art));
+      }
+    }
+    List<Model> models = new ArrayList<>();
+    for (String id : modelIds) {
+      models.add(model(id, artifacts));
+    }
+    Map<String, ModelVersion> versions = new LinkedHashMap<>();
+    for (String id : versionIds) {
+      version(id, versionIds, versions, 0);
+    }
+    return new RankRecord(rank, document, artifactsDir, run, params, metrics, new ArrayList<>(artifacts.values()),
+        models, versionIds.stream().map(versions::get).toList(), entities);
+  }
+
+  private JsonNode readTree() throws RunDirectoryException {
+    try (InputStream in = Files.newInputStream(document)) {
+      JsonNode doc = JSON.readTree(in);
+      if (doc == null || doc.isMissingNode()) {
+        throw new RunDirectoryException(document, "the PROV document is empty");
+      }
+      return doc;
+    } catch (JsonEOFException cut) {
+      throw new RunDirectoryException(document, "the PROV document is cut short" + at(cut.getLocation())
+          + "; it was not written whole", cut);
+    } catch (JsonProcessingException bad) {
+      throw new RunDirectoryException(document, "not a PROV-JSON document" + at(bad.getLocation()) + ": "
+          + bad.getOriginalMessage().lines().findFirst().orElse(""), bad);
+    } catch (IOException e) {
+      throw new RunDirectoryException(document, "cannot read the PROV document: " + MetricCsv.reason(e), e);
+    }
+  }
+
+  private static String at(JsonLocation location) {
+    return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+  }
+
+  private RunActivity runActivity(Map<String, String> a, Optional<String> user) throws RunDirectoryException {
+    // From the file name: yProv4ML records the activity id as yprov:experiment_name.
+    int runId = (int) number(activityId, a, "yprov:run_id");
+    int recordedRank = a.containsKey("yprov:global_rank") ? (int) number(activityId, a, "yprov:global_rank") : rank;
+    if (recordedRank != rank) {
+      throw new RunDirectoryException(document, "the run activity says rank " + recordedRank
+          + " but the file name says rank " + rank);
+    }
+    String name = a.getOrDefault("yprov:run_name", experiment + "_" + runId);
+    OffsetDateTime start = time(activityId, a, "prov:startedAtTime")
+        .orElseThrow(() -> new RunDirectoryException(document, "the run activity has no prov:startedAtTime"));
+    Optional<OffsetDateTime> end = time(activityId, a, "prov:endedAtTime");
+    Optional<RunStatus> status = Optional.empty();
+    String recordedStatus = a.get("yprov:status");
+    if (recordedStatus != null) {
+      try {
+        status = Optional.of(RunStatus.valueOf(recordedStatus.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException unknown) {
+        throw new RunDirectoryException(document, "the run activity's yprov:status '" + recordedStatus
+            + "' is none of FINISHED, FAILED, KILLED, INCOMPLETE");
+      }
+    } else if (end.isPresent()) {
+      status = Optional.of(RunStatus.FINISHED); // yProv4ML's end_run records the end time, not a status
+    }
+    return new RunActivity(activityId, experiment, name, runId, rank, status, start, end, user, a);
+  }
+
+  /** The {@code prov:Person} agent; yProv4ML's one agent, the user, has no type. */
+  private static Optional<String> user(JsonNode doc) {
+    List<String> agents = new ArrayList<>();
+    var records = doc.path("agent").fields();
+    while (records.hasNext()) {
+      var agent = records.next();
+      if ("prov:Person".equals(literal(agent.getValue().path("prov:type")))) {
+        return Optional.of(agent.getKey());
+      }
+      agents.add(agent.getKey());
+    }
+    return agents.size() == 1 ? Optional.of(agents.get(0)) : Optional.empty();
+  }
+
+  private MetricSeries metric(String id, String label, Map<String, String> a) throws RunDirectoryException {
+    String contextName = a.get("yprov:context");
+    if (contextName == null) {
+      int separator = id.lastIndexOf("//");
+      contextName = separator < 0 ? "" : id.substring(separator + 2);
+    }
+    String identifier = a.get("dcterms:identifier");
+    if (identifier == null) {
+      throw new RunDirectoryException(document, "metric '" + id + "' names no file (dcterms:identifier)");
+    }
+    return new MetricSeries(id, label, context(id, contextName), rank, rebase(identifier), a);
+  }
+
+  private Optional<Artifact> artifact(String id, String label, Map<String, String> a) throws RunDirectoryException {
+    Path file = rebase(a.get("dcterms:identifier"));
+    if (!file.startsWith(artifactsDir) || file.equals(artifactsDir)) {
+      return Optional.empty(); // a file the run only used, e.g. yProv4ML's source code entities
+    }
+    String path = artifactsDir.relativize(file).toString().replace('\\', '/');
+    String owner = id.contains("//") ? id.substring(id.lastIndexOf("//") + 2) : activityId;
+    Optional<Context> context = owner.equals(activityId) || owner.isEmpty() ? Optional.empty()
+        : Optional.of(context(id, owner));
+    Optional<Path> original = derivedFrom.getOrDefault(id, List.of()).stream()
+        .map(entities::get)
+        .filter(o -> o != null && o.getOrDefault("prov:label", "").startsWith("Original_")
+            && o.containsKey("dcterms:identifier"))
+        .map(o -> Path.of(o.get("dcterms:identifier")))
+        .findFirst();
+    long size = a.containsKey("yprov:file_size") ? number(id, a, "yprov:file_size") : sizeOf(file);
+    return Optional.of(new Artifact(id, path, file, size, Optional.ofNullable(a.get("yprov:sha256")), context,
+        original, MODEL.equals(a.get("prov:type")), rank, a));
+  }
+
+  private long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private Model model(String id, Map<String, Artifact> artifacts) throws RunDirectoryException {
+    Map<String, String> a = entities.get(id);
+    List<Artifact> files = new ArrayList<>();
+    derivedFrom.forEach((generated, used) -> {
+      if (used.contains(id) && artifacts.containsKey(generated)) {
+        files.add(artifacts.get(generated));
+      }
+    });
+    files.sort(java.util.Comparator.comparing(Artifact::path));
+    return new Model(id, a.getOrDefault("prov:label", id), optionalNumber(id, a, "yprov:total_params"),
+        optionalNumber(id, a, "yprov:memory_bytes"), files, rank, a);
+  }
+
+  /** Builds a version after the one it derives from, so each holds its previous one. */
+  private ModelVersion version(String id, List<String> versionIds, Map<String, ModelVersion> built, int depth)
+      throws RunDirectoryException {
+    ModelVersion done = built.get(id);
+    if (done != null) {
+      return done;
+    }
+    if (depth > versionIds.size()) {
+      throw new RunDirectoryException(document, "model version '" + id + "' derives from itself (a cycle)");
+    }
+    Map<String, String> a = entities.get(id);
+    Optional<ModelVersion> previous = Optional.empty();
+    for (String used : derivedFrom.getOrDefault(id, List.of())) {
+      if (versionIds.contains(used)) {
+        previous = Optional.of(version(used, versionIds, built, depth + 1));
+        break;
+      }
+    }
+    String contextName = id.contains("//") ? id.substring(id.lastIndexOf("//") + 2) : "";
+    Path file = rebase(a.get("dcterms:identifier"));
+    ModelVersion v = new ModelVersion(id, a.getOrDefault("yprov:model_name", a.getOrDefault("prov:label", id)),
+        number(id, a, "yprov:step"), context(id, contextName), file,
+        a.containsKey("yprov:file_size") ? number(id, a, "yprov:file_size") : sizeOf(file),
+        Optional.ofNullable(a.get("yprov:sha256")), previous, rank, a);
+    built.put(id, v);
+    return v;
+  }
+
+  private Context context(String id, String name) throws RunDirectoryException {
+    try {
+      return Context.of(name);
+    } catch (IllegalArgumentException e) {
+      throw new RunDirectoryException(document, "entity '" + id + "' has context '" + name
+          + "', which is not a context name");
+    }
+  }
+
+  /**
+   * A path as the document recorded it, moved along with the run directory: paths are recorded
+   * absolute, under the run directory as it was then ({@code yprov:experiment_dir}).
+   */
+  private Path rebase(String recorded) {
+    Path path = Path.of(recorded).normalize();
+    if (recordedDir != null && path.startsWith(recordedDir)) {
+      return runDir.resolve(recordedDir.relativize(path).toString());
+    }
+    if (!path.isAbsolute()) {
+      // Written relative to the writer's working directory: find it by the run directory's own name.
+      Path runName = runDir.getFileName();
+      for (int i = 0; i < path.getNameCount() - 1; i++) {
+        if (path.getName(i).equals(runName)) {
+          return runDir.resolve(path.subpath(i + 1, path.getNameCount()).toString());
+        }
+      }
+      return runDir.resolve(path.toString());
+    }
+    return path;
+  }
+
+  private long number(String id, Map<String, String> a, String attribute) throws RunDirectoryException {
+    String value = a.get(attribute);
+    if (value == null) {
+      throw new RunDirectoryException(document, "'" + id + "' has no " + attribute);
+    }
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new RunDirectoryException(document, "'" + id + "' has " + attribute + " '" + value
+          + "', not a whole number");
+    }
+  }
+
+  private OptionalLong optionalNumber(String id, Map<String, String> a, String attribute)
+      throws RunDirectoryException {
+    return a.containsKey(attribute) ? OptionalLong.of(number(id, a, attribute)) : OptionalLong.empty();
+  }
+
+  private Optional<OffsetDateTime> time(String id, Map<String, String> a, String attribute)
+      throws RunDirectoryException {
+    String value = a.get(attribute);
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(OffsetDateTime.parse(value));
+    } catch (DateTimeParseException noOffset) {
+      try {
+        // Python's datetime.isoformat() of a naive time: the writer's local time.
+        return Optional.of(LocalDateTime.parse(value).atZone(zone).toOffsetDateTime());
+      } catch (DateTimeParseException e) {
+        throw new RunDirectoryException(document, "'" + id + "' has " + attribute + " '" + value
+            + "', not an ISO-8601 time");
+      }
+    }
+  }
+
+  /** yProv4ML's {@code yprov:time_zone}, e.g. {@code UTC+0100}; prov4ml's is a zone id. */
+  private static ZoneId zoneOf(String recorded) {
+    if (recorded != null) {
+      try {
+        return recorded.matches("UTC[+-]\\d{4}")
+            ? java.time.ZoneOffset.of(recorded.substring(3, 6) + ":" + recorded.substring(6)) : ZoneId.of(recorded);
+      } catch (java.time.DateTimeException unknown) {
+        // fall through to this machine's zone
+      }
+    }
+    return ZoneId.systemDefault();
+  }
+
+  /** A record's attributes, each flattened to a string. */
+  private static Map<String, String> attributes(JsonNode record) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    record.fields().forEachRemaining(f -> {
+      String value = literal(f.getValue());
+      if (value != null) {
+        attributes.put(f.getKey(), value);
+      }
+    });
+    return attributes;
+  }
+
+  /**
+   * A PROV-JSON value as text: a string or number as it is, a typed literal {@code {"$": v}} as
+   * {@code v}, several values joined with {@code ", "}.
+   */
+  private static String literal(JsonNode value) {
+    if (value == null || value.isMissingNode() || value.isNull()) {
+      return null;
+    }
+    if (value.isObject()) {
+      return literal(value.get("$"));
+    }
+    if (value.isArray()) {
+      List<String> parts = new ArrayList<>();
+      value.forEach(v -> {
+        String text = literal(v);
+        if (text != null) {
+          parts.add(text);
+        }
+      });
+      return String.join(", ", parts);
+    }
+    return value.asText();
+  }
+}

@@ -1,0 +1,115 @@
+package org.prov4ml.rundir;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.prov4ml.Context;
+
+/**
+ * What one rank (one process) recorded of a run: its PROV document
+ * {@code prov_<experiment>_GR<rank>_<runId>.json} and the files it names, in
+ * {@code metrics_GR<rank>/} and {@code artifacts_GR<rank>/}. Read once, when the run directory is
+ * opened; only the metric points are read later, from their files, as they are streamed.
+ */
+public final class RankRecord {
+
+  private final int rank;
+  private final Path document;
+  private final Path artifactsDir;
+  private final RunActivity run;
+  private final Map<String, String> params;
+  private final List<MetricSeries> metrics;
+  private final List<Artifact> artifacts;
+  private final List<Model> models;
+  private final List<ModelVersion> modelVersions;
+  private final Map<String, Map<String, String>> entities;
+
+  RankRecord(int rank, Path document, Path artifactsDir, RunActivity run, Map<String, String> params,
+      List<MetricSeries> metrics, List<Artifact> artifacts, List<Model> models, List<ModelVersion> modelVersions,
+      Map<String, Map<String, String>> entities) {
+    this.rank = rank;
+    this.document = document;
+    this.artifactsDir = artifactsDir;
+    this.run = run;
+    this.params = Collections.unmodifiableMap(params);
+    this.metrics = List.copyOf(metrics);
+    this.artifacts = List.copyOf(artifacts);
+    this.models = List.copyOf(models);
+    this.modelVersions = List.copyOf(modelVersions);
+    this.entities = Collections.unmodifiableMap(entities);
+  }
+
+  /** The global rank of the process that wrote this record. */
+  public int rank() {
+    return rank;
+  }
+
+  /** The PROV document, {@code prov_<experiment>_GR<rank>_<runId>.json}. */
+  public Path document() {
+    return document;
+  }
+
+  /** This rank's artifacts folder, {@code artifacts_GR<rank>/}; artifact paths are relative to it. */
+  public Path artifactsDir() {
+    return artifactsDir;
+  }
+
+  public RunActivity run() {
+    return run;
+  }
+
+  /** The params, name to value as recorded (a string), in the order they were logged. */
+  public Map<String, String> params() {
+    return params;
+  }
+
+  /** The metric series, in the order of their first point. */
+  public List<MetricSeries> metrics() {
+    return metrics;
+  }
+
+  /** The series of (key, context), if any point of it was recorded. */
+  public Optional<MetricSeries> metric(String key, Context context) {
+    return metrics.stream().filter(m -> m.key().equals(key) && m.context().equals(context)).findFirst();
+  }
+
+  /** The files of the artifacts folder that the document records, in the order they were recorded. */
+  public List<Artifact> artifacts() {
+    return artifacts;
+  }
+
+  /** The artifact at {@code path}, relative to the artifacts folder with {@code /} separators. */
+  public Optional<Artifact> artifact(String path) {
+    return artifacts.stream().filter(a -> a.path().equals(path)).findFirst();
+  }
+
+  /** The models described by {@code logModel}. */
+  public List<Model> models() {
+    return models;
+  }
+
+  /** The saved model versions, in the order they were saved. */
+  public List<ModelVersion> modelVersions() {
+    return modelVersions;
+  }
+
+  /**
+   * The attributes of any entity of the document by its id, as recorded: for what the typed views
+   * leave out (yProv4ML's own attributes, a param's generation time).
+   */
+  public Optional<Map<String, String>> entity(String id) {
+    return Optional.ofNullable(entities.get(id));
+  }
+
+  /** The ids of every entity of the document, in the document's order. */
+  public List<String> entityIds() {
+    return List.copyOf(entities.keySet());
+  }
+
+  @Override
+  public String toString() {
+    return document.toString();
+  }
+}

@@ -1,0 +1,61 @@
+package org.prov4ml.rundir;
+
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The run as one rank's PROV document records it: its run activity
+ * ({@code <experiment>_GR<rank>_<runId>}) and that activity's attributes.
+ *
+ * @param id the run activity's id, {@code <experiment>_GR<rank>_<runId>}
+ * @param experiment the experiment's name ({@code yprov:experiment_name})
+ * @param name the run's display name ({@code yprov:run_name}, else {@code <experiment>_<runId>})
+ * @param runId the run's number within the experiment ({@code yprov:run_id})
+ * @param rank the global rank of the process that wrote the document ({@code yprov:global_rank})
+ * @param status how the run ended; empty while it has not ended (still running, or its process died
+ *     before it could end it)
+ * @param startTime {@code prov:startedAtTime}
+ * @param endTime {@code prov:endedAtTime}; empty while the run has not ended
+ * @param user the person the run is associated with, as the document names them
+ * @param attributes every attribute of the run activity as recorded (e.g. {@code yprov:host},
+ *     {@code yprov:java_version}, {@code yprov:mlflow_run_id}), in the document's order
+ */
+public record RunActivity(String id, String experiment, String name, int runId, int rank,
+    Optional<RunStatus> status, OffsetDateTime startTime, Optional<OffsetDateTime> endTime,
+    Optional<String> user, Map<String, String> attributes) {
+
+  /** The attribute naming what an {@link RunStatus#INCOMPLETE} run lacks, and where. */
+  public static final String INCOMPLETE_ATTRIBUTE = "yprov:incomplete";
+
+  public RunActivity {
+    attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+  }
+
+  /** One attribute of the run activity, e.g. {@code attribute("yprov:mlflow_run_id")}. */
+  public Optional<String> attribute(String name) {
+    return Optional.ofNullable(attributes.get(name));
+  }
+
+  /** Whether the run has ended (it has an end time). */
+  public boolean ended() {
+    return endTime.isPresent();
+  }
+
+  /** For an {@link RunStatus#INCOMPLETE} run: what was not written, and where. */
+  public Optional<String> incompleteDetail() {
+    return attribute(INCOMPLETE_ATTRIBUTE);
+  }
+
+  /** The user's tags ({@code yprov:tag_<name>} attributes), by name. */
+  public Map<String, String> tags() {
+    Map<String, String> tags = new LinkedHashMap<>();
+    attributes.forEach((k, v) -> {
+      if (k.startsWith("yprov:tag_")) {
+        tags.put(k.substring("yprov:tag_".length()), v);
+      }
+    });
+    return java.util.Collections.unmodifiableMap(tags);
+  }
+}

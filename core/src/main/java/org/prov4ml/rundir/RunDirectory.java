@@ -1,0 +1,180 @@
+package org.prov4ml.rundir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.prov4ml.Context;
+
+/**
+ * A run directory, read: the one way anything reads a run (the MLflow upload, {@code sync}, the
+ * command line's reports, tests). It reads what prov4ml writes and, where the layouts agree, what
+ * yProv4ML 3.x writes:
+ *
+ * <pre>
+ * &lt;experiment&gt;_&lt;runId&gt;/
+ *   prov_&lt;experiment&gt;_GR&lt;rank&gt;_&lt;runId&gt;.json   one PROV-JSON document per rank
+ *   metrics_GR&lt;rank&gt;/&lt;key&gt;_&lt;CONTEXT&gt;_None_GR&lt;rank&gt;.csv
+ *   artifacts_GR&lt;rank&gt;/
+ * </pre>
+ *
+ * <p>{@link #open} reads every rank's document once; metric points are read from their files only
+ * when {@linkplain MetricSeries#points() streamed}. A run still in progress reads as it is now: the
+ * writer replaces its document atomically, so a reader sees a whole one, and the run has no status
+ * or end time yet. A directory that was moved or copied reads too: the documents' absolute paths
+ * are rebased from the directory they were recorded in ({@code yprov:experiment_dir}) onto where it
+ * is now.
+ *
+ * <p>Several ranks (processes of one job) may write into one run directory, each its own document
+ * and folders. {@link #ranks()} gives each rank's record; the run-wide accessors here give the
+ * primary rank's run and params (the lowest rank, 0 in a usual job) and every rank's metrics,
+ * artifacts and models, each of which names its rank. A single-rank run needs nothing more.
+ *
+ * <p>Immutable once opened, and safe to share between threads.
+ */
+public final class RunDirectory {
+
+  /** {@code prov_<experiment>_GR<rank>_<runId>.json}. */
+  private static final Pattern DOCUMENT = Pattern.compile("prov_(.+)_GR(\\d+)_(\\d+)\\.json");
+
+  private final Path path;
+  private final List<RankRecord> ranks;
+
+  private RunDirectory(Path path, List<RankRecord> ranks) {
+    this.path = path;
+    this.ranks = List.copyOf(ranks);
+  }
+
+  /**
+   * Reads the run directory {@code runDir}.
+   *
+   * @throws RunDirectoryException naming the path and the problem: no such directory, not a run
+   *     directory (no {@code prov_*.json} in it), a document that is cut short or not PROV-JSON, or
+   *     that cannot be read
+   */
+  public static RunDirectory open(Path runDir) throws RunDirectoryException {
+    if (runDir == null) {
+      throw new IllegalArgumentException("runDir must not be null");
+    }
+    Path dir = runDir.toAbsolutePath().normalize();
+    if (!Files.exists(dir)) {
+      throw new RunDirectoryException(dir, "no such directory");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new RunDirectoryException(dir, "not a directory; a run directory holds prov_<experiment>_GR<rank>"
+          + "_<runId>.json");
+    }
+    List<Path> documents = new ArrayList<>();
+    boolean unfinished = false;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        String name = file.getFileName().toString();
+        if (DOCUMENT.matcher(name).matches()) {
+          documents.add(file);
+        } else if (name.startsWith("prov_") && name.endsWith(".json.tmp")) {
+          unfinished = true;
+        }
+      }
+    } catch (IOException e) {
+      throw new RunDirectoryException(dir, "cannot list the directory: " + MetricCsv.reason(e), e);
+    }
+    if (documents.isEmpty()) {
+      throw new RunDirectoryException(dir, "not a run directory: no prov_<experiment>_GR<rank>_<runId>.json in it"
+          + (unfinished ? " (only a prov_*.json.tmp: its first document was never completed)" : ""));
+    }
+    List<RankRecord> ranks = new ArrayList<>();
+    for (Path document : documents) {
+      Matcher m = DOCUMENT.matcher(document.getFileName().toString());
+      m.matches();
+      int rank;
+      try {
+        rank = Integer.parseInt(m.group(2));
+      } catch (NumberFormatException e) {
+        throw new RunDirectoryException(document, "rank " + m.group(2) + " is out of range");
+      }
+      String activityId = m.group(1) + "_GR" + m.group(2) + "_" + m.group(3);
+      ranks.add(RankDocumentParser.parse(dir, document, m.group(1), activityId, rank));
+    }
+    ranks.sort(Comparator.comparingInt(RankRecord::rank));
+    for (int i = 1; i < ranks.size(); i++) {
+      if (ranks.get(i).rank() == ranks.get(i - 1).rank()) {
+        throw new RunDirectoryException(dir, "two documents of rank " + ranks.get(i).rank() + ": "
+            + ranks.get(i - 1).document().getFileName() + " and " + ranks.get(i).document().getFileName());
+      }
+    }
+    return new RunDirectory(dir, ranks);
+  }
+
+  /** The run directory, absolute. */
+  public Path path() {
+    return path;
+  }
+
+  /** Each rank's record, by rank; one for a single-process run. */
+  public List<RankRecord> ranks() {
+    return ranks;
+  }
+
+  /**
+   * The record of {@code rank}.
+   *
+   * @throws NoSuchElementException naming the ranks there are, when there is none of that rank
+   */
+  public RankRecord rank(int rank) {
+    return ranks.stream().filter(r -> r.rank() == rank).findFirst().orElseThrow(() -> new NoSuchElementException(
+        "no rank " + rank + " in " + path + "; ranks: " + ranks.stream().map(RankRecord::rank).toList()));
+  }
+
+  /** The primary rank's record: the lowest rank, 0 in a usual job. */
+  public RankRecord primary() {
+    return ranks.get(0);
+  }
+
+  /** The run as the primary rank records it. */
+  public RunActivity run() {
+    return primary().run();
+  }
+
+  /** The primary rank's params, in the order they were logged. */
+  public Map<String, String> params() {
+    return primary().params();
+  }
+
+  /** Every rank's metric series, rank by rank. */
+  public List<MetricSeries> metrics() {
+    return ranks.stream().flatMap(r -> r.metrics().stream()).toList();
+  }
+
+  /** The primary rank's series of (key, context); {@link #rank(int)} gives another rank's. */
+  public Optional<MetricSeries> metric(String key, Context context) {
+    return primary().metric(key, context);
+  }
+
+  /** Every rank's artifacts, rank by rank. */
+  public List<Artifact> artifacts() {
+    return ranks.stream().flatMap(r -> r.artifacts().stream()).toList();
+  }
+
+  /** Every rank's models, rank by rank. */
+  public List<Model> models() {
+    return ranks.stream().flatMap(r -> r.models().stream()).toList();
+  }
+
+  /** Every rank's model versions, rank by rank, each rank's in the order they were saved. */
+  public List<ModelVersion> modelVersions() {
+    return ranks.stream().flatMap(r -> r.modelVersions().stream()).toList();
+  }
+
+  @Override
+  public String toString() {
+    return path.toString();
+  }
+}

@@ -1,0 +1,37 @@
+package org.prov4ml.rundir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A run directory, or a file in it, that cannot be read: not a run directory, a PROV document cut
+ * short or not PROV-JSON, a metric file with a bad row. The message is one line naming the path and
+ * the problem, fit for a command line to print as it is.
+ */
+public final class RunDirectoryException extends IOException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final transient Path path;
+  private final String problem;
+
+  public RunDirectoryException(Path path, String problem) {
+    this(path, problem, null);
+  }
+
+  public RunDirectoryException(Path path, String problem, Throwable cause) {
+    super(path + ": " + problem, cause);
+    this.path = path;
+    this.problem = problem;
+  }
+
+  /** The directory or file that could not be read. */
+  public Path path() {
+    return path;
+  }
+
+  /** What is wrong with it, without the path. */
+  public String problem() {
+    return problem;
+  }
+}
