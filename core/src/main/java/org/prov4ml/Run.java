@@ -2,40 +2,27 @@ package org.prov4ml;
 
 import ai.djl.Model;
 import ai.djl.training.optimizer.Optimizer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.internal.run.ArgumentChecks;
 import org.prov4ml.internal.run.ModelFiles;
-import org.prov4ml.internal.run.ModelSize;
 import org.prov4ml.internal.run.OptimizerParams;
 import org.prov4ml.internal.run.RunRecorder;
-import org.prov4ml.internal.config.ConfigKeys;
-import org.prov4ml.internal.pipeline.EventKind;
-import org.prov4ml.internal.pipeline.ModelRecord;
-import org.prov4ml.internal.pipeline.PipelineReport;
-import org.prov4ml.internal.pipeline.RunOutcome;
 import org.prov4ml.internal.sink.RunInfo;
 
 /**
  * One run: the handle returned by {@link Prov4ml#startRun}. Every method is thread-safe. Closing
  * it ends the run; any call on an ended run fails with {@link IllegalStateException}.
+ *
+ * <p>The handle checks arguments and names them in its exceptions; the run's state (params,
+ * counters, whether it ended) is its recorder's.
  */
 public final class Run implements AutoCloseable {
 
-  private static final long NO_STEP = Long.MIN_VALUE;
-
   private final RunRecorder recorder;
   private final RunInfo info;
-  private final ConcurrentHashMap<String, String> params = new ConcurrentHashMap<>();
-  private final AtomicBoolean ending = new AtomicBoolean();
   private final boolean implicit;
-  private volatile boolean ended;
 
   Run(RunRecorder recorder, boolean implicit) {
     this.recorder = recorder;
@@ -70,13 +57,13 @@ public final class Run implements AutoCloseable {
     return info.layout().provFile();
   }
 
-  /** Whether the run was started by a log call or the agent rather than by {@code startRun}. */
+  /** Whether the run was started by a log call, the training listener or the agent rather than by {@code startRun}. */
   public boolean isImplicit() {
     return implicit;
   }
 
   public boolean isEnded() {
-    return ended;
+    return recorder.isEnded();
   }
 
   /**
@@ -85,17 +72,9 @@ public final class Run implements AutoCloseable {
    * @throws IllegalArgumentException when {@code key} already has another value
    */
   public void logParam(String key, Object value) {
-    checkOpen();
     ArgumentChecks.key(key, "param key");
     ArgumentChecks.notNull(value, "value of param '" + key + "'");
-    String text = textOf(value);
-    String previous = params.putIfAbsent(key, text);
-    if (previous == null) {
-      recorder.publish(EventKind.PARAM, key, null, text);
-    } else if (!previous.equals(text)) {
-      throw new IllegalArgumentException("param '" + key + "' is already '" + previous
-          + "' and cannot change to '" + text + "' (params are immutable, as in MLflow)");
-    }
+    recorder.logParam(key, textOf(value));
   }
 
   /** A param's text: arrays (of primitives too) as {@code [1, 2]}, anything else by its toString. */
@@ -114,7 +93,7 @@ public final class Run implements AutoCloseable {
 
   /** Records a metric point at the next step of (key, context), timestamped now. */
   public void logMetric(String key, double value, Context context) {
-    logMetric(key, value, context, NO_STEP, false, System.currentTimeMillis());
+    logMetric(key, value, context, RunRecorder.NEXT_STEP, false, System.currentTimeMillis());
   }
 
   public void logMetric(String key, double value, Context context, long step) {
@@ -129,14 +108,9 @@ public final class Run implements AutoCloseable {
    */
   public void logMetric(String key, double value, Context context, long step, boolean synchronous,
       long timestampMillis) {
-    checkOpen();
     ArgumentChecks.notNull(key, "metric key");
     ArgumentChecks.notNull(context, "context");
-    long points = recorder.stepCounter(key, context).incrementAndGet(); // points before this one
-    recorder.publishMetric(key, context, step == NO_STEP ? points : step, value, timestampMillis);
-    if (synchronous) {
-      recorder.flushOrReport("synchronous metric '" + key + "'");
-    }
+    recorder.logMetric(key, context, step, value, timestampMillis, synchronous);
   }
 
   public void logMetrics(Map<String, ? extends Number> metrics, Context context, long step) {
@@ -147,13 +121,11 @@ public final class Run implements AutoCloseable {
     ArgumentChecks.notNull(metrics, "metrics");
     ArgumentChecks.notNull(context, "context");
     ArgumentChecks.nonNegative(step, "step");
-    long now = System.currentTimeMillis();
-    metrics.forEach((key, value) ->
-        logMetric(key, ArgumentChecks.notNull(value, "value of metric '" + key + "'").doubleValue(), context,
-            step, false, now));
-    if (synchronous) {
-      recorder.flushOrReport("synchronous metrics " + metrics.keySet());
-    }
+    metrics.forEach((key, value) -> {
+      ArgumentChecks.notNull(key, "metric key");
+      ArgumentChecks.notNull(value, "value of metric '" + key + "'");
+    });
+    recorder.logMetrics(metrics, context, step, System.currentTimeMillis(), synchronous);
   }
 
   /** Copies a file or a whole directory into the run's artifacts, with its size and SHA-256. */
@@ -162,9 +134,8 @@ public final class Run implements AutoCloseable {
   }
 
   public void logArtifact(Path path, Context context) {
-    checkOpen();
     ArgumentChecks.existing(path, "artifact path");
-    recorder.copyArtifact(path, context);
+    recorder.logArtifact(path, context);
   }
 
   /** {@link #logModel(Model, String, boolean, boolean)} with info and as artifact. */
@@ -178,31 +149,14 @@ public final class Run implements AutoCloseable {
    * artifact, the model saved with DJL's {@code Model.save} under {@code artifacts/<name>/}.
    */
   public void logModel(Model model, String modelName, boolean logModelInfo, boolean logAsArtifact) {
-    checkOpen();
     ArgumentChecks.notNull(model, "model");
     ArgumentChecks.fileName(modelName, "modelName");
-    ModelSize size = ModelSize.of(model, "model");
-    Path artifacts = info.layout().artifactsDir();
-    try {
-      Path summary = null;
-      if (logModelInfo) {
-        logParam(modelName + "_total_params", size.totalParams());
-        logParam(modelName + "_memory_bytes", size.memoryBytes());
-        summary = ModelFiles.writeSummary(model, artifacts.resolve(modelName + "_summary.txt"));
-      }
-      var saved = logAsArtifact ? ModelFiles.save(model, artifacts.resolve(modelName), modelName)
-          : java.util.List.<Path>of();
-      recorder.publish(EventKind.MODEL, modelName, null,
-          new ModelRecord(modelName, size.totalParams(), size.memoryBytes(), summary, saved));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write model '" + modelName + "' to " + artifacts, e);
-    }
+    recorder.logModel(model, modelName, logModelInfo, logAsArtifact);
   }
 
   /** Saves the next version of a model; its step is the number of versions saved before. */
   public void saveModelVersion(Model model, String modelName, Context context) {
-    ArgumentChecks.fileName(modelName, "modelName");
-    saveVersion(model, modelName, context, NO_STEP);
+    saveVersion(model, modelName, context, RunRecorder.NEXT_VERSION);
   }
 
   /**
@@ -213,6 +167,12 @@ public final class Run implements AutoCloseable {
     saveVersion(model, modelName, context, ArgumentChecks.nonNegative(step, "step"));
   }
 
+  private void saveVersion(Model model, String modelName, Context context, long step) {
+    checkVersion(model, modelName, context);
+    recorder.logModelVersion(model, modelName, context, step,
+        (dir, at) -> ModelFiles.saveVersion(model, dir, modelName, at));
+  }
+
   /**
    * Records a version of a model that the application saved itself with DJL's {@code Model.save}
    * (the agent calls this for every save it sees). The {@code .params} file is copied on the
@@ -221,21 +181,16 @@ public final class Run implements AutoCloseable {
    */
   public void logModelVersion(Model model, String modelName, Context context, long step, Path paramsFile) {
     ArgumentChecks.existing(paramsFile, "paramsFile");
-    recordVersion(model, modelName, context, ArgumentChecks.nonNegative(step, "step"),
+    ArgumentChecks.nonNegative(step, "step");
+    checkVersion(model, modelName, context);
+    recorder.logModelVersion(model, modelName, context, step,
         (dir, at) -> ModelFiles.copyVersion(paramsFile, dir, modelName, at));
   }
 
-  private void saveVersion(Model model, String modelName, Context context, long step) {
-    recordVersion(model, modelName, context, step, (dir, at) -> ModelFiles.saveVersion(model, dir, modelName, at));
-  }
-
-  private void recordVersion(Model model, String modelName, Context context, long step,
-      RunRecorder.VersionWriter writer) {
-    checkOpen();
+  private static void checkVersion(Model model, String modelName, Context context) {
     ArgumentChecks.notNull(model, "model");
     ArgumentChecks.fileName(modelName, "modelName");
     ArgumentChecks.notNull(context, "context");
-    recorder.recordModelVersion(model, modelName, context, step == NO_STEP ? RunRecorder.NEXT_VERSION : step, writer);
   }
 
   /**
@@ -243,43 +198,32 @@ public final class Run implements AutoCloseable {
    * value) and every hyper-parameter it has ({@code optimizer_beta1}, {@code optimizer_momentum}, ...).
    */
   public void logOptimizer(Optimizer optimizer) {
-    checkOpen();
     ArgumentChecks.notNull(optimizer, "optimizer");
     logParams(OptimizerParams.of(optimizer, ""));
   }
 
   /** Returns once everything logged so far is written by every sink (or the timeout passed, reported). */
   public void flush() {
-    checkOpen();
-    recorder.flushOrReport("flush");
+    recorder.flush();
   }
 
-  /** What the pipeline did so far; exact after the run ended. */
-  public PipelineReport report() {
+  /** What prov4ml did with this run's records so far; exact after the run ended. */
+  public RunReport report() {
     return recorder.report();
   }
 
   /** Ends the run as FINISHED. */
   @Override
   public void close() {
-    end(RunOutcome.Status.FINISHED);
+    end(RunStatus.FINISHED);
   }
 
   /** Ends the run with {@code status}; a second call does nothing. */
-  public void end(RunOutcome.Status status) {
+  public void end(RunStatus status) {
     ArgumentChecks.notNull(status, "status");
-    if (!ending.compareAndSet(false, true)) {
-      return;
-    }
-    ended = true;
-    Prov4ml.forget(this);
-    recorder.end(status, recorder.config().get(ConfigKeys.SYNCHRONOUS_TIMEOUT)
-        .plus(recorder.config().get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT)).plus(Duration.ofSeconds(5)));
-  }
-
-  private void checkOpen() {
-    if (ended) {
-      throw new IllegalStateException("run " + info.runName() + " has ended; start a new one with Prov4ml.startRun");
+    if (recorder.markEnded()) {
+      Prov4ml.forget(this);
+      recorder.end(status);
     }
   }
 

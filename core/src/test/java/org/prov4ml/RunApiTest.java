@@ -54,6 +54,22 @@ class RunApiTest {
   }
 
   @Test
+  void endTakesAPublicStatusAndTheReportIsExactAfterwards() {
+    Run run = start();
+    run.logMetric("loss", 0.5, Context.TRAINING);
+    run.logMetric("loss", 0.25, Context.TRAINING);
+    run.end(RunStatus.FAILED);
+    run.end(RunStatus.FINISHED); // a second end does nothing
+    assertTrue(run.isEnded());
+    assertFalse(Prov4ml.activeRun().isPresent());
+    RunReport report = run.report();
+    assertEquals(2, report.metricPoints());
+    assertEquals(Map.of(), report.failures());
+    assertEquals("FAILED", RunDirectoryReader.open(run.runDirectory()).runActivity().get("yprov:status"));
+    assertThrows(IllegalStateException.class, () -> run.logParam("late", 1));
+  }
+
+  @Test
   void paramsAreRecordedOnceAndImmutable() {
     Run run = start();
     run.logParam("lr", 0.01);

@@ -11,7 +11,7 @@ import org.prov4ml.internal.run.ProcessAttributes;
 import org.prov4ml.internal.config.OverflowPolicy;
 import org.prov4ml.internal.pipeline.EventPipeline;
 import org.prov4ml.internal.pipeline.FailureCounts;
-import org.prov4ml.internal.pipeline.RunOutcome;
+import org.prov4ml.RunStatus;
 
 /**
  * Loads the recording path's classes on the installer thread, while the application is still
@@ -33,7 +33,7 @@ final class RecordingWarmUp {
     EventPipeline pipeline = new EventPipeline("warm-up", 64, OverflowPolicy.BLOCK, List.of(), new FailureCounts());
     pipeline.publishMetric("warm-up", Context.TRAINING, 0, 0.0, System.currentTimeMillis());
     pipeline.flush(Duration.ofSeconds(5));
-    pipeline.close(RunOutcome.Status.FINISHED, Duration.ofSeconds(5));
+    pipeline.close(RunStatus.FINISHED, Duration.ofSeconds(5));
     try (JsonGenerator json = new JsonFactory().createGenerator(OutputStream.nullOutputStream())) {
       json.writeStartObject();
       json.writeStringField("warm-up", "1");

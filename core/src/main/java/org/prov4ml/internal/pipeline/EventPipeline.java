@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.LongAdder;
 import org.prov4ml.Context;
+import org.prov4ml.RunReport;
+import org.prov4ml.RunStatus;
 import org.prov4ml.internal.config.OverflowPolicy;
 import org.tinylog.Logger;
 
@@ -155,7 +157,7 @@ public final class EventPipeline {
    *
    * @return false if the sinks did not finish within {@code timeout}
    */
-  public boolean close(RunOutcome.Status status, Duration timeout) {
+  public boolean close(RunStatus status, Duration timeout) {
     RunOutcome outcome = new RunOutcome(status, java.time.Instant.now(), dropped.sum());
     publish(EventKind.RUN_END, null, null, outcome.endTime().toEpochMilli(), outcome);
     LockSupport.unpark(drainer);
@@ -178,8 +180,8 @@ public final class EventPipeline {
   }
 
   /** A summary for the run's end line; exact once {@link #close} returned true. */
-  public PipelineReport report() {
-    return new PipelineReport(dispatcher.metricPoints(), dropped.sum(), dispatcher.lateEvents(),
+  public RunReport report() {
+    return new RunReport(dispatcher.metricPoints(), dropped.sum(), dispatcher.lateEvents(),
         failures.snapshot(), dispatcher.summaries());
   }
 

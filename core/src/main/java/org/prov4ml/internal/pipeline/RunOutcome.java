@@ -1,6 +1,7 @@
 package org.prov4ml.internal.pipeline;
 
 import java.time.Instant;
+import org.prov4ml.RunStatus;
 
 /**
  * How a run ended, handed to every sink's {@link Sink#close}.
@@ -9,12 +10,4 @@ import java.time.Instant;
  * @param endTime when the run ended
  * @param droppedMetricPoints metric points the {@code drop} overflow policy discarded
  */
-public record RunOutcome(Status status, Instant endTime, long droppedMetricPoints) {
-
-  /** The end states of a run. */
-  public enum Status {
-    FINISHED,
-    FAILED,
-    KILLED
-  }
-}
+public record RunOutcome(RunStatus status, Instant endTime, long droppedMetricPoints) {}

@@ -1,7 +1,7 @@
 package org.prov4ml.internal.run;
 
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.prov4ml.internal.pipeline.RunOutcome;
+import org.prov4ml.RunStatus;
 
 /**
  * Ends the open run when the JVM exits, so a program that never calls {@code endRun} still leaves
@@ -37,7 +37,7 @@ public final class JvmExitHook {
   }
 
   /** FAILED after an uncaught exception on the main thread, else FINISHED. */
-  public static RunOutcome.Status exitStatus() {
-    return mainThreadFailed ? RunOutcome.Status.FAILED : RunOutcome.Status.FINISHED;
+  public static RunStatus exitStatus() {
+    return mainThreadFailed ? RunStatus.FAILED : RunStatus.FINISHED;
   }
 }

@@ -9,10 +9,13 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import com.lmax.disruptor.Sequence;
 import org.prov4ml.Context;
 import org.prov4ml.RunOptions;
+import org.prov4ml.RunReport;
+import org.prov4ml.RunStatus;
 import org.prov4ml.internal.config.ConfigKeys;
 import org.prov4ml.internal.config.OverflowPolicy;
 import org.prov4ml.internal.config.Prov4mlConfig;
@@ -20,9 +23,8 @@ import org.prov4ml.internal.pipeline.ArtifactRecord;
 import org.prov4ml.internal.pipeline.EventKind;
 import org.prov4ml.internal.pipeline.EventPipeline;
 import org.prov4ml.internal.pipeline.FailureCounts;
+import org.prov4ml.internal.pipeline.ModelRecord;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
-import org.prov4ml.internal.pipeline.PipelineReport;
-import org.prov4ml.internal.pipeline.RunOutcome;
 import org.prov4ml.internal.pipeline.Sink;
 import org.prov4ml.internal.sink.RunInfo;
 import org.prov4ml.internal.sink.local.RunDirectoryWriter;
@@ -31,20 +33,31 @@ import org.prov4ml.internal.sink.mlflow.MlflowSink;
 import org.tinylog.Logger;
 
 /**
- * The machinery behind a {@link org.prov4ml.Run}: its run directory, its sinks and its event
- * pipeline. The run validates arguments; this turns them into events.
+ * A run's state and machinery: its run directory, its sinks, its event pipeline, the params and
+ * point and version counters it has recorded, and whether it has ended. It owns all of a run's
+ * state; {@link org.prov4ml.Run}, the public handle, checks the caller's arguments and hands each
+ * call to exactly one method here, which never calls back.
  */
 public final class RunRecorder {
 
   /** The metric that counts points discarded by the {@code drop} overflow policy. */
   public static final String DROPPED_EVENTS_METRIC = "prov4ml.dropped_events";
 
+  /** The step of a model version saved without one: the number of versions of that model before it. */
+  public static final long NEXT_VERSION = -1;
+
+  /** The step of a metric point logged without one: the number of points of its (key, context) before it. */
+  public static final long NEXT_STEP = Long.MIN_VALUE;
+
   private final RunInfo info;
   private final Prov4mlConfig config;
   private final EventPipeline pipeline;
   private final FailureCounts failures;
   private final StepCounters steps = new StepCounters();
-  private final Map<String, AtomicLong> modelVersions = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> modelVersions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, String> params = new ConcurrentHashMap<>();
+  private final AtomicBoolean ending = new AtomicBoolean();
+  private volatile boolean ended;
 
   private RunRecorder(RunInfo info, Prov4mlConfig config, EventPipeline pipeline, FailureCounts failures) {
     this.info = info;
@@ -104,42 +117,53 @@ public final class RunRecorder {
     return info;
   }
 
-  public Prov4mlConfig config() {
-    return config;
+  public boolean isEnded() {
+    return ended;
   }
 
-  /** Failures inside prov4ml during this run, for the agent's own hooks to count theirs in. */
-  public FailureCounts failures() {
-    return failures;
-  }
-
-  /** The point counter of (key, context); validates the key when it is new. */
-  public Sequence stepCounter(String key, Context context) {
-    return steps.counter(key, context);
-  }
-
-  public void publishMetric(String key, Context context, long step, double value, long timestampMillis) {
-    pipeline.publishMetric(key, context, step, value, timestampMillis);
-  }
-
-  public void publish(EventKind kind, String key, Context context, Object payload) {
-    pipeline.publish(kind, key, context, System.currentTimeMillis(), payload);
-  }
-
-  /** Flushes every sink; a timeout is logged, naming what waited, and the caller goes on. */
-  public void flushOrReport(String what) {
-    Duration timeout = config.get(ConfigKeys.SYNCHRONOUS_TIMEOUT);
-    try {
-      if (!pipeline.flush(timeout)) {
-        Logger.warn("prov4ml: {} was not confirmed by every sink within {} ms; it is still queued",
-            what, timeout.toMillis());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /**
+   * A param, immutable as in MLflow: the same text again is a no-op.
+   *
+   * @throws IllegalArgumentException when {@code key} already has another value
+   */
+  public void logParam(String key, String text) {
+    checkOpen();
+    String previous = params.putIfAbsent(key, text);
+    if (previous == null) {
+      publish(EventKind.PARAM, key, null, text);
+    } else if (!previous.equals(text)) {
+      throw new IllegalArgumentException("param '" + key + "' is already '" + previous
+          + "' and cannot change to '" + text + "' (params are immutable, as in MLflow)");
     }
   }
 
-  public void copyArtifact(Path path, Context context) {
+  /**
+   * A metric point; {@code step} {@link #NEXT_STEP} takes the number of earlier points of (key,
+   * context). Allocates nothing once the key is known: its counter is found with two map reads.
+   */
+  public void logMetric(String key, Context context, long step, double value, long timestampMillis,
+      boolean synchronous) {
+    checkOpen();
+    long points = steps.counter(key, context).incrementAndGet(); // points before this one; validates a new key
+    pipeline.publishMetric(key, context, step == NEXT_STEP ? points : step, value, timestampMillis);
+    if (synchronous) {
+      flushOrReport("synchronous metric '" + key + "'");
+    }
+  }
+
+  /** Points of several keys at one step and timestamp, flushed together when {@code synchronous}. */
+  public void logMetrics(Map<String, ? extends Number> values, Context context, long step, long timestampMillis,
+      boolean synchronous) {
+    checkOpen();
+    values.forEach((key, value) -> logMetric(key, context, step, value.doubleValue(), timestampMillis, false));
+    if (synchronous) {
+      flushOrReport("synchronous metrics " + values.keySet());
+    }
+  }
+
+  /** Copies a file or directory into the artifacts and records it. */
+  public void logArtifact(Path path, Context context) {
+    checkOpen();
     try {
       Path copy = ArtifactCopier.copy(path, info.layout().artifactsDir());
       publish(EventKind.ARTIFACT, copy.getFileName().toString(), context,
@@ -149,8 +173,25 @@ public final class RunRecorder {
     }
   }
 
-  /** The step of a model version saved without one: the number of versions of that model before it. */
-  public static final long NEXT_VERSION = -1;
+  /** Describes a model: its size as params and its summary file, and/or the model saved as an artifact. */
+  public void logModel(Model model, String modelName, boolean logModelInfo, boolean logAsArtifact) {
+    checkOpen();
+    ModelSize size = ModelSize.of(model, "model");
+    Path artifacts = info.layout().artifactsDir();
+    try {
+      Path summary = null;
+      if (logModelInfo) {
+        logParam(modelName + "_total_params", Long.toString(size.totalParams()));
+        logParam(modelName + "_memory_bytes", Long.toString(size.memoryBytes()));
+        summary = ModelFiles.writeSummary(model, artifacts.resolve(modelName + "_summary.txt"));
+      }
+      List<Path> saved = logAsArtifact ? ModelFiles.save(model, artifacts.resolve(modelName), modelName) : List.of();
+      publish(EventKind.MODEL, modelName, null,
+          new ModelRecord(modelName, size.totalParams(), size.memoryBytes(), summary, saved));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write model '" + modelName + "' to " + artifacts, e);
+    }
+  }
 
   /** Writes a version's {@code .params} file into {@code dir} for {@code step} and returns it. */
   @FunctionalInterface
@@ -160,9 +201,11 @@ public final class RunRecorder {
 
   /**
    * Writes a model version under {@code artifacts/<name>/} on the caller's thread (the model's
-   * arrays are the training's) and records it.
+   * arrays are the training's) and records it; {@code step} {@link #NEXT_VERSION} takes the number
+   * of earlier versions of that model.
    */
-  public void recordModelVersion(Model model, String modelName, Context context, long step, VersionWriter writer) {
+  public void logModelVersion(Model model, String modelName, Context context, long step, VersionWriter writer) {
+    checkOpen();
     ModelSize size = ModelSize.of(model, "model");
     long versions = modelVersions.computeIfAbsent(modelName, n -> new AtomicLong()).getAndIncrement();
     long at = step == NEXT_VERSION ? versions : step;
@@ -176,12 +219,35 @@ public final class RunRecorder {
     }
   }
 
-  public PipelineReport report() {
+  /** Returns once everything published so far is written by every sink, or the timeout passed (logged). */
+  public void flush() {
+    checkOpen();
+    flushOrReport("flush");
+  }
+
+  public RunReport report() {
     return pipeline.report();
   }
 
-  /** Ends the run: records the drop count, drains, closes the sinks and logs the end line. */
-  public void end(RunOutcome.Status status, Duration timeout) {
+  /**
+   * Marks the run ended, so that every later call fails; true for the first caller only, who then
+   * calls {@link #end}.
+   */
+  public boolean markEnded() {
+    if (!ending.compareAndSet(false, true)) {
+      return false;
+    }
+    ended = true;
+    return true;
+  }
+
+  /**
+   * Ends the run marked ended: records the drop count, drains, closes the sinks and logs the end
+   * line. It waits for the sinks as long as a synchronous call and MLflow's final flush may take.
+   */
+  public void end(RunStatus status) {
+    Duration timeout = config.get(ConfigKeys.SYNCHRONOUS_TIMEOUT).plus(config.get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT))
+        .plus(Duration.ofSeconds(5));
     if (config.get(ConfigKeys.BUFFER_OVERFLOW) == OverflowPolicy.DROP) {
       // Recorded even when 0: under `drop`, "nothing was dropped" is a finding too.
       long step = steps.counter(DROPPED_EVENTS_METRIC, Context.SYSTEM).incrementAndGet();
@@ -189,7 +255,7 @@ public final class RunRecorder {
           System.currentTimeMillis());
     }
     boolean finished = pipeline.close(status, timeout);
-    PipelineReport r = pipeline.report();
+    RunReport r = pipeline.report();
     Logger.info("prov4ml: run {} {}: {} metric points recorded, {} dropped{}{}{}, run directory {}",
         info.runName(), status, r.metricPoints(), r.droppedMetricPoints(),
         r.sinkSummaries().isEmpty() ? "" : ", " + String.join(", ", r.sinkSummaries()),
@@ -198,6 +264,29 @@ public final class RunRecorder {
         info.layout().runDir());
     if (!finished) {
       Logger.warn("prov4ml: run {} did not finish writing within {} ms", info.runName(), timeout.toMillis());
+    }
+  }
+
+  private void publish(EventKind kind, String key, Context context, Object payload) {
+    pipeline.publish(kind, key, context, System.currentTimeMillis(), payload);
+  }
+
+  /** Flushes every sink; a timeout is logged, naming what waited, and the caller goes on. */
+  private void flushOrReport(String what) {
+    Duration timeout = config.get(ConfigKeys.SYNCHRONOUS_TIMEOUT);
+    try {
+      if (!pipeline.flush(timeout)) {
+        Logger.warn("prov4ml: {} was not confirmed by every sink within {} ms; it is still queued",
+            what, timeout.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void checkOpen() {
+    if (ended) {
+      throw new IllegalStateException("run " + info.runName() + " has ended; start a new one with Prov4ml.startRun");
     }
   }
 }

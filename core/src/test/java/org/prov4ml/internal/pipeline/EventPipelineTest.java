@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.prov4ml.Context;
+import org.prov4ml.RunStatus;
 import org.prov4ml.internal.config.OverflowPolicy;
 
 /** The ring and its drainer, with sinks written for the test. */
@@ -64,7 +65,7 @@ class EventPipelineTest {
       pipeline.publishMetric("m", Context.TRAINING, i, i, 0);
     }
     assertTrue(pipeline.flush(Duration.ofSeconds(10)), "a broken sink must not block a flush");
-    assertTrue(pipeline.close(RunOutcome.Status.FINISHED, Duration.ofSeconds(10)));
+    assertTrue(pipeline.close(RunStatus.FINISHED, Duration.ofSeconds(10)));
     assertEquals(500, healthy.metrics.size());
     assertTrue(healthy.closed && broken.closed);
     assertEquals(Map.of("sink broken", 500L), failures.snapshot());
@@ -83,7 +84,7 @@ class EventPipelineTest {
       }
     }
     slow.gate.countDown();
-    assertTrue(pipeline.close(RunOutcome.Status.FINISHED, Duration.ofSeconds(10)));
+    assertTrue(pipeline.close(RunStatus.FINISHED, Duration.ofSeconds(10)));
     assertTrue(published <= 65, "at most the ring (and the slot being handled) fits: " + published);
     assertEquals(published, slow.metrics.size());
     assertEquals(10_000 - published, pipeline.droppedMetricPoints());
@@ -105,7 +106,7 @@ class EventPipelineTest {
     assertTrue(producer.isAlive(), "the producer waits while the ring is full");
     slow.gate.countDown();
     producer.join(TimeUnit.SECONDS.toMillis(10));
-    assertTrue(pipeline.close(RunOutcome.Status.FINISHED, Duration.ofSeconds(10)));
+    assertTrue(pipeline.close(RunStatus.FINISHED, Duration.ofSeconds(10)));
     assertEquals(1_000, slow.metrics.size());
     assertEquals(0, pipeline.droppedMetricPoints());
   }

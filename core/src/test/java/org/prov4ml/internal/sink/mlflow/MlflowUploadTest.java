@@ -17,7 +17,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.prov4ml.Context;
 import org.prov4ml.Run;
-import org.prov4ml.internal.pipeline.RunOutcome;
+import org.prov4ml.RunStatus;
 import org.prov4ml.testing.MlflowRest;
 import org.prov4ml.testing.MlflowRest.Point;
 
@@ -221,7 +221,7 @@ class MlflowUploadTest extends RealMlflowServerTest {
     // What the JVM exit hook does when the main thread died on an uncaught exception.
     Run run = MlflowTestRuns.start(MlflowTestRuns.settings(server.uri()), out, "failing", "failing");
     run.logMetric("loss", 1.0, Context.TRAINING, 0, false, 1_700_000_000_000L);
-    run.end(RunOutcome.Status.FAILED);
+    run.end(RunStatus.FAILED);
     JsonNode info = rest.run(MlflowTestRuns.cursor(run).runId).path("info");
     assertEquals("FAILED", info.path("status").asText());
     assertTrue(info.path("end_time").asLong() > 0);
