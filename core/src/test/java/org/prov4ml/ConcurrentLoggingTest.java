@@ -2,6 +2,7 @@ package org.prov4ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prov4ml.testing.ReadBack.points;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,8 +10,9 @@ import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.prov4ml.testing.RunDirectoryReader;
-import org.prov4ml.testing.RunDirectoryReader.Point;
+import org.prov4ml.rundir.MetricPoint;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.testing.ReadBack;
 
 /** Many producers, one drainer: every point lands once, each key's points in order. */
 class ConcurrentLoggingTest {
@@ -48,13 +50,13 @@ class ConcurrentLoggingTest {
     assertTrue(failures.isEmpty(), failures.toString());
     assertEquals((long) THREADS * POINTS, run.report().metricPoints());
 
-    RunDirectoryReader dir = RunDirectoryReader.open(run.runDirectory());
+    RunDirectory dir = RunDirectory.open(run.runDirectory());
     long rows = 0;
     for (int t = 0; t < THREADS; t++) {
-      List<Point> points = dir.metric("thread" + t, "TRAINING");
+      List<MetricPoint> points = points(dir, "thread" + t, Context.TRAINING);
       assertEquals(POINTS, points.size(), "thread" + t);
       for (int i = 0; i < POINTS; i++) {
-        Point p = points.get(i);
+        MetricPoint p = points.get(i);
         if (p.step() != i || p.value() != i * 0.5) {
           throw new AssertionError("thread" + t + " row " + i + " is " + p);
         }

@@ -2,20 +2,23 @@ package org.prov4ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prov4ml.testing.ReadBack.points;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.prov4ml.internal.run.RunRecorder;
 import org.prov4ml.internal.config.ConfigKeys;
 import org.prov4ml.internal.config.OverflowPolicy;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.pipeline.Event;
 import org.prov4ml.internal.pipeline.RunOutcome;
 import org.prov4ml.internal.pipeline.Sink;
-import org.prov4ml.testing.RunDirectoryReader;
+import org.prov4ml.internal.run.RunRecorder;
+import org.prov4ml.rundir.MetricPoint;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.testing.ReadBack;
 
 /** Under the drop policy a run records exactly what it did not drop, and says how many it dropped. */
 class DropPolicyTest {
@@ -53,12 +56,12 @@ class DropPolicyTest {
     gate.open.countDown();
     run.close();
 
-    RunDirectoryReader dir = RunDirectoryReader.open(run.runDirectory());
-    int recorded = dir.metric("loss", "TRAINING").size();
+    RunDirectory dir = RunDirectory.open(run.runDirectory());
+    int recorded = points(dir, "loss", Context.TRAINING).size();
     long dropped = run.report().droppedMetricPoints();
     assertTrue(dropped > 0, "the ring of 64 must have overflowed");
     assertEquals(5_000, recorded + dropped);
-    var droppedMetric = dir.metric(RunRecorder.DROPPED_EVENTS_METRIC, "SYSTEM");
+    var droppedMetric = points(dir, RunRecorder.DROPPED_EVENTS_METRIC, Context.SYSTEM);
     assertEquals(1, droppedMetric.size());
     assertEquals(dropped, (long) droppedMetric.get(0).value());
   }

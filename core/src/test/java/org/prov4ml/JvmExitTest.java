@@ -2,24 +2,27 @@ package org.prov4ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prov4ml.testing.ReadBack.points;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prov4ml.rundir.MetricPoint;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.rundir.RunStatus;
 import org.prov4ml.testing.ForkedJvm;
 import org.prov4ml.testing.ProgramKilledMidRun;
 import org.prov4ml.testing.ProgramWithoutEndRun;
 import org.prov4ml.testing.PythonEnv;
-import org.prov4ml.testing.RunDirectoryReader;
+import org.prov4ml.testing.ReadBack;
 
 /** A program that never calls endRun still leaves a complete run directory when its JVM exits. */
 class JvmExitTest {
 
   @TempDir Path out;
 
-  private RunDirectoryReader runProgram(String... args) throws Exception {
+  private RunDirectory runProgram(String... args) throws Exception {
     PythonEnv.Result result = ForkedJvm.run(ProgramWithoutEndRun.class,
         List.of("-Dprov4ml.output-dir=" + out, "-Dprov4ml.experiment-name=noend"), args);
     assertEquals(args.length == 0 ? 0 : 1, result.exitCode(), result.stderr());
@@ -28,18 +31,17 @@ class JvmExitTest {
       assertTrue(result.stderr().contains("Exception in thread \"main\" java.lang.IllegalStateException: "
           + "training diverged"), result.stderr());
     }
-    return RunDirectoryReader.openOnly(out);
+    return ReadBack.onlyRun(out);
   }
 
   @Test
   void normalExitWithoutEndRun() throws Exception {
-    RunDirectoryReader dir = runProgram();
-    Map<String, String> run = dir.runActivity();
-    assertEquals("FINISHED", run.get("yprov:status"));
-    assertTrue(run.containsKey("prov:endedAtTime"));
-    assertEquals("32", dir.param("batch_size"));
-    assertEquals(1000, dir.metric("loss", "TRAINING").size());
-    assertEquals("1000", dir.entity("loss//TRAINING").get("yprov:points"));
+    RunDirectory dir = runProgram();
+    assertEquals(RunStatus.FINISHED, dir.run().status().orElseThrow());
+    assertTrue(dir.run().endTime().isPresent());
+    assertEquals("32", dir.params().get("batch_size"));
+    assertEquals(1000, points(dir, "loss", Context.TRAINING).size());
+    assertEquals("1000", ReadBack.entity(dir, "loss//TRAINING").get("yprov:points"));
   }
 
   @Test
@@ -57,10 +59,10 @@ class JvmExitTest {
       p.destroyForcibly(); // SIGKILL: no shutdown hook, no endRun
       p.waitFor();
     }
-    RunDirectoryReader dir = RunDirectoryReader.openOnly(out);
-    assertEquals("42", dir.param("seed"));
-    assertTrue(!dir.runActivity().containsKey("prov:endedAtTime"), "the run never ended");
-    List<RunDirectoryReader.Point> points = dir.metric("loss", "TRAINING"); // parses every row: none is half
+    RunDirectory dir = ReadBack.onlyRun(out);
+    assertEquals("42", dir.params().get("seed"));
+    assertTrue(dir.run().endTime().isEmpty() && dir.run().status().isEmpty(), "the run never ended");
+    List<MetricPoint> points = points(dir, "loss", Context.TRAINING); // parses every row: none is half
     assertTrue(points.size() >= 1000, "everything flushed before the kill is there: " + points.size());
     for (int i = 0; i < points.size(); i++) {
       assertEquals(i, points.get(i).step());
@@ -70,8 +72,8 @@ class JvmExitTest {
 
   @Test
   void uncaughtExceptionInMainMarksTheRunFailedAndKeepsEverything() throws Exception {
-    RunDirectoryReader dir = runProgram("fail");
-    assertEquals("FAILED", dir.runActivity().get("yprov:status"));
-    assertEquals(1000, dir.metric("loss", "TRAINING").size());
+    RunDirectory dir = runProgram("fail");
+    assertEquals(RunStatus.FAILED, dir.run().status().orElseThrow());
+    assertEquals(1000, points(dir, "loss", Context.TRAINING).size());
   }
 }

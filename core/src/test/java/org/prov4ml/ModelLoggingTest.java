@@ -22,7 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.prov4ml.testing.RunDirectoryReader;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.testing.ReadBack;
 
 /** logModel, saveModelVersion and logOptimizer on real DJL objects (PyTorch engine, offline). */
 class ModelLoggingTest {
@@ -63,19 +64,28 @@ class ModelLoggingTest {
       run.logModel(model, "mlp");
     }
     run.close();
-    RunDirectoryReader dir = RunDirectoryReader.open(run.runDirectory());
-    assertEquals("195", dir.param("mlp_total_params"));
-    assertEquals("780", dir.param("mlp_memory_bytes"));
+    RunDirectory dir = RunDirectory.open(run.runDirectory());
+    assertEquals("195", dir.params().get("mlp_total_params"));
+    assertEquals("780", dir.params().get("mlp_memory_bytes"));
     Path artifacts = run.runDirectory().resolve("artifacts_GR0");
     String summary = Files.readString(artifacts.resolve("mlp_summary.txt"));
     assertTrue(summary.startsWith("SequentialBlock"), summary);
     assertTrue(Files.exists(artifacts.resolve("mlp/mlp-0000.params")));
-    Map<String, String> model = dir.entity("mlp//models_GR0_0");
+    Map<String, String> model = ReadBack.entity(dir, "mlp//models_GR0_0");
     assertEquals("provml:Model", model.get("prov:type"));
     assertEquals("195", model.get("yprov:total_params"));
     assertEquals("780", model.get("yprov:memory_bytes"));
-    assertTrue(dir.derivations().contains(Map.entry("mlp/mlp-0000.params//models_GR0_0", "mlp//models_GR0_0")));
-    assertTrue(dir.derivations().contains(Map.entry("mlp_summary.txt//models_GR0_0", "mlp//models_GR0_0")));
+    org.prov4ml.rundir.Model logged = dir.models().get(0);
+    assertEquals("mlp//models_GR0_0", logged.id());
+    assertEquals("mlp", logged.name());
+    assertEquals(195, logged.totalParams().orElseThrow());
+    assertEquals(780, logged.memoryBytes().orElseThrow());
+    // The summary and the saved parameters derive from the model.
+    assertEquals(List.of("mlp/mlp-0000.params", "mlp_summary.txt"),
+        logged.files().stream().map(org.prov4ml.rundir.Artifact::path).toList());
+    assertEquals(List.of("mlp_summary.txt//models_GR0_0", "mlp/mlp-0000.params//models_GR0_0"),
+        dir.artifacts().stream().map(org.prov4ml.rundir.Artifact::id).toList());
+    assertTrue(dir.artifacts().get(1).model());
   }
 
   @Test
@@ -103,26 +113,35 @@ class ModelLoggingTest {
     for (int step = 1; step <= 3; step++) {
       assertTrue(Files.exists(dir.resolve(String.format("mlp-%04d.params", step))), "version " + step);
     }
-    RunDirectoryReader reader = RunDirectoryReader.open(run.runDirectory());
-    Map<String, String> v2 = reader.entity("mlp-0002.params//TRAINING");
+    RunDirectory reader = RunDirectory.open(run.runDirectory());
+    Map<String, String> v2 = ReadBack.entity(reader, "mlp-0002.params//TRAINING");
     assertEquals("provml:Model", v2.get("prov:type"));
     assertEquals("2", v2.get("yprov:step"));
     assertEquals("195", v2.get("yprov:total_params"));
     assertEquals(Long.toString(Files.size(dir.resolve("mlp-0002.params"))), v2.get("yprov:file_size"));
-    List<Map.Entry<String, String>> derived = reader.derivations();
-    assertTrue(derived.contains(Map.entry("mlp-0002.params//TRAINING", "mlp-0001.params//TRAINING")), derived.toString());
-    assertTrue(derived.contains(Map.entry("mlp-0003.params//VALIDATION", "mlp-0002.params//TRAINING")), derived.toString());
+    List<org.prov4ml.rundir.ModelVersion> versions = reader.modelVersions();
+    assertEquals(List.of(1L, 2L, 3L), versions.stream().map(org.prov4ml.rundir.ModelVersion::step).toList());
+    org.prov4ml.rundir.ModelVersion v3 = versions.get(2);
+    assertEquals("mlp", v3.name());
+    assertEquals(Context.VALIDATION, v3.context());
+    assertEquals(dir.resolve("mlp-0003.params"), v3.file());
+    assertEquals(Files.size(v3.file()), v3.size());
+    assertEquals(org.prov4ml.internal.sink.local.RunDirectoryWriter.sha256(v3.file()), v3.sha256().orElseThrow());
+    // Each version derives from the one before.
+    assertEquals(versions.get(1), v3.previous().orElseThrow());
+    assertEquals(versions.get(0), versions.get(1).previous().orElseThrow());
+    assertTrue(versions.get(0).previous().isEmpty());
   }
 
   @Test
-  void optimizerHyperParametersAreRecorded() {
+  void optimizerHyperParametersAreRecorded() throws Exception {
     Run run = start();
     Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).optBeta1(0.8f).optBeta2(0.99f)
         .optEpsilon(1e-7f).optWeightDecays(0.001f).optClipGrad(5f).build();
     run.logOptimizer(adam);
     Optimizer sgd = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.1f)).optMomentum(0.9f).build();
     run.close();
-    Map<String, String> params = RunDirectoryReader.open(run.runDirectory()).params();
+    Map<String, String> params = RunDirectory.open(run.runDirectory()).params();
     assertEquals("Adam", params.get("optimizer_name"));
     assertEquals("0.01", params.get("optimizer_lr"));
     assertEquals("0.8", params.get("optimizer_beta1"));

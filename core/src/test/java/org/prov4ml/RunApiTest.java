@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prov4ml.testing.ReadBack.points;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.prov4ml.testing.RunDirectoryReader;
-import org.prov4ml.testing.RunDirectoryReader.Point;
+import org.prov4ml.rundir.MetricPoint;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.testing.ReadBack;
 
 /** Each API call's exact effect on the run directory: files and document records. */
 class RunApiTest {
@@ -31,7 +33,7 @@ class RunApiTest {
   }
 
   @Test
-  void runDirectoryFollowsYprov4mlLayoutAndNumbersRuns() {
+  void runDirectoryFollowsYprov4mlLayoutAndNumbersRuns() throws Exception {
     Run first = start();
     first.close();
     Run second = start();
@@ -41,7 +43,7 @@ class RunApiTest {
     assertTrue(Files.isRegularFile(out.resolve("exp_0/prov_exp_GR0_0.json")));
     assertTrue(Files.isDirectory(out.resolve("exp_1/metrics_GR0")));
     assertTrue(Files.isDirectory(out.resolve("exp_1/artifacts_GR0")));
-    Map<String, String> run = RunDirectoryReader.open(out.resolve("exp_1")).runActivity();
+    Map<String, String> run = RunDirectory.open(out.resolve("exp_1")).run().attributes();
     assertEquals("exp", run.get("yprov:experiment_name"));
     assertEquals("1", run.get("yprov:run_id"));
     assertEquals("0", run.get("yprov:global_rank"));
@@ -54,7 +56,7 @@ class RunApiTest {
   }
 
   @Test
-  void endTakesAPublicStatusAndTheReportIsExactAfterwards() {
+  void endTakesAPublicStatusAndTheReportIsExactAfterwards() throws Exception {
     Run run = start();
     run.logMetric("loss", 0.5, Context.TRAINING);
     run.logMetric("loss", 0.25, Context.TRAINING);
@@ -65,12 +67,12 @@ class RunApiTest {
     RunReport report = run.report();
     assertEquals(2, report.metricPoints());
     assertEquals(Map.of(), report.failures());
-    assertEquals("FAILED", RunDirectoryReader.open(run.runDirectory()).runActivity().get("yprov:status"));
+    assertEquals("FAILED", ReadBack.status(RunDirectory.open(run.runDirectory())));
     assertThrows(IllegalStateException.class, () -> run.logParam("late", 1));
   }
 
   @Test
-  void paramsAreRecordedOnceAndImmutable() {
+  void paramsAreRecordedOnceAndImmutable() throws Exception {
     Run run = start();
     run.logParam("lr", 0.01);
     run.logParam("lr", 0.01); // same value: no-op
@@ -80,9 +82,9 @@ class RunApiTest {
         && e.getMessage().contains("'0.1'"), e.getMessage());
     run.close();
 
-    RunDirectoryReader dir = RunDirectoryReader.open(run.runDirectory());
+    RunDirectory dir = RunDirectory.open(run.runDirectory());
     assertEquals(Map.of("lr", "0.01", "layers", "[64, 3]", "name", "mlp"), dir.params());
-    Map<String, String> lr = dir.entity("lr//exp_GR0_0");
+    Map<String, String> lr = ReadBack.entity(dir, "lr//exp_GR0_0");
     assertEquals("provml:HyperParameter", lr.get("prov:type"));
     assertEquals("0.01", lr.get("prov:value"));
   }
@@ -98,17 +100,17 @@ class RunApiTest {
     run.logMetric("acc", 0.75, Context.TESTING, 7, true, 1234L);
     run.flush();
 
-    RunDirectoryReader dir = RunDirectoryReader.open(run.runDirectory());
-    List<Point> training = dir.metric("loss", "TRAINING");
-    assertEquals(List.of(0L, 1L, 10L, 3L), training.stream().map(Point::step).toList());
-    assertEquals(List.of(1.5, 1.25, 1.0, 0.5), training.stream().map(Point::value).toList());
-    assertEquals(List.of(new Point(0, 9, dir.metric("loss", "VALIDATION").get(0).timestampMillis())),
-        dir.metric("loss", "VALIDATION"));
-    assertEquals(List.of(new Point(7, 0.75, 1234)), dir.metric("acc", "TESTING"));
+    RunDirectory dir = RunDirectory.open(run.runDirectory());
+    List<MetricPoint> training = points(dir, "loss", Context.TRAINING);
+    assertEquals(List.of(0L, 1L, 10L, 3L), training.stream().map(MetricPoint::step).toList());
+    assertEquals(List.of(1.5, 1.25, 1.0, 0.5), training.stream().map(MetricPoint::value).toList());
+    assertEquals(List.of(new MetricPoint(0, 9, points(dir, "loss", Context.VALIDATION).get(0).timestampMillis())),
+        points(dir, "loss", Context.VALIDATION));
+    assertEquals(List.of(new MetricPoint(7, 0.75, 1234)), points(dir, "acc", Context.TESTING));
     long now = System.currentTimeMillis();
     assertTrue(training.stream().allMatch(p -> p.timestampMillis() > now - 60_000 && p.timestampMillis() <= now));
 
-    Map<String, String> entity = dir.entity("loss//TRAINING");
+    Map<String, String> entity = ReadBack.entity(dir, "loss//TRAINING");
     assertEquals("provml:Metric", entity.get("prov:type"));
     assertEquals("TRAINING", entity.get("yprov:context"));
     assertEquals("None", entity.get("yprov:source"));
@@ -119,30 +121,30 @@ class RunApiTest {
   }
 
   @Test
-  void nanAndInfinitiesAreRecordedAsSuch() {
+  void nanAndInfinitiesAreRecordedAsSuch() throws Exception {
     Run run = start();
     run.logMetric("odd", Double.NaN, Context.TRAINING);
     run.logMetric("odd", Double.POSITIVE_INFINITY, Context.TRAINING);
     run.logMetric("odd", Double.NEGATIVE_INFINITY, Context.TRAINING);
     run.close();
-    List<Point> points = RunDirectoryReader.open(run.runDirectory()).metric("odd", "TRAINING");
+    List<MetricPoint> points = points(RunDirectory.open(run.runDirectory()), "odd", Context.TRAINING);
     assertTrue(Double.isNaN(points.get(0).value()));
     assertEquals(Double.POSITIVE_INFINITY, points.get(1).value());
     assertEquals(Double.NEGATIVE_INFINITY, points.get(2).value());
   }
 
   @Test
-  void logMetricsRecordsEveryEntryAtTheGivenStep() {
+  void logMetricsRecordsEveryEntryAtTheGivenStep() throws Exception {
     Run run = start();
     Map<String, Number> metrics = new LinkedHashMap<>();
     metrics.put("loss", 0.25f);
     metrics.put("acc", 3);
     run.logMetrics(metrics, Context.VALIDATION, 4);
     run.logMetrics(metrics, Context.VALIDATION, 5, true);
-    RunDirectoryReader dir = RunDirectoryReader.open(run.runDirectory());
-    assertEquals(List.of(4L, 5L), dir.metric("loss", "VALIDATION").stream().map(Point::step).toList());
-    assertEquals(List.of(3.0, 3.0), dir.metric("acc", "VALIDATION").stream().map(Point::value).toList());
-    assertEquals(0.25, dir.metric("loss", "VALIDATION").get(0).value());
+    RunDirectory dir = RunDirectory.open(run.runDirectory());
+    assertEquals(List.of(4L, 5L), points(dir, "loss", Context.VALIDATION).stream().map(MetricPoint::step).toList());
+    assertEquals(List.of(3.0, 3.0), points(dir, "acc", Context.VALIDATION).stream().map(MetricPoint::value).toList());
+    assertEquals(0.25, points(dir, "loss", Context.VALIDATION).get(0).value());
     run.close();
   }
 
@@ -162,20 +164,22 @@ class RunApiTest {
     Path artifacts = run.runDirectory().resolve("artifacts_GR0");
     assertEquals("hello", Files.readString(artifacts.resolve("notes.txt")));
     assertEquals("bb", Files.readString(artifacts.resolve("data/sub/b.txt")));
-    RunDirectoryReader dir = RunDirectoryReader.open(run.runDirectory());
-    Map<String, String> copy = dir.entity("notes.txt//exp_GR0_0");
+    RunDirectory dir = RunDirectory.open(run.runDirectory());
+    Map<String, String> copy = ReadBack.entity(dir, "notes.txt//exp_GR0_0");
     assertEquals("5", copy.get("yprov:file_size"));
     // sha256("hello")
     assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", copy.get("yprov:sha256"));
     assertEquals(artifacts.resolve("notes.txt").toString(), copy.get("dcterms:identifier"));
-    assertEquals(file.toAbsolutePath().toString(), dir.entity("Original_notes.txt//exp_GR0_0").get("dcterms:identifier"));
-    assertEquals("4", dir.entity("data/a.csv//TRAINING").get("yprov:file_size"));
-    assertEquals("2", dir.entity("data/sub/b.txt//TRAINING").get("yprov:file_size"));
-    assertTrue(dir.derivations().contains(Map.entry("notes.txt//exp_GR0_0", "Original_notes.txt//exp_GR0_0")));
+    assertEquals(file.toAbsolutePath().toString(),
+        ReadBack.entity(dir, "Original_notes.txt//exp_GR0_0").get("dcterms:identifier"));
+    assertEquals("4", ReadBack.entity(dir, "data/a.csv//TRAINING").get("yprov:file_size"));
+    assertEquals("2", ReadBack.entity(dir, "data/sub/b.txt//TRAINING").get("yprov:file_size"));
+    // The copy derives from the original.
+    assertEquals(file.toAbsolutePath(), dir.primary().artifact("notes.txt").orElseThrow().original().orElseThrow());
   }
 
   @Test
-  void logCallWithoutRunStartsOneImplicitly() {
+  void logCallWithoutRunStartsOneImplicitly() throws Exception {
     Prov4ml.configure(org.prov4ml.internal.config.Prov4mlConfig.load(new java.util.Properties(), Map.of(), null)
         .with(org.prov4ml.internal.config.ConfigKeys.OUTPUT_DIR, out)
         .with(org.prov4ml.internal.config.ConfigKeys.EXPERIMENT, "implicit"));
@@ -186,7 +190,7 @@ class RunApiTest {
       assertEquals("implicit", run.experimentName());
       Prov4ml.endRun();
       assertFalse(Prov4ml.activeRun().isPresent());
-      assertEquals(1, RunDirectoryReader.open(run.runDirectory()).metric("loss", "TRAINING").size());
+      assertEquals(1, points(RunDirectory.open(run.runDirectory()), "loss", Context.TRAINING).size());
     } finally {
       Prov4ml.configure(org.prov4ml.internal.config.Prov4mlConfig.load());
     }

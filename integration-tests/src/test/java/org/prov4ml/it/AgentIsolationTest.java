@@ -1,8 +1,8 @@
 package org.prov4ml.it;
 
-import org.prov4ml.testing.RunDirectoryReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prov4ml.testing.ReadBack.steps;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -12,11 +12,14 @@ import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prov4ml.Context;
 import org.prov4ml.it.apps.BrokenLossApp;
 import org.prov4ml.it.apps.ConflictingLibrariesApp;
 import org.prov4ml.it.apps.DemoApp;
 import org.prov4ml.it.apps.DemoTraining;
 import org.prov4ml.it.apps.explicit.ExplicitApiApp;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.testing.ReadBack;
 
 /** The agent never changes what the application does or sees, even when prov4ml fails. */
 class AgentIsolationTest {
@@ -54,10 +57,10 @@ class AgentIsolationTest {
     // The sink fails on the blocked accuracy metric file, TRAINING at each epoch: logged once, counted.
     assertEquals(1, app.stderrLines("sink local failed"), app.stderr());
     assertEquals(1, app.stderrLines("failures {sink local=2}"), app.stderr());
-    RunDirectoryReader run = app.onlyRun();
-    assertEquals(List.of(), run.steps("batch_loss", "TRAINING"));
-    assertEquals(List.of(1L, 2L), run.steps("loss", "TRAINING"));
-    assertEquals(2 * BATCHES, run.steps("learning_rate", "TRAINING").size());
+    RunDirectory run = app.onlyRun();
+    assertEquals(List.of(), steps(run, "batch_loss", Context.TRAINING));
+    assertEquals(List.of(1L, 2L), steps(run, "loss", Context.TRAINING));
+    assertEquals(2 * BATCHES, steps(run, "learning_rate", Context.TRAINING).size());
   }
 
   @Test
@@ -76,21 +79,21 @@ class AgentIsolationTest {
     assertTrue(app.stderr().contains("the application's own slf4j"), app.stderr()); // slf4j-simple 1.7 logs to stderr
     assertTrue(app.stderr().contains(" started, provenance in "), app.stderr());
     assertEquals(0, app.stderrLines("APP "), app.stderr());
-    RunDirectoryReader run = app.onlyRun();
-    assertEquals(LongStream.range(0, 2L * BATCHES).boxed().toList(), run.steps("batch_loss", "TRAINING"));
-    assertEquals(2, run.modelVersions().size());
+    RunDirectory run = app.onlyRun();
+    assertEquals(LongStream.range(0, 2L * BATCHES).boxed().toList(), steps(run, "batch_loss", Context.TRAINING));
+    assertEquals(2, ReadBack.versionSteps(run).size());
   }
 
   @Test
   void anAppThatAlsoCallsTheApiGetsOneRunHoldingBoth() throws Exception {
     ForkedApp.Result app = new ForkedApp(work).appClassPath().runMain(ExplicitApiApp.class).requireSuccess();
-    RunDirectoryReader run = app.onlyRun();
-    assertTrue(run.runDir().getFileName().toString().startsWith("explicit_"), run.toString());
+    RunDirectory run = app.onlyRun();
+    assertTrue(run.path().getFileName().toString().startsWith("explicit_"), run.toString());
     Map<String, String> params = run.params();
     assertEquals("42", params.get("dataset_seed"));
     assertEquals("Adam", params.get("optimizer_name"));
-    assertEquals(List.of(0L), run.steps("custom_score", "TESTING"));
-    assertEquals(LongStream.range(0, BATCHES).boxed().toList(), run.steps("batch_loss", "TRAINING"));
-    assertEquals("FINISHED", run.status());
+    assertEquals(List.of(0L), steps(run, "custom_score", Context.TESTING));
+    assertEquals(LongStream.range(0, BATCHES).boxed().toList(), steps(run, "batch_loss", Context.TRAINING));
+    assertEquals("FINISHED", ReadBack.status(run));
   }
 }

@@ -1,8 +1,8 @@
 package org.prov4ml.it;
 
-import org.prov4ml.testing.RunDirectoryReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prov4ml.testing.ReadBack.points;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,9 +10,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prov4ml.Context;
 import org.prov4ml.it.apps.DemoTraining;
+import org.prov4ml.rundir.MetricPoint;
+import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.testing.MlflowRest;
 import org.prov4ml.testing.MlflowServer;
+import org.prov4ml.testing.ReadBack;
 
 /**
  * The demo under the agent with a tracking URI: the real MLflow server ends up with exactly what
@@ -34,24 +38,25 @@ class DemoToMlflowTest {
           .runJar(ForkedApp.DEMO_JAR, "--epochs", Integer.toString(EPOCHS), "--models", "models").requireSuccess();
       assertTrue(app.stderr().contains("all uploaded to MLflow run " + server.uri() + "/#/experiments/"),
           app.stderr());
-      RunDirectoryReader local = app.onlyRun();
+      RunDirectory local = app.onlyRun();
       MlflowRest rest = server.rest();
       Map<String, String> runs = rest.runsOf("demo_mlflow");
       assertEquals(1, runs.size(), runs.toString());
       String runId = runs.values().iterator().next();
       String page = server.uri() + "/#/experiments/" + rest.run(runId).path("info").path("experiment_id").asText()
           + "/runs/" + runId;
-      assertEquals(1, app.stderrLines("started, provenance in " + local.runDir() + ", MLflow run " + page),
+      assertEquals(1, app.stderrLines("started, provenance in " + local.path() + ", MLflow run " + page),
           app.stderr());
 
       assertEquals("FINISHED", rest.run(runId).path("info").path("status").asText());
       assertEquals("JOB", rest.tags(runId).get("mlflow.source.type"));
       assertEquals(local.params(), rest.params(runId));
-      assertSameHistory(local.metric("batch_loss", "TRAINING"), rest.history(runId, "training/batch_loss"));
+      assertSameHistory(points(local, "batch_loss", Context.TRAINING), rest.history(runId, "training/batch_loss"));
       assertEquals(EPOCHS * BATCHES, rest.history(runId, "training/batch_loss").size());
-      assertSameHistory(local.metric("learning_rate", "TRAINING"), rest.history(runId, "training/learning_rate"));
-      assertSameHistory(local.metric("Accuracy", "VALIDATION"), rest.history(runId, "validation/Accuracy"));
-      assertSameHistory(local.metric("Accuracy", "TESTING"), rest.history(runId, "testing/Accuracy"));
+      assertSameHistory(points(local, "learning_rate", Context.TRAINING),
+          rest.history(runId, "training/learning_rate"));
+      assertSameHistory(points(local, "Accuracy", Context.VALIDATION), rest.history(runId, "validation/Accuracy"));
+      assertSameHistory(points(local, "Accuracy", Context.TESTING), rest.history(runId, "testing/Accuracy"));
 
       Map<String, Long> artifacts = rest.artifacts(runId);
       for (int epoch = 1; epoch <= EPOCHS; epoch++) {
@@ -64,7 +69,7 @@ class DemoToMlflowTest {
     }
   }
 
-  private static void assertSameHistory(List<RunDirectoryReader.Point> local, List<MlflowRest.Point> mlflow) {
+  private static void assertSameHistory(List<MetricPoint> local, List<MlflowRest.Point> mlflow) {
     assertEquals(local.size(), mlflow.size());
     for (int i = 0; i < local.size(); i++) {
       assertEquals(local.get(i).step(), mlflow.get(i).step(), "step of point " + i);

@@ -1,6 +1,5 @@
 package org.prov4ml.it;
 
-import org.prov4ml.testing.RunDirectoryReader;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.prov4ml.rundir.RunDirectory;
 
 /**
  * Runs an application in a JVM of its own, as a user would: {@code java [-javaagent:prov4ml.jar]
@@ -127,23 +127,23 @@ final class ForkedApp {
     }
 
     /** The one run directory under {@code prov4ml-runs/}. */
-    RunDirectoryReader onlyRun() throws IOException {
-      List<RunDirectoryReader> runs = runs();
+    RunDirectory onlyRun() throws IOException {
+      List<RunDirectory> runs = runs();
       if (runs.size() != 1) {
         throw new AssertionError("expected one run directory, found " + runs + "\nstderr:\n" + stderr);
       }
       return runs.get(0);
     }
 
-    List<RunDirectoryReader> runs() throws IOException {
+    List<RunDirectory> runs() throws IOException {
       Path root = workDir.resolve("prov4ml-runs");
       if (!Files.isDirectory(root)) {
         return List.of();
       }
       try (var dirs = Files.list(root)) {
-        List<RunDirectoryReader> runs = new ArrayList<>();
+        List<RunDirectory> runs = new ArrayList<>();
         for (Path dir : dirs.sorted().toList()) {
-          runs.add(RunDirectoryReader.open(dir));
+          runs.add(RunDirectory.open(dir));
         }
         return runs;
       }
