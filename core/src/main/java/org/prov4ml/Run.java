@@ -34,9 +34,17 @@ public final class Run implements AutoCloseable {
     return info.experimentName();
   }
 
-  /** The run number within its experiment, as yProv4ML numbers runs. */
-  public int runId() {
+  /**
+   * The run's id within its experiment: a number, as yProv4ML numbers runs, or the job's run
+   * identity when the run is one rank of a job ({@code prov4ml.run-id} or the launcher's job id).
+   */
+  public String runId() {
     return info.runId();
+  }
+
+  /** The number of ranks of the job this run is part of; 1 for a run of one process. */
+  public int worldSize() {
+    return info.worldSize();
   }
 
   public String runName() {

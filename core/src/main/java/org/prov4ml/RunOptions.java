@@ -21,6 +21,8 @@ public final class RunOptions {
   private final String userNamespace;
   private final String runName;
   private final Integer rank;
+  private final String runId;
+  private final Integer worldSize;
   private final Map<String, String> tags;
 
   private RunOptions(Builder b) {
@@ -29,6 +31,8 @@ public final class RunOptions {
     this.userNamespace = b.userNamespace;
     this.runName = b.runName;
     this.rank = b.rank;
+    this.runId = b.runId;
+    this.worldSize = b.worldSize;
     this.tags = Map.copyOf(b.tags);
   }
 
@@ -57,6 +61,15 @@ public final class RunOptions {
     return rank;
   }
 
+  /** The job's run identity, or null to use {@code prov4ml.run-id} (default: the launcher's). */
+  public String runId() {
+    return runId;
+  }
+
+  public Integer worldSize() {
+    return worldSize;
+  }
+
   public Map<String, String> tags() {
     return tags;
   }
@@ -68,6 +81,8 @@ public final class RunOptions {
     private String userNamespace;
     private String runName;
     private Integer rank;
+    private String runId;
+    private Integer worldSize;
     private final Map<String, String> tags = new LinkedHashMap<>();
 
     private Builder() {}
@@ -96,6 +111,24 @@ public final class RunOptions {
     public Builder rank(int rank) {
       ArgumentChecks.nonNegative(rank, "rank");
       this.rank = rank;
+      return this;
+    }
+
+    /**
+     * The run identity of a job of several processes: every rank started with the same id records
+     * into one run directory {@code <experiment>_<runId>}.
+     */
+    public Builder runId(String runId) {
+      this.runId = ArgumentChecks.runId(runId, "runId");
+      return this;
+    }
+
+    /** The number of ranks of the job; rank 0 merges their documents at its end. */
+    public Builder worldSize(int worldSize) {
+      if (worldSize < 1) {
+        throw new IllegalArgumentException("worldSize is " + worldSize + ", it must be at least 1");
+      }
+      this.worldSize = worldSize;
       return this;
     }
 

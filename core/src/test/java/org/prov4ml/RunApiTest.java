@@ -38,7 +38,7 @@ class RunApiTest {
     first.close();
     Run second = start();
     assertEquals(out.toAbsolutePath().resolve("exp_1"), second.runDirectory());
-    assertEquals(1, second.runId());
+    assertEquals("1", second.runId());
     second.close();
     assertTrue(Files.isRegularFile(out.resolve("exp_0/prov_exp_GR0_0.json")));
     assertTrue(Files.isDirectory(out.resolve("exp_1/metrics_GR0")));

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.prov4ml.internal.config.ConfigKey.ValueParser;
 
@@ -26,6 +25,8 @@ public final class ConfigKeys {
       new ValueParser<>(ConfigKeys::duration, "a duration such as 0, 250ms, 30s, 5m or 1h");
   private static final ValueParser<OverflowPolicy> OVERFLOW =
       new ValueParser<>(s -> OverflowPolicy.valueOf(s.toUpperCase(Locale.ROOT)), "block or drop");
+  private static final ValueParser<String> RUN_ID_TEXT = new ValueParser<>(ConfigKeys::runId,
+      "1 to 100 letters, digits, '.', '_' or '-'");
   private static final ValueParser<String> EXPERIMENT_NAME =
       new ValueParser<>(ConfigKeys::experimentName, "a non-blank name without '/' or '\\'");
 
@@ -39,9 +40,19 @@ public final class ConfigKeys {
       () -> "www.example.org", "The PROV namespace of the document's own identifiers (prefix `user`).");
   public static final ConfigKey<String> RUN_NAME = new ConfigKey<>("prov4ml.run-name", TEXT, () -> null,
       "Run name for implicitly started runs (default: `<experiment>_<runId>`).");
+  public static final ConfigKey<String> RUN_ID = new ConfigKey<>("prov4ml.run-id", RUN_ID_TEXT,
+      () -> LauncherEnvironment.runId(System.getenv()).map(LauncherEnvironment.LaunchedRunId::runId).orElse(null),
+      "The job's run identity: the processes (ranks) with the same one record into one run directory "
+          + "`<experiment>_<run-id>`; default from the launcher, else none and runs are numbered.");
   public static final ConfigKey<Integer> RANK = new ConfigKey<>("prov4ml.rank", NON_NEGATIVE_INT,
-      ConfigKeys::rankFromLauncher, "Global rank of this process; default from RANK, SLURM_PROCID or "
-          + "OMPI_COMM_WORLD_RANK, else 0.");
+      () -> LauncherEnvironment.rank(System.getenv()).orElse(0),
+      "Global rank of this process; default from the launcher, else 0.");
+  public static final ConfigKey<Integer> WORLD_SIZE = new ConfigKey<>("prov4ml.world-size", POSITIVE_INT,
+      () -> LauncherEnvironment.worldSize(System.getenv()).orElse(1),
+      "Number of ranks of the job; default from the launcher, else 1.");
+  public static final ConfigKey<Duration> MERGE_WAIT = new ConfigKey<>("prov4ml.merge.wait", DURATION,
+      () -> Duration.ofSeconds(60), "How long rank 0 waits at its end for the other ranks to end, to merge "
+          + "the job's document.");
   public static final ConfigKey<Integer> BUFFER_SIZE = new ConfigKey<>("prov4ml.buffer.size", RING_SIZE,
       () -> 65536, "Slots in the event ring between the logging threads and the drainer.");
   public static final ConfigKey<OverflowPolicy> BUFFER_OVERFLOW = new ConfigKey<>("prov4ml.buffer.overflow",
@@ -81,9 +92,9 @@ public final class ConfigKeys {
   static final Pattern INSTRUMENT_SWITCH = Pattern.compile("prov4ml\\.instrument\\.([a-z0-9-]+)\\.enabled");
 
   public static final List<ConfigKey<?>> ALL = List.of(CONFIG_FILE, EXPERIMENT, OUTPUT_DIR, USER_NAMESPACE,
-      RUN_NAME, RANK, BUFFER_SIZE, BUFFER_OVERFLOW, SYNCHRONOUS_TIMEOUT, DOCUMENT_INTERVAL,
-      MLFLOW_TRACKING_URI, MLFLOW_FLUSH_TIMEOUT, MLFLOW_REQUEST_TIMEOUT, MLFLOW_MAX_RETRY_BACKOFF,
-      MLFLOW_UPLOAD_INTERVAL, BATCH_METRICS, LR_EVERY_N_STEPS, SYSTEM_METRICS_INTERVAL,
+      RUN_NAME, RUN_ID, RANK, WORLD_SIZE, MERGE_WAIT, BUFFER_SIZE, BUFFER_OVERFLOW, SYNCHRONOUS_TIMEOUT,
+      DOCUMENT_INTERVAL, MLFLOW_TRACKING_URI, MLFLOW_FLUSH_TIMEOUT, MLFLOW_REQUEST_TIMEOUT,
+      MLFLOW_MAX_RETRY_BACKOFF, MLFLOW_UPLOAD_INTERVAL, BATCH_METRICS, LR_EVERY_N_STEPS, SYSTEM_METRICS_INTERVAL,
       RUN_PER_TRAINER);
 
   private static String nonBlank(String s) {
@@ -96,6 +107,13 @@ public final class ConfigKeys {
   private static String experimentName(String s) {
     if (s.isBlank() || s.indexOf('/') >= 0 || s.indexOf('\\') >= 0) {
       throw new IllegalArgumentException("bad experiment name");
+    }
+    return s;
+  }
+
+  private static String runId(String s) {
+    if (!LauncherEnvironment.RUN_ID.matcher(s).matches()) {
+      throw new IllegalArgumentException("bad run id");
     }
     return s;
   }
@@ -143,24 +161,5 @@ public final class ConfigKeys {
       case "m" -> Duration.ofMinutes(n);
       default -> Duration.ofHours(n);
     };
-  }
-
-  private static Integer rankFromLauncher() {
-    return rankFrom(System.getenv());
-  }
-
-  /** The rank that torchrun ({@code RANK}), Slurm or Open MPI gave this process, else 0. */
-  static int rankFrom(Map<String, String> env) {
-    for (String var : List.of("RANK", "SLURM_PROCID", "OMPI_COMM_WORLD_RANK")) {
-      String v = env.get(var);
-      if (v != null && !v.isBlank()) {
-        try {
-          return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(var + " = '" + v + "' is not a rank (a whole number >= 0)", e);
-        }
-      }
-    }
-    return 0;
   }
 }

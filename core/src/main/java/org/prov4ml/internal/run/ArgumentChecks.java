@@ -47,6 +47,16 @@ public final class ArgumentChecks {
     return name;
   }
 
+  /** A run identity: 1 to 100 letters, digits, {@code . _ -} (it becomes part of file names). */
+  public static String runId(String runId, String argument) {
+    notNull(runId, argument);
+    if (!org.prov4ml.internal.config.LauncherEnvironment.RUN_ID.matcher(runId).matches()) {
+      throw new IllegalArgumentException(argument + " '" + runId + "' is not a run id: use 1 to 100 letters, "
+          + "digits, '.', '_' or '-'");
+    }
+    return runId;
+  }
+
   /** A non-null argument; the check allocates nothing unless it fails (no capturing lambda). */
   public static <T> T notNull(T value, String argument) {
     if (value == null) {

@@ -6,12 +6,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TimeZone;
+import org.prov4ml.internal.config.LauncherEnvironment;
 
 /**
- * The run activity's description of this process, as yProv4ML records the Python one. It is the
- * same for every run of the process, so it is computed once; the agent computes it ahead, on its
- * installer thread, because the host name lookup and the time zone cost a cold JVM milliseconds
- * that would otherwise be spent inside the application's {@code Trainer} constructor.
+ * The run activity's description of this process, as yProv4ML records the Python one, with the
+ * node and the local rank its launcher gave it. It is the same for every run of the process, so it
+ * is computed once; the agent computes it ahead, on its installer thread, because the host name
+ * lookup and the time zone cost a cold JVM milliseconds that would otherwise be spent inside the
+ * application's {@code Trainer} constructor.
  */
 public final class ProcessAttributes {
 
@@ -31,7 +33,12 @@ public final class ProcessAttributes {
         + System.getProperty("java.vm.name") + ")");
     attributes.put("yprov:operating_system", System.getProperty("os.name") + " " + System.getProperty("os.version")
         + " " + System.getProperty("os.arch"));
-    attributes.put("yprov:host", hostName());
+    String host = hostName();
+    attributes.put("yprov:host", host);
+    Map<String, String> env = System.getenv();
+    attributes.put("yprov:node", LauncherEnvironment.slurmNodeName(env).orElse(host));
+    LauncherEnvironment.localRank(env).ifPresent(r -> attributes.put("yprov:local_rank", Integer.toString(r)));
+    LauncherEnvironment.nodeRank(env).ifPresent(r -> attributes.put("yprov:node_rank", Integer.toString(r)));
     attributes.put("yprov:pid", Long.toString(ProcessHandle.current().pid()));
     attributes.put("yprov:time_zone", TimeZone.getDefault().getID());
     attributes.put("yprov:prov4ml_version", Prov4mlVersion.get());

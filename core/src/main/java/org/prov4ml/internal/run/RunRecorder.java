@@ -27,6 +27,7 @@ import org.prov4ml.internal.pipeline.ModelRecord;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
 import org.prov4ml.internal.pipeline.Sink;
 import org.prov4ml.internal.sink.RunInfo;
+import org.prov4ml.internal.sink.local.JobDocumentWriter;
 import org.prov4ml.internal.sink.local.RunDirectoryWriter;
 import org.prov4ml.internal.sink.local.RunLayout;
 import org.prov4ml.internal.sink.mlflow.MlflowSink;
@@ -92,13 +93,33 @@ public final class RunRecorder {
         : config.get(ConfigKeys.EXPERIMENT);
     Path outputDir = options.outputDir() != null ? options.outputDir() : config.get(ConfigKeys.OUTPUT_DIR);
     int rank = options.rank() != null ? options.rank() : config.get(ConfigKeys.RANK);
-    RunLayout layout = RunLayout.create(outputDir, experiment, rank);
+    int worldSize = options.worldSize() != null ? options.worldSize() : config.get(ConfigKeys.WORLD_SIZE);
+    if (rank >= worldSize && worldSize > 1) {
+      throw new IllegalArgumentException("rank " + rank + " is not below the world size " + worldSize
+          + " (prov4ml.rank and prov4ml.world-size, or the launcher's RANK and WORLD_SIZE)");
+    }
+    String runId = options.runId() != null ? options.runId() : config.get(ConfigKeys.RUN_ID);
+    RunLayout layout;
+    if (runId != null) {
+      layout = RunLayout.claim(outputDir, experiment, runId, rank);
+      if (!layout.runId().equals(runId)) {
+        Logger.warn("prov4ml: rank {} of run {} is already recorded in {}; this launch records into {}",
+            rank, runId, layout.runDir().resolveSibling(experiment + "_" + runId), layout.runDir());
+      }
+    } else {
+      layout = RunLayout.create(outputDir, experiment, rank);
+      if (worldSize > 1) {
+        Logger.warn("prov4ml: rank {} of {} has no run identity, so it records a run of its own in {}; set "
+            + "prov4ml.run-id (PROV4ML_RUN_ID) to the same value in every rank to record the job in one "
+            + "run directory", rank, worldSize, layout.runDir());
+      }
+    }
     String runName = options.runName() != null ? options.runName()
         : config.get(ConfigKeys.RUN_NAME) != null ? config.get(ConfigKeys.RUN_NAME)
         : experiment + "_" + layout.runId();
     String namespace = options.userNamespace() != null ? options.userNamespace()
         : config.get(ConfigKeys.USER_NAMESPACE);
-    RunInfo info = new RunInfo(experiment, layout.runId(), rank, runName, namespace, ZonedDateTime.now(),
+    RunInfo info = new RunInfo(experiment, layout.runId(), rank, worldSize, runName, namespace, ZonedDateTime.now(),
         options.tags(), layout);
 
     FailureCounts failures = new FailureCounts();
@@ -264,6 +285,36 @@ public final class RunRecorder {
         info.layout().runDir());
     if (!finished) {
       Logger.warn("prov4ml: run {} did not finish writing within {} ms", info.runName(), timeout.toMillis());
+    }
+    if (info.rank() == 0 && info.worldSize() > 1) {
+      mergeJobDocument(status);
+    }
+  }
+
+  /**
+   * Rank 0 writes the job's document once every rank's is final, waiting for them up to
+   * {@code prov4ml.merge.wait}; a rank 0 that was killed does not wait.
+   */
+  private void mergeJobDocument(RunStatus status) {
+    RunLayout layout = info.layout();
+    Duration wait = status == RunStatus.KILLED ? Duration.ZERO : config.get(ConfigKeys.MERGE_WAIT);
+    try {
+      JobDocumentWriter.Result r = JobDocumentWriter.awaitRanksAndWrite(layout, info.worldSize(), wait,
+          missing -> Logger.info("prov4ml: waiting up to {} s for {} of {} ranks of run {} to end, to merge the job's "
+              + "document", wait.toSeconds(), missing.size(), info.worldSize(), layout.runId()));
+      if (r.complete()) {
+        Logger.info("prov4ml: job document of {} ranks, {}: {}", r.worldSize(), r.status(), r.file());
+      } else {
+        Logger.warn("prov4ml: job document {} lacks {}; once they end, run: java -jar prov4ml.jar merge {}",
+            r.file(), r.describeMissing(), layout.runDir());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Logger.warn("prov4ml: interrupted while merging the job's document; run: java -jar prov4ml.jar merge {}",
+          layout.runDir());
+    } catch (IOException | RuntimeException e) {
+      Logger.warn("prov4ml: cannot merge the job's document in {}: {}; run: java -jar prov4ml.jar merge {}",
+          layout.runDir(), e.getMessage(), layout.runDir());
     }
   }
 

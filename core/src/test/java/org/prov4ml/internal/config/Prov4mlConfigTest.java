@@ -87,10 +87,10 @@ class Prov4mlConfigTest {
 
   @Test
   void rankComesFromTheLauncher() {
-    assertEquals(2, ConfigKeys.rankFrom(Map.of("SLURM_PROCID", "2")));
-    assertEquals(5, ConfigKeys.rankFrom(Map.of("RANK", "5", "SLURM_PROCID", "2")));
-    assertEquals(7, ConfigKeys.rankFrom(Map.of("OMPI_COMM_WORLD_RANK", "7")));
-    assertEquals(0, ConfigKeys.rankFrom(Map.of()));
-    assertThrows(IllegalArgumentException.class, () -> ConfigKeys.rankFrom(Map.of("RANK", "x")));
+    assertEquals(2, LauncherEnvironment.rank(Map.of("SLURM_PROCID", "2")).getAsInt());
+    assertEquals(5, LauncherEnvironment.rank(Map.of("RANK", "5", "SLURM_PROCID", "2")).getAsInt());
+    assertEquals(7, LauncherEnvironment.rank(Map.of("OMPI_COMM_WORLD_RANK", "7")).getAsInt());
+    assertTrue(LauncherEnvironment.rank(Map.of()).isEmpty());
+    assertThrows(IllegalArgumentException.class, () -> LauncherEnvironment.rank(Map.of("RANK", "x")));
   }
 }

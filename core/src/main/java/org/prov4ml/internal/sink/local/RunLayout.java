@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -21,12 +24,20 @@ import org.prov4ml.Context;
  *
  * <p>The {@code None} is yProv4ML's: its metric files carry the metric's source, and its reader
  * {@code getters.get_metric} looks for {@code <key>_<context>_None} when no source is given.
+ *
+ * <p>A run is numbered ({@code 0, 1, ...} as yProv4ML numbers them) unless it has a run identity
+ * (a launcher's job id, or {@code prov4ml.run-id}): then every rank of the job writes its own
+ * {@code GR<rank>} files into the one directory {@code <experiment>_<runId>}, and rank 0 merges
+ * their documents into {@code prov_<experiment>_<runId>.json}. Nothing but the shared file system
+ * coordinates them: a rank claims its place by creating its {@code metrics_GR<rank>} folder, which
+ * is atomic ({@code mkdir}) even on NFS.
  */
-public record RunLayout(Path runDir, String experimentName, int runId, int rank) {
+public record RunLayout(Path runDir, String experimentName, String runId, int rank) {
 
   private static final Pattern FILE_UNSAFE = Pattern.compile("[/\\\\:]");
-  /** {@code prov_<experiment>_GR<rank>_<runId>.json}. */
-  private static final Pattern PROV_FILE = Pattern.compile("prov_(.+)_GR(\\d+)_(\\d+)\\.json");
+  /** {@code prov_<experiment>_GR<rank>_<runId>.json}; the experiment and the run id may hold {@code _GR<n>_}. */
+  private static final Pattern PROV_FILE = Pattern.compile("prov_(.+?)_GR(\\d+)_(.+)\\.json");
+  private static final Pattern RANK_INFIX = Pattern.compile("_GR(\\d+)_");
 
   /**
    * Creates the next run directory of the experiment under {@code outputDir}: the highest existing
@@ -41,13 +52,36 @@ public record RunLayout(Path runDir, String experimentName, int runId, int rank)
       Path dir = out.resolve(experimentName + "_" + runId);
       try {
         Files.createDirectory(dir);
-        RunLayout layout = new RunLayout(dir, experimentName, runId, rank);
+        RunLayout layout = new RunLayout(dir, experimentName, Integer.toString(runId), rank);
         Files.createDirectories(layout.metricsDir());
         Files.createDirectories(layout.artifactsDir());
         return layout;
       } catch (FileAlreadyExistsException taken) {
         runId++;
       }
+    }
+  }
+
+  /**
+   * Claims rank {@code rank}'s place in the job run {@code <experiment>_<runId>}, creating the
+   * directory if this rank is the first. If the rank's place is already taken (the same id used
+   * again: a second launch in one Slurm step, a restarted job), the launch goes on in
+   * {@code <experiment>_<runId>-2}, then {@code -3}, ...: each rank of the second launch finds its
+   * place taken in the first and free in the second, so the ranks still meet.
+   */
+  public static RunLayout claim(Path outputDir, String experimentName, String runId, int rank) throws IOException {
+    Path out = outputDir.toAbsolutePath().normalize();
+    for (int attempt = 1; ; attempt++) {
+      String id = attempt == 1 ? runId : runId + "-" + attempt;
+      RunLayout layout = new RunLayout(out.resolve(experimentName + "_" + id), experimentName, id, rank);
+      Files.createDirectories(layout.runDir());
+      try {
+        Files.createDirectory(layout.metricsDir());
+      } catch (FileAlreadyExistsException taken) {
+        continue;
+      }
+      Files.createDirectories(layout.artifactsDir());
+      return layout;
     }
   }
 
@@ -61,20 +95,82 @@ public record RunLayout(Path runDir, String experimentName, int runId, int rank)
     }
   }
 
-  /** Opens the layout of an existing run directory, as {@code sync} does. */
+  /** Opens the layout of an existing run directory, its lowest rank's, as {@code sync} does. */
   public static RunLayout open(Path runDir) throws IOException {
+    return ranksIn(runDir).get(0);
+  }
+
+  /**
+   * The layouts of every rank that has a PROV document in {@code runDir}, by rank.
+   *
+   * @throws IOException when there is none
+   */
+  public static List<RunLayout> ranksIn(Path runDir) throws IOException {
     Path dir = runDir.toAbsolutePath().normalize();
+    List<RunLayout> ranks = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      Matcher m = files.map(p -> PROV_FILE.matcher(p.getFileName().toString())).filter(Matcher::matches)
-          .findFirst()
-          .orElseThrow(() -> new IOException("no prov_<experiment>_GR<rank>_<runId>.json in " + dir));
-      return new RunLayout(dir, m.group(1), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(2)));
+      for (Path file : (Iterable<Path>) files::iterator) {
+        RunLayout layout = ofProvFile(dir, file.getFileName().toString());
+        if (layout != null) {
+          ranks.add(layout);
+        }
+      }
     }
+    if (ranks.isEmpty()) {
+      throw new IOException("no prov_<experiment>_GR<rank>_<runId>.json in " + dir);
+    }
+    ranks.sort(Comparator.comparingInt(RunLayout::rank));
+    return ranks;
+  }
+
+  /**
+   * The layout a rank's PROV file name stands for, or null when it is not one. Where the
+   * experiment or the run id holds {@code _GR<n>_} itself, the split that gives the directory's
+   * own name {@code <experiment>_<runId>} wins.
+   */
+  static RunLayout ofProvFile(Path runDir, String fileName) {
+    Matcher whole = PROV_FILE.matcher(fileName);
+    if (!whole.matches()) {
+      return null;
+    }
+    String inner = fileName.substring("prov_".length(), fileName.length() - ".json".length());
+    Matcher infix = RANK_INFIX.matcher(inner);
+    RunLayout first = null;
+    for (int from = 0; from < inner.length() && infix.find(from); from = infix.start() + 1) {
+      String experiment = inner.substring(0, infix.start());
+      String runId = inner.substring(infix.end());
+      if (experiment.isEmpty() || runId.isEmpty()) {
+        continue;
+      }
+      RunLayout layout = new RunLayout(runDir, experiment, runId, Integer.parseInt(infix.group(1)));
+      if (runDir.getFileName() != null && runDir.getFileName().toString().equals(experiment + "_" + runId)) {
+        return layout;
+      }
+      if (first == null) {
+        first = layout;
+      }
+    }
+    return first;
   }
 
   /** yProv4ML's run activity id, {@code <experiment>_GR<rank>_<runId>}, also the PROV file's name. */
   public String activityId() {
     return experimentName + "_GR" + rank + "_" + runId;
+  }
+
+  /** The job's activity id in the merged document, {@code <experiment>_<runId>}: the directory's name. */
+  public String jobActivityId() {
+    return experimentName + "_" + runId;
+  }
+
+  /** The job's merged document, {@code prov_<experiment>_<runId>.json}: one bundle per rank. */
+  public Path jobProvFile() {
+    return runDir.resolve("prov_" + jobActivityId() + ".json");
+  }
+
+  /** The layout of another rank of the same run. */
+  public RunLayout ofRank(int otherRank) {
+    return new RunLayout(runDir, experimentName, runId, otherRank);
   }
 
   public Path provFile() {

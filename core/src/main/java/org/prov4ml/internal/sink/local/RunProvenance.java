@@ -41,13 +41,17 @@ final class RunProvenance {
     Map<String, String> activity = doc.activity(runActivity);
     activity.put("prov:startedAtTime", time(run.startTime()));
     activity.put("yprov:experiment_name", run.experimentName());
-    activity.put("yprov:run_id", Integer.toString(run.runId()));
+    activity.put("yprov:run_id", run.runId());
     activity.put("yprov:run_name", run.runName());
     activity.put("yprov:global_rank", Integer.toString(run.rank()));
+    activity.put("yprov:world_size", Integer.toString(run.worldSize()));
     activity.put("yprov:provenance_path", run.layout().provFile().toString());
     activity.put("yprov:artifact_uri", run.layout().artifactsDir().toString());
     activity.put("yprov:experiment_dir", run.layout().runDir().toString());
     activity.putAll(runAttributes);
+    if (run.worldSize() == 1) {
+      activity.putIfAbsent("yprov:local_rank", "0"); // a job of one process; a launcher's says otherwise
+    }
     run.tags().forEach((k, v) -> activity.put("yprov:tag_" + k, v));
 
     String user = System.getProperty("user.name", "unknown");
