@@ -40,6 +40,7 @@ final class RankDocumentParser {
   private final String experiment;
   private final String activityId;
   private final int rank;
+  private final String fileRunId;
   private final Map<String, Map<String, String>> entities = new LinkedHashMap<>();
   /** wasDerivedFrom: generated entity to the entities it derives from. */
   private final Map<String, List<String>> derivedFrom = new HashMap<>();
@@ -48,17 +49,19 @@ final class RankDocumentParser {
   private ZoneId zone = ZoneId.systemDefault();
   private Path artifactsDir;
 
-  private RankDocumentParser(Path runDir, Path document, String experiment, String activityId, int rank) {
+  private RankDocumentParser(Path runDir, Path document, String experiment, String activityId, int rank,
+      String fileRunId) {
     this.runDir = runDir;
     this.document = document;
     this.experiment = experiment;
     this.activityId = activityId;
     this.rank = rank;
+    this.fileRunId = fileRunId;
   }
 
-  static RankRecord parse(Path runDir, Path document, String experiment, String activityId, int rank)
-      throws RunDirectoryException {
-    return new RankDocumentParser(runDir, document, experiment, activityId, rank).parse();
+  static RankRecord parse(Path runDir, Path document, String experiment, String activityId, int rank,
+      String fileRunId) throws RunDirectoryException {
+    return new RankDocumentParser(runDir, document, experiment, activityId, rank, fileRunId).parse();
   }
 
   private RankRecord parse() throws RunDirectoryException {
@@ -132,6 +135,11 @@ final class RankDocumentParser {
       throw new RunDirectoryException(document, "the PROV document is cut short" + at(cut.getLocation())
           + "; it was not written whole", cut);
     } catch (JsonProcessingException bad) {
+      if (bad.getOriginalMessage().startsWith("Unexpected end-of-input")) {
+        // Jackson reports some ends of input (between an object's entries) without JsonEOFException.
+        throw new RunDirectoryException(document, "the PROV document is cut short" + at(bad.getLocation())
+            + "; it was not written whole", bad);
+      }
       throw new RunDirectoryException(document, "not a PROV-JSON document" + at(bad.getLocation()) + ": "
           + bad.getOriginalMessage().lines().findFirst().orElse(""), bad);
     } catch (IOException e) {
@@ -145,7 +153,8 @@ final class RankDocumentParser {
 
   private RunActivity runActivity(Map<String, String> a, Optional<String> user) throws RunDirectoryException {
     // From the file name: yProv4ML records the activity id as yprov:experiment_name.
-    int runId = (int) number(activityId, a, "yprov:run_id");
+    // A number as yProv4ML numbers runs, or a job's run identity; the file name's when not recorded.
+    String runId = a.getOrDefault("yprov:run_id", fileRunId);
     int recordedRank = a.containsKey("yprov:global_rank") ? (int) number(activityId, a, "yprov:global_rank") : rank;
     if (recordedRank != rank) {
       throw new RunDirectoryException(document, "the run activity says rank " + recordedRank

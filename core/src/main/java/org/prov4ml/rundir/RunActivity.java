@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param id the run activity's id, {@code <experiment>_GR<rank>_<runId>}
  * @param experiment the experiment's name ({@code yprov:experiment_name})
  * @param name the run's display name ({@code yprov:run_name}, else {@code <experiment>_<runId>})
- * @param runId the run's number within the experiment ({@code yprov:run_id})
+ * @param runId the run's id within the experiment ({@code yprov:run_id}): a number as yProv4ML
+ *     numbers runs, or the run identity of a job of several processes, which its ranks share
  * @param rank the global rank of the process that wrote the document ({@code yprov:global_rank})
  * @param status how the run ended; empty while it has not ended (still running, or its process died
  *     before it could end it)
@@ -22,7 +23,7 @@ import java.util.Optional;
  * @param attributes every attribute of the run activity as recorded (e.g. {@code yprov:host},
  *     {@code yprov:java_version}, {@code yprov:mlflow_run_id}), in the document's order
  */
-public record RunActivity(String id, String experiment, String name, int runId, int rank,
+public record RunActivity(String id, String experiment, String name, String runId, int rank,
     Optional<RunStatus> status, OffsetDateTime startTime, Optional<OffsetDateTime> endTime,
     Optional<String> user, Map<String, String> attributes) {
 
@@ -36,6 +37,18 @@ public record RunActivity(String id, String experiment, String name, int runId, 
   /** One attribute of the run activity, e.g. {@code attribute("yprov:mlflow_run_id")}. */
   public Optional<String> attribute(String name) {
     return Optional.ofNullable(attributes.get(name));
+  }
+
+  /**
+   * The number of ranks of the job the run is part of ({@code yprov:world_size}); 1 when the
+   * document does not say (a run of one process, or one yProv4ML recorded).
+   */
+  public int worldSize() {
+    try {
+      return Math.max(1, Integer.parseInt(attributes.getOrDefault("yprov:world_size", "1").trim()));
+    } catch (NumberFormatException e) {
+      return 1;
+    }
   }
 
   /** Whether the run has ended (it has an end time). */

@@ -9,10 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.prov4ml.Context;
+import org.prov4ml.internal.sink.local.RunLayout;
 
 /**
  * A run directory, read: the one way anything reads a run (the MLflow upload, {@code sync}, the
@@ -22,6 +21,7 @@ import org.prov4ml.Context;
  * <pre>
  * &lt;experiment&gt;_&lt;runId&gt;/
  *   prov_&lt;experiment&gt;_GR&lt;rank&gt;_&lt;runId&gt;.json   one PROV-JSON document per rank
+ *   prov_&lt;experiment&gt;_&lt;runId&gt;.json           a job's merged document (not read here)
  *   metrics_GR&lt;rank&gt;/&lt;key&gt;_&lt;CONTEXT&gt;_None_GR&lt;rank&gt;.csv
  *   artifacts_GR&lt;rank&gt;/
  * </pre>
@@ -41,9 +41,6 @@ import org.prov4ml.Context;
  * <p>Immutable once opened, and safe to share between threads.
  */
 public final class RunDirectory {
-
-  /** {@code prov_<experiment>_GR<rank>_<runId>.json}. */
-  private static final Pattern DOCUMENT = Pattern.compile("prov_(.+)_GR(\\d+)_(\\d+)\\.json");
 
   private final Path path;
   private final List<RankRecord> ranks;
@@ -72,13 +69,14 @@ public final class RunDirectory {
       throw new RunDirectoryException(dir, "not a directory; a run directory holds prov_<experiment>_GR<rank>"
           + "_<runId>.json");
     }
-    List<Path> documents = new ArrayList<>();
+    List<RunLayout> documents = new ArrayList<>();
     boolean unfinished = false;
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         String name = file.getFileName().toString();
-        if (DOCUMENT.matcher(name).matches()) {
-          documents.add(file);
+        RunLayout rankDocument = rankDocument(dir, name);
+        if (rankDocument != null) {
+          documents.add(rankDocument);
         } else if (name.startsWith("prov_") && name.endsWith(".json.tmp")) {
           unfinished = true;
         }
@@ -91,17 +89,9 @@ public final class RunDirectory {
           + (unfinished ? " (only a prov_*.json.tmp: its first document was never completed)" : ""));
     }
     List<RankRecord> ranks = new ArrayList<>();
-    for (Path document : documents) {
-      Matcher m = DOCUMENT.matcher(document.getFileName().toString());
-      m.matches();
-      int rank;
-      try {
-        rank = Integer.parseInt(m.group(2));
-      } catch (NumberFormatException e) {
-        throw new RunDirectoryException(document, "rank " + m.group(2) + " is out of range");
-      }
-      String activityId = m.group(1) + "_GR" + m.group(2) + "_" + m.group(3);
-      ranks.add(RankDocumentParser.parse(dir, document, m.group(1), activityId, rank));
+    for (RunLayout document : documents) {
+      ranks.add(RankDocumentParser.parse(dir, document.provFile(), document.experimentName(), document.activityId(),
+          document.rank(), document.runId()));
     }
     ranks.sort(Comparator.comparingInt(RankRecord::rank));
     for (int i = 1; i < ranks.size(); i++) {
@@ -111,6 +101,18 @@ public final class RunDirectory {
       }
     }
     return new RunDirectory(dir, ranks);
+  }
+
+  /**
+   * The rank a file name {@code prov_<experiment>_GR<rank>_<runId>.json} stands for, or null when it
+   * is no rank's document (a job's merged {@code prov_<experiment>_<runId>.json}, a temporary file).
+   */
+  private static RunLayout rankDocument(Path dir, String fileName) throws RunDirectoryException {
+    try {
+      return RunLayout.ofProvFile(dir, fileName);
+    } catch (NumberFormatException e) {
+      throw new RunDirectoryException(dir.resolve(fileName), "its rank is out of range");
+    }
   }
 
   /** The run directory, absolute. */

@@ -66,7 +66,7 @@ class RunDirectoryTest {
     assertEquals("exp_GR0_0", r.id());
     assertEquals("exp", r.experiment());
     assertEquals("exp_0", r.name());
-    assertEquals(0, r.runId());
+    assertEquals("0", r.runId());
     assertEquals(0, r.rank());
     assertEquals(RunStatus.FINISHED, r.status().orElseThrow());
     assertTrue(r.ended());
@@ -146,23 +146,26 @@ class RunDirectoryTest {
 
   @Test
   void severalRanksInOneDirectoryEachReadAsItsOwn() throws Exception {
-    Run rank0 = start(out.resolve("r0"), 0);
-    rank0.logParam("lr", 0.1);
-    rank0.logMetric("loss", 1, Context.TRAINING);
-    rank0.close();
-    Run rank1 = start(out.resolve("r1"), 1);
+    // A two-process job: rank 1 ends first, then rank 0, which merges the job's document beside theirs.
+    Run rank1 = Prov4ml.startRun(RunOptions.builder().experimentName("exp").outputDir(out).runId("job_5")
+        .rank(1).worldSize(2).build());
     rank1.logMetric("loss", 2, Context.TRAINING);
     rank1.logMetric("loss", 3, Context.TRAINING);
     rank1.close();
-    // The layout of a two-process job: rank 1's document and folders beside rank 0's.
-    Path dirOf1 = rank1.runDirectory();
-    for (String name : List.of("prov_exp_GR1_0.json", "metrics_GR1", "artifacts_GR1")) {
-      Files.move(dirOf1.resolve(name), rank0.runDirectory().resolve(name));
-    }
+    Run rank0 = Prov4ml.startRun(RunOptions.builder().experimentName("exp").outputDir(out).runId("job_5")
+        .rank(0).worldSize(2).build());
+    rank0.logParam("lr", 0.1);
+    rank0.logMetric("loss", 1, Context.TRAINING);
+    rank0.close();
+    assertEquals(rank0.runDirectory(), rank1.runDirectory());
+    assertTrue(Files.exists(rank0.runDirectory().resolve("prov_exp_job_5.json")), "the job's document is there");
 
     RunDirectory dir = RunDirectory.open(rank0.runDirectory());
     assertEquals(List.of(0, 1), dir.ranks().stream().map(RankRecord::rank).toList());
     assertEquals(0, dir.run().rank());
+    assertEquals("job_5", dir.run().runId());
+    assertEquals("job_5", dir.rank(1).run().runId());
+    assertEquals(2, dir.run().worldSize());
     assertEquals(Map.of("lr", "0.1"), dir.params());
     assertEquals(1, dir.rank(1).run().rank());
     assertEquals(List.of(0, 1), dir.metrics().stream().map(MetricSeries::rank).toList());

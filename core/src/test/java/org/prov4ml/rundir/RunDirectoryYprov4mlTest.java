@@ -49,7 +49,7 @@ class RunDirectoryYprov4mlTest {
     assertEquals("yexp_GR0_0", run.id());
     assertEquals("yexp", run.experiment());
     assertEquals("yexp_0", run.name());
-    assertEquals(0, run.runId());
+    assertEquals("0", run.runId());
     assertEquals(0, run.rank());
     assertEquals(RunStatus.FINISHED, run.status().orElseThrow()); // yProv4ML records only the end time
     assertEquals(OffsetDateTime.of(2026, 12, 1, 7, 7, 2, 688094000, ZoneOffset.UTC), run.startTime());

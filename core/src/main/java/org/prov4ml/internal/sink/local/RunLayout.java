@@ -128,7 +128,7 @@ public record RunLayout(Path runDir, String experimentName, String runId, int ra
    * experiment or the run id holds {@code _GR<n>_} itself, the split that gives the directory's
    * own name {@code <experiment>_<runId>} wins.
    */
-  static RunLayout ofProvFile(Path runDir, String fileName) {
+  public static RunLayout ofProvFile(Path runDir, String fileName) {
     Matcher whole = PROV_FILE.matcher(fileName);
     if (!whole.matches()) {
       return null;
