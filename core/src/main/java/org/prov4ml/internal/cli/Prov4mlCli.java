@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
         HelpCommand.class,
         SyncCommand.class,
+        MergeCommand.class,
     })
 public final class Prov4mlCli implements Callable<Integer> {
 

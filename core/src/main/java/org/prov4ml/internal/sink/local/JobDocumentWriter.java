@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -15,11 +14,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.prov4ml.rundir.RankRecord;
+import org.prov4ml.rundir.RunActivity;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.rundir.RunDirectoryException;
 
 /**
  * Writes a job's one document, {@code prov_<experiment>_<runId>.json}, from the documents its
@@ -71,24 +73,22 @@ public final class JobDocumentWriter {
    * Merges what the run directory holds now. The world size is the largest any rank recorded
    * (documents of yProv4ML or of an older prov4ml record none: then the highest rank found plus one).
    *
-   * @throws IOException when the directory holds no rank's document, or one cannot be read
+   * @throws RunDirectoryException when {@code runDir} is not a run directory, or a document cannot be read
+   * @throws IOException when the job's document cannot be written
    */
   public static Result write(Path runDir) throws IOException {
-    List<RunLayout> ranks = RunLayout.ranksIn(runDir);
-    RunLayout first = ranks.get(0);
-    Map<Integer, JsonNode> documents = new TreeMap<>();
+    RunDirectory dir = RunDirectory.open(runDir);
+    RunActivity first = dir.primary().run();
     int worldSize = 0;
-    for (RunLayout rank : ranks) {
-      if (!rank.experimentName().equals(first.experimentName()) || !rank.runId().equals(first.runId())) {
-        throw new IOException(runDir + " holds documents of two runs: " + first.provFile().getFileName()
-            + " and " + rank.provFile().getFileName());
+    for (RankRecord rank : dir.ranks()) {
+      if (!rank.run().experiment().equals(first.experiment()) || !rank.run().runId().equals(first.runId())) {
+        throw new RunDirectoryException(dir.path(), "it holds documents of two runs: "
+            + dir.primary().document().getFileName() + " and " + rank.document().getFileName());
       }
-      JsonNode doc = read(rank.provFile());
-      documents.put(rank.rank(), doc);
-      worldSize = Math.max(worldSize, Math.max(rank.rank() + 1,
-          runActivity(doc, rank).path("yprov:world_size").asInt(0)));
+      worldSize = Math.max(worldSize, Math.max(rank.rank() + 1, rank.run().worldSize()));
     }
-    return write(first, worldSize, documents);
+    RunLayout layout = new RunLayout(dir.path(), first.experiment(), first.runId(), dir.primary().rank());
+    return write(layout, worldSize, dir.ranks());
   }
 
   /**
@@ -101,25 +101,12 @@ public final class JobDocumentWriter {
   public static Result awaitRanksAndWrite(RunLayout own, int worldSize, Duration wait,
       Consumer<SortedMap<Integer, String>> progress) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
-    Map<Integer, JsonNode> documents = new TreeMap<>();
     boolean told = false;
     while (true) {
-      SortedMap<Integer, String> missing = new TreeMap<>();
-      for (int r = 0; r < worldSize; r++) {
-        JsonNode doc = documents.get(r);
-        if (doc == null || !isFinal(doc, own.ofRank(r))) {
-          doc = readIfPresent(own.ofRank(r).provFile());
-          if (doc != null) {
-            documents.put(r, doc);
-          }
-          String why = whyNotFinal(doc, own.ofRank(r));
-          if (why != null) {
-            missing.put(r, why);
-          }
-        }
-      }
+      List<RankRecord> ranks = RunDirectory.open(own.runDir()).ranks();
+      SortedMap<Integer, String> missing = missing(ranks, worldSize);
       if (missing.isEmpty() || System.nanoTime() >= deadline) {
-        return write(own, worldSize, documents);
+        return write(own, worldSize, ranks);
       }
       if (!told) {
         progress.accept(missing);
@@ -129,17 +116,25 @@ public final class JobDocumentWriter {
     }
   }
 
-  private static Result write(RunLayout any, int worldSize, Map<Integer, JsonNode> documents) throws IOException {
+  /** The ranks below {@code worldSize} that are not final, each with why. */
+  private static SortedMap<Integer, String> missing(List<RankRecord> ranks, int worldSize) {
     SortedMap<Integer, String> missing = new TreeMap<>();
-    List<Integer> merged = new ArrayList<>();
     for (int r = 0; r < worldSize; r++) {
-      String why = whyNotFinal(documents.get(r), any.ofRank(r));
-      if (why == null) {
-        merged.add(r);
+      missing.put(r, "no document");
+    }
+    for (RankRecord rank : ranks) {
+      if (rank.run().status().isPresent()) {
+        missing.remove(rank.rank());
       } else {
-        missing.put(r, why);
+        missing.replace(rank.rank(), "not ended");
       }
     }
+    return missing;
+  }
+
+  private static Result write(RunLayout any, int worldSize, List<RankRecord> ranks) throws IOException {
+    SortedMap<Integer, String> missing = missing(ranks, worldSize);
+    List<Integer> merged = new ArrayList<>();
     ObjectNode job = JSON.createObjectNode();
     ObjectNode prefixes = job.putObject("prefix");
     ObjectNode bundles = JSON.createObjectNode();
@@ -155,11 +150,14 @@ public final class JobDocumentWriter {
     List<String> statuses = new ArrayList<>();
     Map<String, String> sharedParams = null;
     String user = null;
-    for (var entry : documents.entrySet()) {
-      int r = entry.getKey();
+    for (RankRecord record : ranks) {
+      int r = record.rank();
+      if (r >= worldSize) {
+        continue;
+      }
+      RunActivity run = record.run();
       RunLayout rank = any.ofRank(r);
-      JsonNode doc = entry.getValue();
-      JsonNode run = runActivity(doc, rank);
+      JsonNode doc = read(record.document());
       doc.path("prefix").fields().forEachRemaining(p -> {
         if (!p.getKey().equals("default") && !prefixes.has(p.getKey())) {
           prefixes.put(p.getKey(), p.getValue().asText());
@@ -167,22 +165,23 @@ public final class JobDocumentWriter {
       });
       String rankNamespace = doc.path("prefix").path("default").asText(null);
       if (rankNamespace == null) {
-        throw new IOException(rank.provFile() + " declares no default namespace");
+        throw new RunDirectoryException(record.document(), "the document declares no default namespace");
       }
       prefixes.put("rank" + r, rankNamespace);
-      if (r == documents.keySet().iterator().next()) {
+      if (user == null) {
         // A bundle's id is read in the bundle's own namespaces, where the default is the rank's:
         // the bundles are named with the job's namespace under a prefix of its own.
         prefixes.put("default", jobNamespace(rankNamespace, rank));
         prefixes.put("job", jobNamespace(rankNamespace, rank));
-        user = personOf(doc);
+        user = run.user().orElse("");
       }
-      start = earliest(start, time(run, "prov:startedAtTime"));
-      end = latest(end, time(run, "prov:endedAtTime"));
-      if (run.hasNonNull("yprov:status")) {
-        statuses.add(run.path("yprov:status").asText());
+      if (!missing.containsKey(r)) {
+        merged.add(r);
       }
-      Map<String, String> params = paramsOf(doc);
+      start = earliest(start, run.startTime());
+      end = latest(end, run.endTime().orElse(null));
+      run.status().ifPresent(s -> statuses.add(s.name()));
+      Map<String, String> params = record.params();
       if (sharedParams == null) {
         sharedParams = new LinkedHashMap<>(params);
       } else {
@@ -190,13 +189,16 @@ public final class JobDocumentWriter {
       }
 
       String bundleId = "job:GR" + r;
-      String rankRun = "rank" + r + ":" + rank.activityId();
+      String rankRun = "rank" + r + ":" + run.id();
       ObjectNode bundle = entities.putObject(bundleId);
       bundle.put("prov:type", "prov:Bundle");
-      bundle.put("prov:label", rank.provFile().getFileName().toString());
+      bundle.put("prov:label", record.document().getFileName().toString());
       bundle.put("yprov:global_rank", Integer.toString(r));
-      bundle.put("dcterms:identifier", rank.provFile().toString());
-      copy(run, bundle, "yprov:status", "yprov:host", "yprov:node", "yprov:local_rank");
+      bundle.put("dcterms:identifier", record.document().toString());
+      run.status().ifPresent(s -> bundle.put("yprov:status", s.name()));
+      for (String a : List.of("yprov:host", "yprov:node", "yprov:local_rank")) {
+        run.attribute(a).ifPresent(v -> bundle.put(a, v));
+      }
       bundles.set(bundleId, doc);
       ObjectNode inform = informed.putObject("_:id" + relation++);
       inform.put("prov:informed", rankRun);
@@ -205,11 +207,8 @@ public final class JobDocumentWriter {
       generation.put("prov:entity", bundleId);
       generation.put("prov:activity", rankRun);
     }
-    if (prefixes.path("default").isMissingNode()) {
-      throw new IOException("no document of any rank in " + any.runDir());
-    }
     if (sharedParams == null) {
-      sharedParams = Map.of();
+      throw new RunDirectoryException(any.runDir(), "no document of a rank below " + worldSize);
     }
 
     String status = jobStatus(statuses, missing);
@@ -244,15 +243,11 @@ public final class JobDocumentWriter {
       generation.put("prov:entity", id);
       generation.put("prov:activity", jobActivity);
     }
-    if (user != null) {
+    if (!user.isEmpty()) {
       job.putObject("agent").putObject(user).put("prov:type", "prov:Person");
       ObjectNode association = job.putObject("wasAssociatedWith").putObject("_:id" + relation++);
       association.put("prov:activity", jobActivity);
       association.put("prov:agent", user);
-    }
-    if (informed.isEmpty()) {
-      job.remove("wasInformedBy");
-      job.remove("wasGeneratedBy");
     }
     job.set("bundle", bundles);
 
@@ -276,66 +271,12 @@ public final class JobDocumentWriter {
     return statuses.stream().allMatch("FINISHED"::equals) ? "FINISHED" : "INCOMPLETE";
   }
 
-  private static String whyNotFinal(JsonNode doc, RunLayout rank) {
-    if (doc == null) {
-      return "no document";
-    }
-    return isFinal(doc, rank) ? null : "not ended";
-  }
-
-  private static boolean isFinal(JsonNode doc, RunLayout rank) {
-    return runActivity(doc, rank).hasNonNull("yprov:status");
-  }
-
-  private static JsonNode runActivity(JsonNode doc, RunLayout rank) {
-    return doc.path("activity").path(rank.activityId());
-  }
-
   /** The rank's namespace {@code <user-namespace>/<run activity>/} with the job's activity in its place. */
   private static String jobNamespace(String rankNamespace, RunLayout rank) {
     String suffix = rank.activityId() + "/";
     String base = rankNamespace.endsWith(suffix) ? rankNamespace.substring(0, rankNamespace.length() - suffix.length())
         : rankNamespace + (rankNamespace.endsWith("/") ? "" : "/");
     return base + rank.jobActivityId() + "/";
-  }
-
-  private static Map<String, String> paramsOf(JsonNode doc) {
-    Map<String, String> params = new LinkedHashMap<>();
-    doc.path("entity").fields().forEachRemaining(e -> {
-      JsonNode n = e.getValue();
-      if ("provml:HyperParameter".equals(n.path("prov:type").asText())) {
-        params.put(n.path("prov:label").asText(), n.path("prov:value").asText());
-      }
-    });
-    return params;
-  }
-
-  private static String personOf(JsonNode doc) {
-    var agents = doc.path("agent").fields();
-    while (agents.hasNext()) {
-      var a = agents.next();
-      if ("prov:Person".equals(a.getValue().path("prov:type").asText())) {
-        return a.getKey();
-      }
-    }
-    return null;
-  }
-
-  private static void copy(JsonNode from, ObjectNode to, String... attributes) {
-    for (String a : attributes) {
-      if (from.hasNonNull(a)) {
-        to.put(a, from.path(a).asText());
-      }
-    }
-  }
-
-  private static OffsetDateTime time(JsonNode run, String attribute) {
-    String text = run.path(attribute).asText(null);
-    try {
-      return text == null ? null : OffsetDateTime.parse(text);
-    } catch (RuntimeException e) {
-      return null; // a time without an offset (yProv4ML's) does not order the job's
-    }
   }
 
   private static OffsetDateTime earliest(OffsetDateTime a, OffsetDateTime b) {
@@ -350,16 +291,7 @@ public final class JobDocumentWriter {
     try {
       return JSON.readTree(file.toFile());
     } catch (IOException e) {
-      throw new IOException(file + " is not a readable PROV-JSON document: " + e.getMessage(), e);
-    }
-  }
-
-  /** A rank's document, or null while it has none (not started, or still writing its first). */
-  private static JsonNode readIfPresent(Path file) throws IOException {
-    try {
-      return Objects.requireNonNull(JSON.readTree(file.toFile()));
-    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-      return null;
+      throw new RunDirectoryException(file, "cannot read the PROV document: " + e.getMessage(), e);
     }
   }
 }

@@ -20,7 +20,7 @@ import org.prov4ml.Context;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.RunOptions;
-import org.prov4ml.internal.pipeline.RunOutcome;
+import org.prov4ml.RunStatus;
 import org.prov4ml.internal.run.RunRecorder;
 import org.prov4ml.testing.PythonEnv;
 
@@ -99,7 +99,7 @@ class JobDocumentWriterTest {
     // Rank 1 stays open while rank 2 ends; the recorder is not the API's one active run.
     RunRecorder one = RunRecorder.start(RunOptions.builder().experimentName("merge").outputDir(out).runId("job-8")
         .rank(1).worldSize(3).build(), Prov4ml.config());
-    one.flushOrReport("test");
+    one.flush();
     rank("job-8", 2, 3).close();
     RunLayout zero = RunLayout.claim(out, "merge", "job-8", 0);
     AtomicReference<Object> told = new AtomicReference<>();
@@ -111,7 +111,8 @@ class JobDocumentWriterTest {
     JsonNode job = JSON.readTree(r.file().toFile());
     assertEquals("0,1", job.path("activity").path("merge_job-8").path("yprov:missing_ranks").asText());
     assertEquals(List.of("job:GR1", "job:GR2"), fieldNames(job.path("bundle")), "what there is, is merged");
-    one.end(RunOutcome.Status.FINISHED, Duration.ofSeconds(30));
+    one.markEnded();
+    one.end(RunStatus.FINISHED);
 
     JobDocumentWriter.Result again = JobDocumentWriter.write(out.resolve("merge_job-8"));
     assertEquals(Map.of(0, "no document"), again.missing(), "merging again finds rank 1 final");
