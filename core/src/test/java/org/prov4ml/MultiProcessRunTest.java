@@ -1,7 +1,6 @@
 package org.prov4ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,16 +11,23 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prov4ml.rundir.MetricPoint;
+import org.prov4ml.rundir.MetricSeries;
+import org.prov4ml.rundir.RankRecord;
+import org.prov4ml.rundir.RunActivity;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.rundir.RunStatus;
 import org.prov4ml.testing.ForkedJvm;
 import org.prov4ml.testing.ProgramOfOneRank;
 import org.prov4ml.testing.PythonEnv;
-import org.prov4ml.testing.RunDirectoryReader;
+import org.prov4ml.testing.ReadBack;
 
 /**
  * Processes started at once by a launcher, each knowing only its environment: with a run identity
@@ -42,14 +48,16 @@ class MultiProcessRunTest {
 
     Path runDir = out.resolve("ranks_job-42");
     assertEquals(List.of(runDir), runDirectories());
-    for (int rank = 0; rank < 4; rank++) {
-      Map<String, String> run = rankActivity(runDir, "ranks_GR" + rank + "_job-42");
-      assertEquals("FINISHED", run.get("yprov:status"));
-      assertEquals("" + rank, run.get("yprov:global_rank"));
-      assertEquals("4", run.get("yprov:world_size"));
-      assertEquals("" + rank, run.get("yprov:local_rank"));
-      assertEquals(run.get("yprov:host"), run.get("yprov:node"));
-      assertOwnPoints(runDir, rank);
+    RunDirectory dir = RunDirectory.open(runDir);
+    assertEquals(List.of(0, 1, 2, 3), dir.ranks().stream().map(RankRecord::rank).toList());
+    for (RankRecord rank : dir.ranks()) {
+      RunActivity run = rank.run();
+      assertEquals(Optional.of(RunStatus.FINISHED), run.status());
+      assertEquals("job-42", run.runId());
+      assertEquals(4, run.worldSize());
+      assertEquals(Optional.of("" + rank.rank()), run.attribute("yprov:local_rank"));
+      assertEquals(run.attribute("yprov:host"), run.attribute("yprov:node"));
+      assertOwnPoints(rank);
     }
     JsonNode job = JSON.readTree(runDir.resolve("prov_ranks_job-42.json").toFile());
     JsonNode activity = job.path("activity").path("ranks_job-42");
@@ -75,13 +83,16 @@ class MultiProcessRunTest {
 
     Path runDir = out.resolve("ranks_4242.0");
     assertEquals(List.of(runDir), runDirectories());
-    for (int rank = 0; rank < 2; rank++) {
-      Map<String, String> run = rankActivity(runDir, "ranks_GR" + rank + "_4242.0");
-      assertEquals("2", run.get("yprov:world_size"));
-      assertEquals("0", run.get("yprov:local_rank"));
-      assertEquals("node" + rank, run.get("yprov:node"));
-      assertEquals("" + rank, run.get("yprov:node_rank"));
-      assertOwnPoints(runDir, rank);
+    RunDirectory dir = RunDirectory.open(runDir);
+    assertEquals(2, dir.ranks().size());
+    for (RankRecord rank : dir.ranks()) {
+      RunActivity run = rank.run();
+      assertEquals("4242.0", run.runId());
+      assertEquals(2, run.worldSize());
+      assertEquals(Optional.of("0"), run.attribute("yprov:local_rank"));
+      assertEquals(Optional.of("node" + rank.rank()), run.attribute("yprov:node"));
+      assertEquals(Optional.of("" + rank.rank()), run.attribute("yprov:node_rank"));
+      assertOwnPoints(rank);
     }
     JsonNode job = JSON.readTree(runDir.resolve("prov_ranks_4242.0.json").toFile());
     assertEquals("FINISHED", job.path("activity").path("ranks_4242.0").path("yprov:status").asText());
@@ -95,15 +106,13 @@ class MultiProcessRunTest {
     List<Path> dirs = runDirectories();
     assertEquals(16, dirs.size(), dirs.toString());
     Set<String> ids = new TreeSet<>();
-    for (Path dir : dirs) {
-      try (Stream<Path> files = Files.list(dir)) {
-        assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("prov_")).count(), dir.toString());
-      }
-      RunDirectoryReader reader = RunDirectoryReader.open(dir);
-      assertEquals("FINISHED", reader.status());
-      assertEquals("1", reader.runActivity().get("yprov:world_size"));
-      assertEquals(POINTS, reader.metric("loss", "TRAINING").size());
-      ids.add(reader.runActivity().get("yprov:run_id"));
+    for (Path path : dirs) {
+      RunDirectory dir = RunDirectory.open(path);
+      assertEquals(1, dir.ranks().size(), path.toString());
+      assertEquals(Optional.of(RunStatus.FINISHED), dir.run().status());
+      assertEquals(1, dir.run().worldSize());
+      assertEquals(POINTS, ReadBack.points(dir, "loss", Context.TRAINING).size());
+      ids.add(dir.run().runId());
     }
     assertEquals(16, ids.size(), "every run has its own number: " + ids);
   }
@@ -127,22 +136,14 @@ class MultiProcessRunTest {
     }
   }
 
-  private static Map<String, String> rankActivity(Path runDir, String activityId) throws IOException {
-    JsonNode doc = JSON.readTree(runDir.resolve("prov_" + activityId + ".json").toFile());
-    JsonNode activity = doc.path("activity").path(activityId);
-    assertTrue(activity.isObject(), "no run activity " + activityId);
-    Map<String, String> attributes = new HashMap<>();
-    activity.fields().forEachRemaining(f -> attributes.put(f.getKey(), f.getValue().asText()));
-    return attributes;
-  }
-
   /** The rank's metric file holds its own points, every one once. */
-  private static void assertOwnPoints(Path runDir, int rank) {
-    List<RunDirectoryReader.Point> points = RunDirectoryReader.readPoints(
-        runDir.resolve("metrics_GR" + rank).resolve("loss_TRAINING_None_GR" + rank + ".csv"));
+  private static void assertOwnPoints(RankRecord rank) {
+    MetricSeries loss = rank.metric("loss", Context.TRAINING).orElseThrow();
+    assertEquals("metrics_GR" + rank.rank(), loss.file().getParent().getFileName().toString());
+    List<MetricPoint> points = ReadBack.points(loss);
     assertEquals(POINTS, points.size());
     for (int i = 0; i < POINTS; i++) {
-      assertEquals(rank * 1_000_000.0 + i, points.get(i).value());
+      assertEquals(rank.rank() * 1_000_000.0 + i, points.get(i).value());
     }
   }
 }
