@@ -44,6 +44,9 @@ final class RankDocumentParser {
   private final Map<String, Map<String, String>> entities = new LinkedHashMap<>();
   /** wasDerivedFrom: generated entity to the entities it derives from. */
   private final Map<String, List<String>> derivedFrom = new HashMap<>();
+  private final Map<String, Map<String, String>> activities = new LinkedHashMap<>();
+  private final Map<String, Map<String, String>> agents = new LinkedHashMap<>();
+  private final List<ProvRelation> relations = new ArrayList<>();
   private Path recordedDir;
   /** For times recorded without an offset (yProv4ML's): the writer's recorded zone, else this machine's. */
   private ZoneId zone = ZoneId.systemDefault();
@@ -80,6 +83,15 @@ final class RankDocumentParser {
     artifactsDir = runDir.resolve("artifacts_GR" + rank);
 
     doc.path("entity").fields().forEachRemaining(e -> entities.put(e.getKey(), attributes(e.getValue())));
+    doc.path("activity").fields().forEachRemaining(e -> activities.put(e.getKey(), attributes(e.getValue())));
+    doc.path("agent").fields().forEachRemaining(e -> agents.put(e.getKey(), attributes(e.getValue())));
+    ProvRelation.ROLES.forEach((kind, roles) -> doc.path(kind).forEach(r -> {
+      String from = literal(r.path(roles[0]));
+      String to = literal(r.path(roles[1]));
+      if (from != null && to != null) {
+        relations.add(new ProvRelation(kind, from, to));
+      }
+    }));
     doc.path("wasDerivedFrom").fields().forEachRemaining(r -> {
       String generated = literal(r.getValue().path("prov:generatedEntity"));
       String used = literal(r.getValue().path("prov:usedEntity"));
@@ -121,7 +133,7 @@ final class RankDocumentParser {
       version(id, versionIds, versions, 0);
     }
     return new RankRecord(rank, document, artifactsDir, run, params, metrics, new ArrayList<>(artifacts.values()),
-        models, versionIds.stream().map(versions::get).toList(), entities);
+        models, versionIds.stream().map(versions::get).toList(), entities, activities, agents, relations);
   }
 
   private JsonNode readTree() throws RunDirectoryException {

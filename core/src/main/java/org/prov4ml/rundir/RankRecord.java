@@ -25,10 +25,14 @@ public final class RankRecord {
   private final List<Model> models;
   private final List<ModelVersion> modelVersions;
   private final Map<String, Map<String, String>> entities;
+  private final Map<String, Map<String, String>> activities;
+  private final Map<String, Map<String, String>> agents;
+  private final List<ProvRelation> relations;
 
   RankRecord(int rank, Path document, Path artifactsDir, RunActivity run, Map<String, String> params,
       List<MetricSeries> metrics, List<Artifact> artifacts, List<Model> models, List<ModelVersion> modelVersions,
-      Map<String, Map<String, String>> entities) {
+      Map<String, Map<String, String>> entities, Map<String, Map<String, String>> activities,
+      Map<String, Map<String, String>> agents, List<ProvRelation> relations) {
     this.rank = rank;
     this.document = document;
     this.artifactsDir = artifactsDir;
@@ -39,6 +43,9 @@ public final class RankRecord {
     this.models = List.copyOf(models);
     this.modelVersions = List.copyOf(modelVersions);
     this.entities = Collections.unmodifiableMap(entities);
+    this.activities = Collections.unmodifiableMap(activities);
+    this.agents = Collections.unmodifiableMap(agents);
+    this.relations = List.copyOf(relations);
   }
 
   /** The global rank of the process that wrote this record. */
@@ -106,6 +113,21 @@ public final class RankRecord {
   /** The ids of every entity of the document, in the document's order. */
   public List<String> entityIds() {
     return List.copyOf(entities.keySet());
+  }
+
+  /** Every activity of the document (the run's, one per context, ...) by id, with its attributes as recorded. */
+  public Map<String, Map<String, String>> activities() {
+    return activities;
+  }
+
+  /** Every agent of the document (the user, ...) by id, with its attributes as recorded. */
+  public Map<String, Map<String, String>> agents() {
+    return agents;
+  }
+
+  /** Every relation of the document between two of its records, in the document's order within each kind. */
+  public List<ProvRelation> relations() {
+    return relations;
   }
 
   @Override

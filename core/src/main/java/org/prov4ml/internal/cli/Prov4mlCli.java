@@ -30,6 +30,10 @@ import picocli.CommandLine.Spec;
     subcommands = {
         HelpCommand.class,
         SyncCommand.class,
+        ReportCommand.class,
+        CompareCommand.class,
+        DiffCommand.class,
+        LsCommand.class,
         MergeCommand.class,
     })
 public final class Prov4mlCli implements Callable<Integer> {

@@ -50,6 +50,20 @@ public final class RunDirectorySync {
     return cursor == null ? null : cursor.trackingUri;
   }
 
+  /**
+   * The MLflow UI's page of the run an earlier upload of {@code runDir}'s rank {@code rank} created or joined,
+   * or null when it has none (never uploaded, or not bound to a server run yet). Its URI holds no user-info.
+   */
+  public static String recordedRunPage(RunLayout layout) throws IOException {
+    UploadCursor cursor = UploadCursor.peek(layout);
+    if (cursor == null || cursor.runId == null || cursor.experimentId == null || cursor.trackingUri == null) {
+      return null;
+    }
+    String server = cursor.trackingUri.replaceAll("//[^/@]*@", "//");
+    return (server.endsWith("/") ? server : server + "/") + "#/experiments/" + cursor.experimentId + "/runs/"
+        + cursor.runId;
+  }
+
   private static String runIdOf(RunUpload upload) {
     return upload.run() == null ? null : upload.run().runId();
   }

@@ -1,0 +1,124 @@
+package org.prov4ml.internal.report;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.prov4ml.Context;
+import org.prov4ml.rundir.MetricPoint;
+import org.prov4ml.rundir.MetricSeries;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.rundir.RunDirectoryException;
+import org.prov4ml.rundir.RunStatus;
+
+/**
+ * The runs of an output directory, one line each, newest first ({@code ls}): name, status, start (UTC),
+ * duration, point count, and the last value of up to three headline metrics, the losses and accuracies first,
+ * each from its most telling context (TESTING, then VALIDATION, then TRAINING). A directory whose document
+ * cannot be read is listed as UNREADABLE with the reason; a directory with no document is not a run and is
+ * left out.
+ */
+public final class RunListing {
+
+  private static final DateTimeFormatter START = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'", Locale.ROOT);
+  private static final int HEADLINES = 3;
+
+  private record Line(OffsetDateTime start, String[] cells) {}
+
+  private final List<Line> lines = new ArrayList<>();
+
+  private RunListing() {}
+
+  public static RunListing of(Path outputDir) throws IOException {
+    RunListing listing = new RunListing();
+    List<Path> dirs;
+    try (Stream<Path> children = Files.list(outputDir)) {
+      dirs = children.filter(Files::isDirectory).sorted().toList();
+    }
+    for (Path dir : dirs) {
+      try {
+        listing.lines.add(line(RunDirectory.open(dir)));
+      } catch (RunDirectoryException e) {
+        if (!e.problem().startsWith("not a run directory")) {
+          listing.lines.add(new Line(OffsetDateTime.MIN, new String[] {dir.getFileName().toString(), "UNREADABLE",
+              "-", "-", "-", e.problem()}));
+        }
+      }
+    }
+    listing.lines.sort(Comparator.comparing(Line::start).reversed());
+    return listing;
+  }
+
+  private static Line line(RunDirectory run) throws RunDirectoryException {
+    var a = run.run();
+    long points = 0;
+    for (MetricSeries s : run.metrics()) {
+      points += s.pointCount();
+    }
+    List<String> headlines = new ArrayList<>();
+    for (MetricSeries s : headlineSeries(run)) {
+      Optional<MetricPoint> last = FinalValues.last(s);
+      headlines.add(s.key() + "/" + s.context().name() + "=" + FinalValues.text(last));
+    }
+    String duration = a.endTime().map(end -> format(Duration.between(a.startTime(), end))).orElse("-");
+    return new Line(a.startTime(), new String[] {a.name(), a.status().map(RunStatus::name).orElse("IN PROGRESS"),
+        a.startTime().atZoneSameInstant(ZoneOffset.UTC).format(START), duration, Long.toString(points),
+        String.join("  ", headlines)});
+  }
+
+  private static List<MetricSeries> headlineSeries(RunDirectory run) {
+    List<MetricSeries> candidates = run.primary().metrics().stream()
+        .filter(s -> !s.context().equals(Context.SYSTEM))
+        .sorted(Comparator.comparingInt((MetricSeries s) -> keyRank(s.key())).thenComparingInt(s -> contextRank(
+            s.context())))
+        .toList();
+    Set<String> keys = new LinkedHashSet<>();
+    List<MetricSeries> chosen = new ArrayList<>();
+    for (MetricSeries s : candidates) {
+      if (chosen.size() < HEADLINES && keys.add(s.key())) {
+        chosen.add(s);
+      }
+    }
+    return chosen;
+  }
+
+  private static int keyRank(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("loss") ? 0 : k.contains("acc") ? 1 : 2;
+  }
+
+  private static int contextRank(Context c) {
+    return c.equals(Context.TESTING) ? 0 : c.equals(Context.VALIDATION) ? 1 : c.equals(Context.TRAINING) ? 2 : 3;
+  }
+
+  static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms < 60_000) {
+      return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+    long s = d.toSeconds();
+    return s < 3600 ? (s / 60) + "m" + (s % 60) + "s" : (s / 3600) + "h" + (s % 3600 / 60) + "m";
+  }
+
+  public void print(PrintWriter out) {
+    if (lines.isEmpty()) {
+      out.println("no runs");
+      return;
+    }
+    TextTable t = new TextTable("", "NAME", "STATUS", "START", "DURATION", "POINTS", "LAST VALUES");
+    lines.forEach(l -> t.row(l.cells()));
+    t.print(out);
+  }
+}
