@@ -2,19 +2,23 @@ package org.prov4ml.internal.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.prov4ml.internal.config.ConfigKeys;
+import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.report.HtmlReport;
+import org.prov4ml.internal.report.RunListing;
 import org.prov4ml.rundir.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code report <run-dir> [-o FILE]}: one self-contained HTML file of a run. */
+/** {@code report [<run-dir>] [-o FILE]}: one self-contained HTML file of a run, by default the newest one. */
 @Command(name = "report",
     description = {"Writes a run's report: one self-contained HTML file (opens offline) with its header, params, "
         + "metric and system charts, artifacts, model versions and provenance graph. Prints the file's path."})
 final class ReportCommand extends CliCommand {
 
-  @Parameters(paramLabel = "<run-dir>", description = "the run directory")
+  @Parameters(paramLabel = "<run-dir>", arity = "0..1",
+      description = "the run directory (default: the newest run in prov4ml.output-dir)")
   Path runDir;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "default: <run-dir>/report.html")
@@ -22,7 +26,14 @@ final class ReportCommand extends CliCommand {
 
   @Override
   public Integer call() throws IOException {
-    RunDirectory run = openRun(runDir);
+    RunDirectory run;
+    if (runDir != null) {
+      run = openRun(runDir);
+    } else {
+      Path outputDir = Prov4mlConfig.load().get(ConfigKeys.OUTPUT_DIR);
+      run = reading(() -> RunListing.newest(outputDir)).orElseThrow(() -> new BadInputException("no run directory "
+          + "given, and no run in " + outputDir.toAbsolutePath() + " (prov4ml.output-dir)"));
+    }
     Path file = reading(() -> HtmlReport.writeRun(run,
         output != null ? output : run.path().resolve("report.html")));
     if (!run.run().ended()) {

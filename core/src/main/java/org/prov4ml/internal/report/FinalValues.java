@@ -1,6 +1,5 @@
 package org.prov4ml.internal.report;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -44,13 +43,16 @@ final class FinalValues {
   }
 
   /** {@code text(a) - text(b)} in the same notation, or "" when either side is missing or not finite. */
-  static String delta(Optional<MetricPoint> left, Optional<MetricPoint> right) throws IOException {
+  static String delta(Optional<MetricPoint> left, Optional<MetricPoint> right) {
     if (left.isEmpty() || right.isEmpty() || !Double.isFinite(left.get().value())
         || !Double.isFinite(right.get().value())) {
       return "";
     }
     double d = right.get().value() - left.get().value();
-    String sign = d > 0 ? "+" : "";
-    return sign + String.format(java.util.Locale.ROOT, "%.6g", d);
+    if (d == 0) {
+      return "0";
+    }
+    return (d > 0 ? "+" : "") + new java.math.BigDecimal(d).round(new java.math.MathContext(6)).stripTrailingZeros()
+        .toString();
   }
 }

@@ -23,6 +23,7 @@ import org.prov4ml.rundir.RunDirectory;
 public final class HtmlReport {
 
   private static final HtmlTemplate PAGE = HtmlTemplate.resource("report.html");
+  private static final HtmlTemplate.Slot NONE = out -> { };
 
   private HtmlReport() {}
 
@@ -41,6 +42,7 @@ public final class HtmlReport {
   }
 
   private static Path write(ReportData data, String title, Path file) throws IOException {
+    boolean graph = data.kind() == ReportData.Kind.RUN;
     Path target = file.toAbsolutePath().normalize();
     Files.createDirectories(target.getParent());
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
@@ -50,8 +52,10 @@ public final class HtmlReport {
           "uplot.css", HtmlTemplate.ReportResources.inline("lib/uplot/dist/uPlot.min.css", "style"),
           "report.css", HtmlTemplate.ReportResources.inline("report.css", "style"),
           "uplot.js", HtmlTemplate.ReportResources.inline("lib/uplot/dist/uPlot.iife.min.js", "script"),
-          "dagre.js", HtmlTemplate.ReportResources.inline("lib/dagre/dist/dagre.min.js", "script"),
-          "cytoscape.js", HtmlTemplate.ReportResources.inline("lib/cytoscape/dist/cytoscape.min.js", "script"),
+          // A comparison draws no graph: it carries neither graph library (two thirds of a report's script).
+          "dagre.js", graph ? HtmlTemplate.ReportResources.inline("lib/dagre/dist/dagre.min.js", "script") : NONE,
+          "cytoscape.js", graph ? HtmlTemplate.ReportResources.inline("lib/cytoscape/dist/cytoscape.min.js",
+              "script") : NONE,
           "report.js", HtmlTemplate.ReportResources.inline("report.js", "script"),
           "data", data::write));
     } catch (IOException | RuntimeException e) {

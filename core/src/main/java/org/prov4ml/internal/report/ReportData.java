@@ -59,6 +59,10 @@ final class ReportData {
     this.runs = List.copyOf(runs);
   }
 
+  Kind kind() {
+    return kind;
+  }
+
   void write(Writer out) throws IOException {
     JsonGenerator g = JSON.createGenerator(out);
     g.setCharacterEscapes(ScriptSafeEscapes.INSTANCE);
@@ -83,7 +87,7 @@ final class ReportData {
     g.writeStringField("dir", dir.path().toString());
     g.writeStringField("name", run.name());
     g.writeStringField("experiment", run.experiment());
-    g.writeNumberField("runId", run.runId());
+    g.writeStringField("runId", run.runId());
     g.writeStringField("activity", run.id());
     writeStatus(g, run);
     g.writeStringField("start", run.startTime().toString());

@@ -25,7 +25,8 @@ import org.prov4ml.rundir.RunStatus;
 
 /**
  * The runs of an output directory, one line each, newest first ({@code ls}): name, status, start (UTC),
- * duration, point count, and the last value of up to three headline metrics, the losses and accuracies first,
+ * duration, point count, and the last value of up to three headline metrics ({@code loss}, then accuracies, then
+ * other losses first),
  * each from its most telling context (TESTING, then VALIDATION, then TRAINING). A directory whose document
  * cannot be read is listed as UNREADABLE with the reason; a directory with no document is not a run and is
  * left out.
@@ -59,6 +60,27 @@ public final class RunListing {
     }
     listing.lines.sort(Comparator.comparing(Line::start).reversed());
     return listing;
+  }
+
+  /** The run of {@code outputDir} that started last, if it holds any readable run. */
+  public static Optional<RunDirectory> newest(Path outputDir) throws IOException {
+    if (!Files.isDirectory(outputDir)) {
+      return Optional.empty();
+    }
+    RunDirectory newest = null;
+    try (Stream<Path> children = Files.list(outputDir)) {
+      for (Path dir : (Iterable<Path>) children.filter(Files::isDirectory)::iterator) {
+        try {
+          RunDirectory run = RunDirectory.open(dir);
+          if (newest == null || run.run().startTime().isAfter(newest.run().startTime())) {
+            newest = run;
+          }
+        } catch (RunDirectoryException notARun) {
+          // ls lists it; the newest run is one that can be read
+        }
+      }
+    }
+    return Optional.ofNullable(newest);
   }
 
   private static Line line(RunDirectory run) throws RunDirectoryException {
@@ -96,7 +118,7 @@ public final class RunListing {
 
   private static int keyRank(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("loss") ? 0 : k.contains("acc") ? 1 : 2;
+    return k.equals("loss") ? 0 : k.contains("acc") ? 1 : k.contains("loss") ? 2 : 3;
   }
 
   private static int contextRank(Context c) {

@@ -16,6 +16,9 @@
     '#f59f00'];
   var DASHES = { TRAINING: null, VALIDATION: [7, 4], TESTING: [2, 3] };
   var CHART_HEIGHT = 240;
+  // Steps are whole numbers: tick spacings of 1, 2, 5, 10, 20, 50, ...
+  var STEP_INCRS = [];
+  for (var e = 0; e < 16; e++) [1, 2, 5].forEach(function (m) { STEP_INCRS.push(m * Math.pow(10, e)); });
 
   // ---- DOM helpers: text is always set as text, never parsed as markup ----
   function el(tag, attrs) {
@@ -268,7 +271,8 @@
               el('span', { class: 't-val', text: value(s.y[j]) })));
           });
           if (!rows.length) { hide(); return; }
-          tooltip.appendChild(el('div', { class: 't-head', text: (overTime ? '' : 'step ' + x + ' · ')
+          tooltip.appendChild(el('div', { class: 't-head', text: (overTime ? (compare ? x + ' s · ' : '')
+            : 'step ' + x + ' · ')
             + (when !== null ? clock(when) : '') }));
           rows.forEach(function (r) { tooltip.appendChild(r); });
           tooltip.hidden = false;
@@ -290,7 +294,7 @@
     var finite = [];
     list.forEach(function (s) { s.y.forEach(function (v) { if (typeof v === 'number') finite.push(v); }); });
     var positive = finite.every(function (v) { return v > 0; });
-    var series = [{ label: chart.system ? 'time' : 'step' }];
+    var series = [{ label: chart.system ? (compare ? 'seconds since the run started' : 'time') : 'step' }];
     list.forEach(function (s, i) {
       var few = s.shown <= 60;
       series.push({
@@ -309,11 +313,14 @@
       height: CHART_HEIGHT,
       series: series,
       scales: {
-        x: { time: !!chart.system },
+        x: { time: !!chart.system && !compare },
         y: log ? (positive ? { distr: 3 } : { distr: 4, asinh: 1 }) : {}
       },
       axes: [
-        { stroke: '#5f6b7a', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#dde3ea' } },
+        chart.system ? { stroke: '#5f6b7a', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#dde3ea' },
+          label: compare ? 'seconds since the run started' : null, labelSize: compare ? 24 : 0 }
+          : { stroke: '#5f6b7a', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#dde3ea' }, incrs: STEP_INCRS,
+            values: function (u, vals) { return vals.map(function (v) { return count(v); }); } },
         { stroke: '#5f6b7a', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#dde3ea' }, size: 60,
           values: function (u, vals) { return vals.map(function (v) { return value(v); }); } }
       ],
@@ -334,9 +341,17 @@
     var reset = el('button', { type: 'button', class: 'reset', text: 'Reset zoom' });
     card.appendChild(el('div', { class: 'chart-head' }, el('h3', { text: chart.key }),
       el('div', { class: 'tools' }, el('label', { class: 'switch' }, logBox, 'log scale'), reset)));
+    var all = chart.series;
+    if (compare && chart.system) {
+      // Runs compared over time start together: seconds since each run's own start.
+      all = all.map(function (s) {
+        var start = Date.parse(data.runs[s.run].start) / 1000;
+        return Object.assign({}, s, { x: s.x.map(function (x) { return +(x - start).toFixed(3); }) });
+      });
+    }
     var groups = sideBySide ? ranks.map(function (r) {
-      return { rank: r, list: chart.series.filter(function (s) { return s.rank === r; }) };
-    }) : [{ rank: null, list: chart.series }];
+      return { rank: r, list: all.filter(function (s) { return s.rank === r; }) };
+    }) : [{ rank: null, list: all }];
     var row = el('div', { class: sideBySide ? 'rank-row' : '' });
     card.appendChild(row);
     var slots = groups.map(function (g) {
@@ -396,6 +411,7 @@
     metrics.forEach(function (c) { plots = plots.concat(chartCard(c, $('metric-charts'))); });
     if (system.length) {
       show('system');
+      if (compare) $('system-hint').textContent = 'Over the seconds since each run started.';
       system.forEach(function (c) { plots = plots.concat(chartCard(c, $('system-charts'))); });
     }
     var pending = null;
@@ -513,8 +529,9 @@
     var multiRank = run.ranks.length > 1;
     function groupLabel(key, g) {
       var parts = key.split(':');
-      var what = parts[0] === 'metrics' ? 'metrics · ' + parts[1] : parts[0] === 'params' ? 'params'
-        : (parts[1] || 'entities').replace(/^provml:/, '');
+      var one = g.members.length === 1;
+      var what = parts[0] === 'metrics' ? (one ? 'metric · ' : 'metrics · ') + parts[1]
+        : parts[0] === 'params' ? (one ? 'param' : 'params') : (parts[1] || 'entities').replace(/^provml:/, '');
       return g.members.length + ' ' + what + (multiRank ? ' · rank ' + parts[parts.length - 1] : '');
     }
     var cy = cytoscape({

@@ -1,0 +1,132 @@
+package org.prov4ml.internal.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.testing.Chromium;
+
+/** Reports of runs recorded through the API, opened in a real headless Chromium. */
+class HtmlReportBrowserTest {
+
+  private static Chromium browser;
+
+  @TempDir
+  Path work;
+
+  @BeforeAll
+  static void startBrowser() throws Exception {
+    browser = Chromium.start(1400, 1000);
+  }
+
+  @AfterAll
+  static void stopBrowser() {
+    if (browser != null) {
+      browser.close();
+    }
+  }
+
+  private static Map<String, Object> params(int epochs) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("optimizer_name", "Adam");
+    p.put("optimizer_lr", 0.01);
+    p.put("epochs", epochs);
+    p.put("batch_size", 32);
+    p.put("note", "<script>alert('not markup')</script>");
+    return p;
+  }
+
+  /** Opens a report and waits until its script has built the page. */
+  static void load(Path html) {
+    browser.open(html);
+    browser.script("return 1");
+    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(30))
+        .until(d -> Boolean.TRUE.equals(browser.script("return !!(window.prov4ml && window.prov4ml.ready)")));
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> charts() {
+    return (List<Map<String, Object>>) browser.script("return prov4ml.charts.map(function (c) { return {"
+        + "key: c.key, system: c.system, labels: c.plot.series.slice(1).map(function (s) { return s.label; }),"
+        + "points: c.plot.data.slice(1).map(function (d) { return d.filter(function (v) { return v !== undefined; })"
+        + ".length; }) }; })");
+  }
+
+  @Test
+  void aRunReportShowsEverySectionWithoutAConsoleError() throws Exception {
+    Path dir = ReportTestRuns.training(work, "browser", params(3));
+    Path html = HtmlReport.writeRun(RunDirectory.open(dir), dir.resolve("report.html"));
+    load(html);
+    assertEquals(List.of(), browser.consoleErrors());
+
+    assertEquals("browser_0", browser.driver().findElement(By.id("title")).getText());
+    assertEquals("FINISHED", browser.driver().findElement(By.id("status")).getText());
+    List<Map<String, Object>> charts = charts();
+    assertEquals(List.of("loss", "accuracy", "system/cpu_utilization_percentage"),
+        charts.stream().map(c -> c.get("key")).toList());
+    Map<String, Object> loss = charts.get(0);
+    assertEquals(List.of("TRAINING", "VALIDATION"), loss.get("labels"));
+    assertEquals(List.of((long) ReportTestRuns.TRAINING_POINTS, 5L), loss.get("points"));
+    assertEquals(List.of(5L), charts.get(1).get("points"));
+    assertEquals(Boolean.TRUE, charts.get(2).get("system"));
+    assertEquals(List.of(20L), charts.get(2).get("points"));
+    WebElement lossCard = browser.driver().findElement(By.cssSelector(".chart-card[data-key='loss']"));
+    assertTrue(lossCard.getText().contains("TRAINING: 2 NaN or infinite points"), lossCard.getText());
+
+    List<WebElement> rows = browser.driver().findElements(By.cssSelector("#param-table tbody tr"));
+    Map<String, String> shown = new LinkedHashMap<>();
+    rows.forEach(r -> shown.put(r.findElement(By.cssSelector("td.name")).getText(),
+        r.findElement(By.cssSelector("td.value")).getText()));
+    assertEquals(Map.of("optimizer_name", "Adam", "optimizer_lr", "0.01", "epochs", "3", "batch_size", "32",
+        "note", "<script>alert('not markup')</script>"), shown);
+
+    browser.driver().findElement(By.id("param-search")).sendKeys("optim");
+    assertEquals(2, rows.stream().filter(WebElement::isDisplayed).count(), "the search filters the params");
+
+    Object hasRun = browser.script("return prov4ml.graph.cy.getElementById(arguments[0]).nonempty()", "browser_GR0_0");
+    assertEquals(Boolean.TRUE, hasRun);
+    Object grouped = browser.script("return prov4ml.graph.cy.nodes('[kind=\"group\"]').map(function (n) {"
+        + " return n.data('label'); }).sort()");
+    assertEquals(List.of("1 metric · SYSTEM  ▸", "1 metric · TRAINING  ▸", "2 metrics · VALIDATION  ▸",
+        "5 params  ▸"), grouped);
+    browser.script("prov4ml.graph.expand('metrics:TRAINING:0')");
+    assertEquals(Boolean.TRUE, browser.script("return prov4ml.graph.cy.getElementById('loss//TRAINING').nonempty()"));
+    browser.screenshotOfPage(Path.of("target", "screenshots", "run-report.png"));
+  }
+
+  @Test
+  void compareHighlightsExactlyTheParamThatDiffers() throws Exception {
+    Path a = ReportTestRuns.training(work, "cmp", params(3));
+    Path b = ReportTestRuns.training(work, "cmp", params(5));
+    Path html = HtmlReport.writeComparison(List.of(RunDirectory.open(a), RunDirectory.open(b)),
+        work.resolve("compare.html"));
+    load(html);
+    assertEquals(List.of(), browser.consoleErrors());
+    List<WebElement> differing = browser.driver().findElements(By.cssSelector("#param-table tbody tr.diff"));
+    assertEquals(1, differing.size());
+    assertEquals("epochs 3 5", differing.get(0).getText());
+    assertEquals(5, browser.driver().findElements(By.cssSelector("#param-table tbody tr")).size());
+    browser.driver().findElement(By.id("diff-only")).click();
+    assertEquals(1, browser.driver().findElements(By.cssSelector("#param-table tbody tr")).stream()
+        .filter(WebElement::isDisplayed).count());
+
+    Map<String, Object> loss = charts().get(0);
+    assertEquals(List.of("cmp_0 · TRAINING", "cmp_0 · VALIDATION", "cmp_1 · TRAINING", "cmp_1 · VALIDATION"),
+        loss.get("labels"));
+    String finals = browser.driver().findElement(By.id("final-table")).getText();
+    assertTrue(finals.contains("accuracy VALIDATION 0.9 0.9"), finals);
+    browser.screenshotOfPage(Path.of("target", "screenshots", "compare-report.png"));
+    assertTrue(Files.size(html) < 400_000, "a comparison carries no graph library: " + Files.size(html));
+  }
+}
