@@ -1,6 +1,7 @@
 package org.prov4ml;
 
 import ai.djl.Model;
+import ai.djl.training.dataset.Dataset;
 import ai.djl.training.optimizer.Optimizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -170,5 +171,35 @@ public final class Prov4ml {
 
   public static void logOptimizer(Optimizer optimizer) {
     activeRunOrStart().logOptimizer(optimizer);
+  }
+
+  /** See {@link Run#logDataset(String, Dataset)}. */
+  public static void logDataset(String label, Dataset dataset) {
+    activeRunOrStart().logDataset(label, dataset);
+  }
+
+  /** See {@link Run#logDataset(String, Dataset, Context)}. */
+  public static void logDataset(String label, Dataset dataset, Context context) {
+    activeRunOrStart().logDataset(label, dataset, context);
+  }
+
+  /** See {@link Run#logSourceCode(boolean)}. */
+  public static void logSourceCode(boolean useGit) {
+    activeRunOrStart().logSourceCode(useGit);
+  }
+
+  /** See {@link Run#logExecutionCommand()}. */
+  public static void logExecutionCommand() {
+    activeRunOrStart().logExecutionCommand();
+  }
+
+  /** See {@link Run#logEnvironment()}. */
+  public static void logEnvironment() {
+    activeRunOrStart().logEnvironment();
+  }
+
+  /** See {@link Run#logBillOfMaterials()}. */
+  public static void logBillOfMaterials() {
+    activeRunOrStart().logBillOfMaterials();
   }
 }

@@ -1,6 +1,8 @@
 package org.prov4ml;
 
 import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.training.dataset.Dataset;
 import ai.djl.training.optimizer.Optimizer;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -208,6 +210,75 @@ public final class Run implements AutoCloseable {
   public void logOptimizer(Optimizer optimizer) {
     ArgumentChecks.notNull(optimizer, "optimizer");
     logParams(OptimizerParams.of(optimizer, ""));
+  }
+
+  /** {@link #logDataset(String, Dataset, Context)} used by the run itself rather than one of its phases. */
+  public void logDataset(String label, Dataset dataset) {
+    logDataset(label, dataset, null);
+  }
+
+  /**
+   * Records a data set as yProv4ML's {@code log_dataset} does: an entity {@code <label>//<context>}
+   * of type {@code provml:Dataset}, used by the context's activity (the run's without a context),
+   * with {@code yprov:<label>_stat_total_samples}, {@code _stat_batch_size}, {@code _stat_total_steps}
+   * (batches an epoch) and {@code _stat_shuffle} where DJL knows them, its class, the shapes of an
+   * {@code ArrayDataset}'s arrays, and the local files or folders it reads. Those files are hashed in
+   * the background (up to {@code prov4ml.data.hash-limit} bytes), each listed with its size, time and
+   * SHA-256 in {@code artifacts_GR<rank>/datasets/<label>_<context>.json}; the entity gets one digest
+   * of them all. A label is recorded once per context: a second call is ignored.
+   */
+  public void logDataset(String label, Dataset dataset, Context context) {
+    ArgumentChecks.fileName(label, "label");
+    ArgumentChecks.notNull(dataset, "dataset");
+    recorder.logDataset(label, dataset, context);
+  }
+
+  /**
+   * Records the application's code: its jar or classes folder with its SHA-256 (entity
+   * {@code application_code}, used by the run), and, with {@code useGit}, the git commit of the
+   * working directory as yProv4ML's {@code log_source_code(use_git=True)} does: params
+   * {@code source_code} ({@code <remote URL>/<commit>}) and {@code source_code_dirty}. Both are
+   * computed in the background; once per run.
+   */
+  public void logSourceCode(boolean useGit) {
+    recorder.logSourceCode(useGit);
+  }
+
+  /**
+   * Records param {@code execution_command}: the java binary, the JVM's options, {@code -jar} or
+   * the class path and main class, and the arguments, with every value whose name contains
+   * {@code password}, {@code secret}, {@code token} or {@code key} masked; once per run.
+   */
+  public void logExecutionCommand() {
+    recorder.logExecutionCommand();
+  }
+
+  /**
+   * Records the environment as params: {@code djl_version}, {@code djl_engine},
+   * {@code djl_engine_version}, {@code djl_devices} (and with GPUs {@code gpu_count},
+   * {@code cuda_version}), {@code cpu_model}, {@code cpu_count}, {@code memory_total_bytes},
+   * {@code jvm_vendor}, {@code jvm_name}, {@code jvm_version}, {@code jvm_max_heap_bytes}, the
+   * variables {@code env.OMP_NUM_THREADS}, {@code env.MKL_NUM_THREADS}, {@code env.CUDA_VISIBLE_DEVICES}
+   * and DJL's {@code ai.djl.*} system properties ({@code property.ai.djl.*}); never any other part of
+   * the environment. The engine is DJL's default ({@code Engine.getInstance()}, which loads it if the
+   * application has not yet); once per run.
+   */
+  public void logEnvironment() {
+    Engine engine;
+    try {
+      engine = Engine.getInstance();
+    } catch (RuntimeException | LinkageError noEngine) {
+      engine = null; // DJL without an engine: its version and the machine are still worth recording
+    }
+    recorder.logEnvironment(engine);
+  }
+
+  /**
+   * Writes a CycloneDX bill of materials of the class path, artifact {@code sbom.cdx.json}: every jar
+   * with its name, version, package URL and SHA-256, computed in the background; once per run.
+   */
+  public void logBillOfMaterials() {
+    recorder.logBillOfMaterials();
   }
 
   /** Returns once everything logged so far is written by every sink (or the timeout passed, reported). */

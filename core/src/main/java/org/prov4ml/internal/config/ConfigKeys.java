@@ -27,6 +27,8 @@ public final class ConfigKeys {
       new ValueParser<>(s -> OverflowPolicy.valueOf(s.toUpperCase(Locale.ROOT)), "block or drop");
   private static final ValueParser<String> RUN_ID_TEXT = new ValueParser<>(ConfigKeys::runId,
       "1 to 100 letters, digits, '.', '_' or '-'");
+  private static final ValueParser<Long> SIZE =
+      new ValueParser<>(ConfigKeys::size, "a size such as 0, 1048576, 512MiB or 1GiB");
   private static final ValueParser<String> EXPERIMENT_NAME =
       new ValueParser<>(ConfigKeys::experimentName, "a non-blank name without '/' or '\\'");
 
@@ -88,6 +90,18 @@ public final class ConfigKeys {
   public static final ConfigKey<Boolean> RUN_PER_TRAINER = new ConfigKey<>("prov4ml.run.per-trainer", BOOLEAN,
       () -> false, "Agent: give each Trainer its own run, ended at Trainer.close.");
 
+  public static final ConfigKey<Long> DATA_HASH_LIMIT = new ConfigKey<>("prov4ml.data.hash-limit", SIZE,
+      () -> 1L << 30, "Most bytes of a data set's files hashed (in path order); the rest keep their sizes and "
+          + "times only. 0: no hashing.");
+  public static final ConfigKey<Duration> BACKGROUND_TIMEOUT = new ConfigKey<>("prov4ml.background.timeout",
+      DURATION, () -> Duration.ofSeconds(60), "At run end, how long to wait for digests still being computed "
+          + "(data sets, code, class path); what is not done then is recorded as missing.");
+  public static final ConfigKey<Boolean> CODE_ENABLED = new ConfigKey<>("prov4ml.code.enabled", BOOLEAN,
+      () -> true, "Agent and listener: record `execution_command`, `source_code` (git) and the application's code.");
+  public static final ConfigKey<Boolean> ENVIRONMENT_ENABLED = new ConfigKey<>("prov4ml.environment.enabled",
+      BOOLEAN, () -> true, "Agent and listener: record the environment params and the class path's "
+          + "`sbom.cdx.json`.");
+
   /** {@code prov4ml.instrument.<name>.enabled}: one switch per agent instrumentation. */
   static final Pattern INSTRUMENT_SWITCH = Pattern.compile("prov4ml\\.instrument\\.([a-z0-9-]+)\\.enabled");
 
@@ -95,7 +109,7 @@ public final class ConfigKeys {
       RUN_NAME, RUN_ID, RANK, WORLD_SIZE, MERGE_WAIT, BUFFER_SIZE, BUFFER_OVERFLOW, SYNCHRONOUS_TIMEOUT,
       DOCUMENT_INTERVAL, MLFLOW_TRACKING_URI, MLFLOW_FLUSH_TIMEOUT, MLFLOW_REQUEST_TIMEOUT,
       MLFLOW_MAX_RETRY_BACKOFF, MLFLOW_UPLOAD_INTERVAL, BATCH_METRICS, LR_EVERY_N_STEPS, SYSTEM_METRICS_INTERVAL,
-      RUN_PER_TRAINER);
+      RUN_PER_TRAINER, DATA_HASH_LIMIT, BACKGROUND_TIMEOUT, CODE_ENABLED, ENVIRONMENT_ENABLED);
 
   private static String nonBlank(String s) {
     if (s.isBlank()) {
@@ -161,5 +175,27 @@ public final class ConfigKeys {
       case "m" -> Duration.ofMinutes(n);
       default -> Duration.ofHours(n);
     };
+  }
+
+  private static final Pattern SIZE_TEXT = Pattern.compile("(\\d+)\\s*(|b|kib|mib|gib|tib)");
+
+  /** Parses {@code 0}, {@code 1048576}, {@code 512KiB}, {@code 100MiB}, {@code 1GiB} or {@code 2TiB}. */
+  static long size(String s) {
+    var m = SIZE_TEXT.matcher(s.toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a size");
+    }
+    int shift = switch (m.group(2)) {
+      case "kib" -> 10;
+      case "mib" -> 20;
+      case "gib" -> 30;
+      case "tib" -> 40;
+      default -> 0;
+    };
+    long n = Long.parseLong(m.group(1));
+    if (n > (Long.MAX_VALUE >> shift)) {
+      throw new IllegalArgumentException("too large");
+    }
+    return n << shift;
   }
 }

@@ -6,6 +6,10 @@ public enum EventKind {
   METRIC,
   /** A parameter: key, payload = its value as text. */
   PARAM,
+  /** A parameter the run used rather than chose (yProv4ML's {@code source_code}): key, payload = its value as text. */
+  INPUT_PARAM,
+  /** Something the run used (a data set, the application's code): payload = {@link InputRecord}. */
+  INPUT,
   /** An artifact already copied into the run directory: payload = {@link ArtifactRecord}. */
   ARTIFACT,
   /** A model's description: payload = {@link ModelRecord}. */

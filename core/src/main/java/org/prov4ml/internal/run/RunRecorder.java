@@ -1,6 +1,8 @@
 package org.prov4ml.internal.run;
 
 import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.training.dataset.Dataset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -59,12 +61,14 @@ public final class RunRecorder {
   private final ConcurrentHashMap<String, String> params = new ConcurrentHashMap<>();
   private final AtomicBoolean ending = new AtomicBoolean();
   private volatile boolean ended;
+  private final RunInputs inputs;
 
   private RunRecorder(RunInfo info, Prov4mlConfig config, EventPipeline pipeline, FailureCounts failures) {
     this.info = info;
     this.config = config;
     this.pipeline = pipeline;
     this.failures = failures;
+    this.inputs = new RunInputs(this, config, new BackgroundWork(info.runName(), failures));
   }
 
   /** Creates the run directory and starts the pipeline into the local run directory (and MLflow if configured). */
@@ -149,9 +153,17 @@ public final class RunRecorder {
    */
   public void logParam(String key, String text) {
     checkOpen();
+    recordParam(key, text, false);
+  }
+
+  /**
+   * A param from any thread, the run's background too, which may still record while the run ends;
+   * {@code input}: a param the run used rather than chose (yProv4ML's {@code source_code}).
+   */
+  private void recordParam(String key, String text, boolean input) {
     String previous = params.putIfAbsent(key, text);
     if (previous == null) {
-      publish(EventKind.PARAM, key, null, text);
+      publish(input ? EventKind.INPUT_PARAM : EventKind.PARAM, key, null, text);
     } else if (!previous.equals(text)) {
       throw new IllegalArgumentException("param '" + key + "' is already '" + previous
           + "' and cannot change to '" + text + "' (params are immutable, as in MLflow)");
@@ -240,6 +252,34 @@ public final class RunRecorder {
     }
   }
 
+  /** A data set, once per (label, context); see {@link RunInputs#dataset}. */
+  public void logDataset(String label, Dataset dataset, Context context) {
+    checkOpen();
+    inputs.dataset(label, dataset, context);
+  }
+
+  /** The application's code and, with {@code useGit}, the git commit; see {@link RunInputs#sourceCode}. */
+  public void logSourceCode(boolean useGit) {
+    checkOpen();
+    inputs.sourceCode(useGit, this::recordParam);
+  }
+
+  public void logExecutionCommand() {
+    checkOpen();
+    inputs.executionCommand(this::recordParam);
+  }
+
+  /** The environment params, of {@code engine} (null: none) and of this process. */
+  public void logEnvironment(Engine engine) {
+    checkOpen();
+    inputs.environment(engine, this::recordParam);
+  }
+
+  public void logBillOfMaterials() {
+    checkOpen();
+    inputs.billOfMaterials();
+  }
+
   /** Returns once everything published so far is written by every sink, or the timeout passed (logged). */
   public void flush() {
     checkOpen();
@@ -267,6 +307,7 @@ public final class RunRecorder {
    * line. It waits for the sinks as long as a synchronous call and MLflow's final flush may take.
    */
   public void end(RunStatus status) {
+    inputs.finish(config.get(ConfigKeys.BACKGROUND_TIMEOUT)); // what the background found belongs in the run
     Duration timeout = config.get(ConfigKeys.SYNCHRONOUS_TIMEOUT).plus(config.get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT))
         .plus(Duration.ofSeconds(5));
     if (config.get(ConfigKeys.BUFFER_OVERFLOW) == OverflowPolicy.DROP) {
@@ -318,7 +359,7 @@ public final class RunRecorder {
     }
   }
 
-  private void publish(EventKind kind, String key, Context context, Object payload) {
+  void publish(EventKind kind, String key, Context context, Object payload) {
     pipeline.publish(kind, key, context, System.currentTimeMillis(), payload);
   }
 

@@ -86,6 +86,19 @@ class Prov4mlConfigTest {
   }
 
   @Test
+  void sizesInBytesOrBinaryUnits() {
+    assertEquals(1L << 30, Prov4mlConfig.load(new Properties(), Map.of(), null).get(ConfigKeys.DATA_HASH_LIMIT));
+    assertEquals(0L, ConfigKeys.size("0"));
+    assertEquals(1048576L, ConfigKeys.size("1048576"));
+    assertEquals(512L << 20, ConfigKeys.size("512MiB"));
+    assertEquals(2L << 40, ConfigKeys.size("2 TiB"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Prov4mlConfig.load(
+        props("prov4ml.data.hash-limit", "1GB"), Map.of(), null));
+    assertTrue(e.getMessage().contains("prov4ml.data.hash-limit = '1GB' (from system property "
+        + "prov4ml.data.hash-limit) is invalid: expected a size such as 0, 1048576, 512MiB or 1GiB"), e.getMessage());
+  }
+
+  @Test
   void rankComesFromTheLauncher() {
     assertEquals(2, LauncherEnvironment.rank(Map.of("SLURM_PROCID", "2")).getAsInt());
     assertEquals(5, LauncherEnvironment.rank(Map.of("RANK", "5", "SLURM_PROCID", "2")).getAsInt());

@@ -1,25 +1,23 @@
 package org.prov4ml.internal.sink.local;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.prov4ml.internal.lineage.FileDigests;
 import org.prov4ml.internal.pipeline.ArtifactRecord;
 import org.prov4ml.internal.pipeline.Barrier;
 import org.prov4ml.internal.pipeline.Event;
+import org.prov4ml.internal.pipeline.EventKind;
+import org.prov4ml.internal.pipeline.InputRecord;
 import org.prov4ml.internal.pipeline.ModelRecord;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
 import org.prov4ml.internal.pipeline.RunOutcome;
@@ -72,8 +70,13 @@ public final class RunDirectoryWriter implements Sink {
         metrics.append(file, event.step(), event.value(), event.timestampMillis());
         metricsChanged = true;
       }
-      case PARAM -> {
-        provenance.param(event.key(), event.payload(String.class), timeOf(event));
+      case PARAM, INPUT_PARAM -> {
+        provenance.param(event.key(), event.payload(String.class), timeOf(event),
+            event.kind() == EventKind.INPUT_PARAM);
+        recordsChanged = true;
+      }
+      case INPUT -> {
+        provenance.input(event.payload(InputRecord.class), timeOf(event));
         recordsChanged = true;
       }
       case ARTIFACT -> {
@@ -194,15 +197,6 @@ public final class RunDirectoryWriter implements Sink {
 
   /** The SHA-256 of a file, in lower-case hex. */
   public static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-      in.transferTo(OutputStream.nullOutputStream());
-    }
-    return HexFormat.of().formatHex(digest.digest());
+    return FileDigests.sha256(file);
   }
 }

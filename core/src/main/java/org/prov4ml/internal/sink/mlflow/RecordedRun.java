@@ -82,7 +82,8 @@ final class RecordedRun {
     } else if (type.equals("provml:Metric")) {
       metrics.add(new MetricSeries(label, e.path("yprov:context").asText(),
           rebase(e.path("dcterms:identifier").asText())));
-    } else if (e.has("yprov:sha256") && e.has("dcterms:identifier") && !label.startsWith("Original_")) {
+    } else if (e.has("yprov:sha256") && e.has("dcterms:identifier") && !label.startsWith("Original_")
+        && !"input".equals(e.path("prov:role").asText())) { // a data set's or the code's files are not artifacts
       String identifier = e.path("dcterms:identifier").asText();
       try {
         Path file = rebase(identifier);

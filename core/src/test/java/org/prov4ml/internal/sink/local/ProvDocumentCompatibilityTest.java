@@ -1,6 +1,14 @@
 package org.prov4ml.internal.sink.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.util.Progress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,8 +45,36 @@ class ProvDocumentCompatibilityTest {
     run.logMetric("loss", Double.NaN, Context.TESTING, 1);
     Path notes = Files.writeString(out.resolve("notes.txt"), "notes");
     run.logArtifact(notes, Context.TRAINING);
+    // What the run used: a data set with its stats and its file, the code, the environment, the BOM.
+    Path csv = Files.writeString(out.resolve("train.csv"), "x,y\n1,2\n");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      run.logDataset("train_dataset", new ArrayDataset.Builder().setData(manager.ones(new Shape(10, 2)))
+          .setSampling(5, true).build(), Context.TRAINING);
+    }
+    run.logDataset("csv_dataset", new FileDataset(csv), Context.VALIDATION);
+    run.logExecutionCommand();
+    run.logSourceCode(true);
+    run.logEnvironment();
+    run.logBillOfMaterials();
     run.close();
     return run;
+  }
+
+  /** A data set reading one local file. */
+  private static final class FileDataset implements Dataset {
+    private final Path file;
+
+    FileDataset(Path file) {
+      this.file = file;
+    }
+
+    @Override
+    public Iterable<Batch> getData(NDManager manager) {
+      return java.util.List.of();
+    }
+
+    @Override
+    public void prepare(Progress progress) {}
   }
 
   @Test
@@ -77,15 +113,26 @@ class ProvDocumentCompatibilityTest {
         "metrics = g.list_metrics(p)",
         "loss = g.get_metric(p, 'loss', 'TRAINING')",
         "val = g.get_metric(p, 'val_loss', 'VALIDATION')",
+        "datasets = sorted(g.list_entities(p, 'provml:Dataset'))",
+        "samples = g.get_parameter(p, 'train_dataset//TRAINING', 'train_dataset_stat_total_samples')",
+        "csv_digest = g.get_parameter(p, 'csv_dataset//VALIDATION', 'sha256')",
         "test = g.get_metric(p, 'loss', 'TESTING')",
         "print(json.dumps({'params': params,",
         "  'metrics': sorted(metrics['label'] + '@' + metrics['context']),",
         "  'loss_steps': loss['epoch'].tolist(), 'loss_values': loss['value'].tolist(),",
         "  'val_values': val['value'].tolist(), 'test_values': [str(v) for v in test['value'].tolist()],",
-        "  'paths': len(g.list_metric_paths(p, file_type='csv'))}))");
+        "  'paths': len(g.list_metric_paths(p, file_type='csv')),",
+        "  'datasets': datasets, 'samples': samples, 'csv_digest': csv_digest}))");
     JsonNode read = readWithPython(script, run, "getters");
-    assertEquals(Map.of("lr", "0.01", "epochs", "3"),
-        new ObjectMapper().convertValue(read.get("params"), Map.class));
+    Map<?, ?> params = new ObjectMapper().convertValue(read.get("params"), Map.class);
+    assertEquals("0.01", params.get("lr"));
+    assertEquals("3", params.get("epochs"));
+    assertEquals("PyTorch", params.get("djl_engine"));
+    assertTrue(params.containsKey("execution_command") && params.containsKey("source_code"), params.toString());
+    assertEquals("[\"csv_dataset//VALIDATION\",\"train_dataset//TRAINING\"]", read.get("datasets").toString());
+    assertEquals("10", read.get("samples").asText());
+    // sha256sum of a file holding "x,y\n1,2\n"
+    assertEquals("81bf9fa83c6f7f151bd491a98cd7d933de3965289e3ebd77c6c425f7eaa16392", read.get("csv_digest").asText());
     assertEquals("[\"loss@TESTING\",\"loss@TRAINING\",\"val_loss@VALIDATION\"]", read.get("metrics").toString());
     assertEquals("[0,1,2]", read.get("loss_steps").toString());
     assertEquals("[1.0,0.5,0.3333333333333333]", read.get("loss_values").toString());

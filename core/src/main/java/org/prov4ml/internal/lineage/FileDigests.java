@@ -1,0 +1,93 @@
+package org.prov4ml.internal.lineage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * SHA-256 digests, in lower-case hex, of files and of directories. A directory's digest is the
+ * SHA-256 of the lines {@code sha256sum} prints for its regular files, sorted by relative path
+ * ({@code <file sha256>  <relative path with />\n}), so {@code (cd dir && find . -type f | sort | ...)}
+ * with standard tools gives the same value, and moving the directory does not change it.
+ */
+public final class FileDigests {
+
+  private static final int BUFFER = 1 << 16;
+
+  private FileDigests() {}
+
+  public static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** The SHA-256 of a file. */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest digest = newSha256();
+    byte[] buffer = new byte[BUFFER];
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return hex(digest.digest());
+  }
+
+  /** The digest of a file, or of a directory as described above. */
+  public static String sha256OfFileOrDirectory(Path path) throws IOException {
+    if (!Files.isDirectory(path)) {
+      return sha256(path);
+    }
+    List<Path> files = filesUnder(path);
+    StringBuilder lines = new StringBuilder();
+    for (Path file : files) {
+      lines.append(sha256(file)).append("  ").append(relativeName(path, file)).append('\n');
+    }
+    return sha256OfText(lines.toString());
+  }
+
+  /** The digest that {@link #sha256OfFileOrDirectory} gives a directory whose files have these digests. */
+  public static String sha256OfListing(List<String> sortedLines) {
+    StringBuilder lines = new StringBuilder();
+    sortedLines.forEach(l -> lines.append(l).append('\n'));
+    return sha256OfText(lines.toString());
+  }
+
+  /** {@code <sha256>  <relative path>}: one line of a directory's listing. */
+  public static String listingLine(String sha256, String relativeName) {
+    return sha256 + "  " + relativeName;
+  }
+
+  /** The regular files under {@code dir}, sorted by their relative path as {@link #relativeName} writes it. */
+  public static List<Path> filesUnder(Path dir) throws IOException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.filter(Files::isRegularFile)
+          .sorted((a, b) -> relativeName(dir, a).compareTo(relativeName(dir, b)))
+          .toList();
+    }
+  }
+
+  /** A file's path below {@code root} with {@code /} as separator, whatever the platform's. */
+  public static String relativeName(Path root, Path file) {
+    return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+  }
+
+  static String sha256OfText(String text) {
+    return hex(newSha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  public static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
+  }
+}
