@@ -27,7 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.prov4ml.testing.RunDirectoryReader;
+import org.prov4ml.rundir.RankRecord;
+import org.prov4ml.rundir.RunDirectory;
 
 /** logDataset, logSourceCode, logExecutionCommand, logEnvironment and logBillOfMaterials on a real run. */
 class DataAndCodeLoggingTest {
@@ -79,7 +80,7 @@ class DataAndCodeLoggingTest {
       run.logDataset("everything", all);
     }
     run.close();
-    RunDirectoryReader r = RunDirectoryReader.open(run.runDirectory());
+    Recorded r = Recorded.of(run);
     Map<String, String> e = r.entity("train_dataset//TRAINING");
     assertEquals("provml:Dataset", e.get("prov:type"));
     assertEquals("train_dataset", e.get("prov:label"));
@@ -113,7 +114,7 @@ class DataAndCodeLoggingTest {
     run.logDataset("images", new FolderDataset(images), Context.TRAINING);
     run.close();
 
-    RunDirectoryReader r = RunDirectoryReader.open(run.runDirectory());
+    Recorded r = Recorded.of(run);
     Map<String, String> e = r.entity("images//TRAINING");
     assertEquals(images.toString(), e.get("dcterms:identifier"));
     assertEquals("3", e.get("yprov:images_source_files"));
@@ -151,7 +152,7 @@ class DataAndCodeLoggingTest {
       System.clearProperty("prov4ml.data.hash-limit");
       Prov4ml.configure(org.prov4ml.internal.config.Prov4mlConfig.load());
     }
-    RunDirectoryReader r = RunDirectoryReader.open(run.runDirectory());
+    Recorded r = Recorded.of(run);
     Map<String, String> e = r.entity("big//" + run.experimentName() + "_GR0_" + run.runId());
     assertNull(e.get("yprov:sha256"), "no overall digest when not every file was hashed");
     assertTrue(e.get("yprov:big_source_note").startsWith("2 of 3 files (11 bytes) not hashed: beyond "
@@ -171,7 +172,7 @@ class DataAndCodeLoggingTest {
     run.logEnvironment();
     run.logSourceCode(true);
     run.close();
-    RunDirectoryReader r = RunDirectoryReader.open(run.runDirectory());
+    Recorded r = Recorded.of(run);
     Map<String, String> params = r.params();
     assertTrue(params.get("execution_command").startsWith(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString()), params.get("execution_command"));
@@ -213,7 +214,7 @@ class DataAndCodeLoggingTest {
     Path jar = Path.of(api.path("properties").get(0).path("value").asText());
     assertEquals("SHA-256", api.path("hashes").get(0).path("alg").asText());
     assertEquals(sha256(Files.readAllBytes(jar)), api.path("hashes").get(0).path("content").asText());
-    RunDirectoryReader r = RunDirectoryReader.open(run.runDirectory());
+    Recorded r = Recorded.of(run);
     assertTrue(r.entityIds().contains("sbom.cdx.json//" + run.experimentName() + "_GR0_" + run.runId()));
   }
 
@@ -226,17 +227,33 @@ class DataAndCodeLoggingTest {
     assertEquals("dataset must not be null", n.getMessage());
   }
 
-  private static boolean used(RunDirectoryReader r, String activity, String entity) {
+  /** The run directory read back, with its raw document for the relations the reader does not type. */
+  record Recorded(RankRecord rank, Map<String, String> params, JsonNode document) {
+    static Recorded of(Run run) throws Exception {
+      RunDirectory dir = RunDirectory.open(run.runDirectory());
+      return new Recorded(dir.primary(), dir.params(), new ObjectMapper().readTree(run.provenanceFile().toFile()));
+    }
+
+    Map<String, String> entity(String id) {
+      return rank.entity(id).orElseThrow(() -> new AssertionError("no entity " + id + " in " + rank.entityIds()));
+    }
+
+    List<String> entityIds() {
+      return rank.entityIds();
+    }
+  }
+
+  private static boolean used(Recorded r, String activity, String entity) {
     return count(r, "used", entity) > 0 && relations(r, "used").stream()
         .anyMatch(u -> u.path("prov:activity").asText().equals(activity)
             && u.path("prov:entity").asText().equals(entity));
   }
 
-  private static long count(RunDirectoryReader r, String kind, String entity) {
+  private static long count(Recorded r, String kind, String entity) {
     return relations(r, kind).stream().filter(u -> u.path("prov:entity").asText().equals(entity)).count();
   }
 
-  private static List<JsonNode> relations(RunDirectoryReader r, String kind) {
+  private static List<JsonNode> relations(Recorded r, String kind) {
     List<JsonNode> all = new ArrayList<>();
     r.document().path(kind).forEach(all::add);
     return all;
