@@ -34,6 +34,8 @@ final class RankDocumentParser {
   private static final String METRIC = "provml:Metric";
   private static final String MODEL = "provml:Model";
   private static final String PARAM = "provml:HyperParameter";
+  private static final String DATASET = "provml:Dataset";
+  private static final String SOURCE_CODE = "provml:SourceCode";
 
   private final Path runDir;
   private final Path document;
@@ -106,6 +108,8 @@ final class RankDocumentParser {
     Map<String, Artifact> artifacts = new LinkedHashMap<>();
     List<String> modelIds = new ArrayList<>();
     List<String> versionIds = new ArrayList<>();
+    List<DatasetRecord> datasets = new ArrayList<>();
+    List<SourceCode> code = new ArrayList<>();
     for (var e : entities.entrySet()) {
       String id = e.getKey();
       Map<String, String> a = e.getValue();
@@ -115,6 +119,10 @@ final class RankDocumentParser {
         params.put(label, a.getOrDefault("prov:value", ""));
       } else if (type.equals(METRIC)) {
         metrics.add(metric(id, label, a));
+      } else if (type.equals(DATASET)) {
+        datasets.add(dataset(id, label, a));
+      } else if (type.equals(SOURCE_CODE)) {
+        code.add(sourceCode(id, a));
       } else if (type.equals(MODEL) && a.containsKey("yprov:step") && a.containsKey("dcterms:identifier")) {
         versionIds.add(id);
         artifact(id, label, a).ifPresent(art -> artifacts.put(id, art));
@@ -133,7 +141,34 @@ final class RankDocumentParser {
       version(id, versionIds, versions, 0);
     }
     return new RankRecord(rank, document, artifactsDir, run, params, metrics, new ArrayList<>(artifacts.values()),
-        models, versionIds.stream().map(versions::get).toList(), entities, activities, agents, relations);
+        models, versionIds.stream().map(versions::get).toList(), datasets, code, entities, activities, agents,
+        relations);
+  }
+
+  private DatasetRecord dataset(String id, String label, Map<String, String> a) throws RunDirectoryException {
+    String owner = id.contains("//") ? id.substring(id.lastIndexOf("//") + 2) : activityId;
+    Optional<Context> context = owner.equals(activityId) || owner.isEmpty() ? Optional.empty()
+        : Optional.of(context(id, owner));
+    String prefix = "yprov:" + label + "_";
+    Map<String, String> properties = new LinkedHashMap<>();
+    a.forEach((name, value) -> {
+      if (name.startsWith(prefix)) {
+        properties.put(name.substring(prefix.length()), value);
+      }
+    });
+    String source = properties.remove("source");
+    String manifest = properties.remove("source_manifest");
+    String note = properties.remove("source_note");
+    List<String> sources = source == null || source.isBlank() ? List.of() : List.of(source.split("; "));
+    return new DatasetRecord(id, label, context, properties, sources, Optional.ofNullable(a.get("yprov:sha256")),
+        Optional.ofNullable(manifest).map(this::rebase), Optional.ofNullable(note), rank, a);
+  }
+
+  private SourceCode sourceCode(String id, Map<String, String> a) throws RunDirectoryException {
+    String location = a.get("dcterms:identifier");
+    return new SourceCode(id, Optional.ofNullable(location).filter(l -> !l.isBlank()).map(Path::of),
+        a.getOrDefault("yprov:main_class", "unknown"), optionalNumber(id, a, "yprov:file_size"),
+        Optional.ofNullable(a.get("yprov:sha256")), Optional.ofNullable(a.get("yprov:note")), rank, a);
   }
 
   private JsonNode readTree() throws RunDirectoryException {

@@ -24,6 +24,8 @@ public final class RankRecord {
   private final List<Artifact> artifacts;
   private final List<Model> models;
   private final List<ModelVersion> modelVersions;
+  private final List<DatasetRecord> datasets;
+  private final List<SourceCode> sourceCode;
   private final Map<String, Map<String, String>> entities;
   private final Map<String, Map<String, String>> activities;
   private final Map<String, Map<String, String>> agents;
@@ -31,7 +33,7 @@ public final class RankRecord {
 
   RankRecord(int rank, Path document, Path artifactsDir, RunActivity run, Map<String, String> params,
       List<MetricSeries> metrics, List<Artifact> artifacts, List<Model> models, List<ModelVersion> modelVersions,
-      Map<String, Map<String, String>> entities, Map<String, Map<String, String>> activities,
+      List<DatasetRecord> datasets, List<SourceCode> sourceCode, Map<String, Map<String, String>> entities, Map<String, Map<String, String>> activities,
       Map<String, Map<String, String>> agents, List<ProvRelation> relations) {
     this.rank = rank;
     this.document = document;
@@ -42,6 +44,8 @@ public final class RankRecord {
     this.artifacts = List.copyOf(artifacts);
     this.models = List.copyOf(models);
     this.modelVersions = List.copyOf(modelVersions);
+    this.datasets = List.copyOf(datasets);
+    this.sourceCode = List.copyOf(sourceCode);
     this.entities = Collections.unmodifiableMap(entities);
     this.activities = Collections.unmodifiableMap(activities);
     this.agents = Collections.unmodifiableMap(agents);
@@ -100,6 +104,16 @@ public final class RankRecord {
   /** The saved model versions, in the order they were saved. */
   public List<ModelVersion> modelVersions() {
     return modelVersions;
+  }
+
+  /** The data sets the run used, in the order they were logged. */
+  public List<DatasetRecord> datasets() {
+    return datasets;
+  }
+
+  /** The application's code (its jar or classes folder), when recorded. */
+  public Optional<SourceCode> sourceCode() {
+    return sourceCode.stream().findFirst();
   }
 
   /**

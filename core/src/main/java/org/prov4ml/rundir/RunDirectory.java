@@ -175,6 +175,11 @@ public final class RunDirectory {
     return ranks.stream().flatMap(r -> r.modelVersions().stream()).toList();
   }
 
+  /** Every rank's data sets, rank by rank. */
+  public List<DatasetRecord> datasets() {
+    return ranks.stream().flatMap(r -> r.datasets().stream()).toList();
+  }
+
   @Override
   public String toString() {
     return path.toString();
