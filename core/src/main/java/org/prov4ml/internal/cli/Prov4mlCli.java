@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
         DiffCommand.class,
         LsCommand.class,
         MergeCommand.class,
+        VerifyCommand.class,
     })
 public final class Prov4mlCli implements Callable<Integer> {
 
