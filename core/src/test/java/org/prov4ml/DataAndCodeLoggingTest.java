@@ -95,7 +95,7 @@ class DataAndCodeLoggingTest {
     assertEquals("ai.djl.training.dataset.ArrayDataset", e.get("yprov:train_dataset_djl_class"));
     assertEquals("(100, 10) float32", e.get("yprov:train_dataset_data_shapes"));
     assertEquals("(100) float32", e.get("yprov:train_dataset_label_shapes"));
-    assertEquals("", e.get("dcterms:identifier"));
+    assertNull(e.get("dcterms:identifier"), "an in-memory data set has no identifier");
     assertTrue(used(r, "TRAINING", "train_dataset//TRAINING"), "TRAINING used the data set");
 
     String runActivity = run.experimentName() + "_GR0_" + run.runId();

@@ -74,9 +74,11 @@ public record DatasetDescription(String className, Map<String, String> stats, Li
     List<String> all = new ArrayList<>();
     localSources.forEach(p -> all.add(p.toString()));
     all.addAll(otherSources);
-    // yProv4ML's data set entity has an empty identifier; a single local source is a better one.
-    attributes.put("dcterms:identifier", localSources.size() == 1 && otherSources.isEmpty()
-        ? localSources.get(0).toString() : "");
+    // yProv4ML's data set entity has an empty identifier; a single local source is a better one, and no
+    // identifier better than an empty one (PROV-XML drops an empty element, so it would not read back).
+    if (localSources.size() == 1 && otherSources.isEmpty()) {
+      attributes.put("dcterms:identifier", localSources.get(0).toString());
+    }
     if (!all.isEmpty()) {
       attributes.put("yprov:" + label + "_source", String.join("; ", all));
     }

@@ -98,6 +98,33 @@ class ProvDocumentCompatibilityTest {
     assertEquals(counts.get("raw").asInt(), counts.get("unified").asInt(), "no record ids collide");
   }
 
+  /**
+   * The other W3C serialisations, by the {@code prov} package (its {@code prov-convert}): PROV-XML that
+   * reads back to the same document, PROV-N, and Turtle that {@code rdflib} parses. prov4ml has no
+   * {@code export} of its own: docs/design.md says why ProvToolbox was not taken for one.
+   */
+  @Test
+  void provPackageConvertsTheDocumentToProvXmlProvNAndTurtle() throws Exception {
+    Run run = recordSampleRun();
+    String script = String.join("\n",
+        "import json, sys, rdflib",
+        "from prov.model import ProvDocument",
+        "doc = ProvDocument.deserialize(source=sys.argv[1], format='json')",
+        "xml = doc.serialize(format='xml')",
+        "back = ProvDocument.deserialize(content=xml, format='xml')",
+        "assert back == doc, 'PROV-XML does not read back to the same document'",
+        "provn = doc.serialize(format='provn')",
+        "graph = rdflib.Graph()",
+        "graph.parse(data=doc.serialize(format='rdf', rdf_format='ttl'), format='turtle')",
+        "used = rdflib.URIRef('http://www.w3.org/ns/prov#used')",
+        "print(json.dumps({'records': len(list(doc.get_records())), 'provn': provn.startswith('document'),",
+        "                  'triples': len(graph), 'used': len(list(graph.triples((None, used, None))))}))");
+    JsonNode r = readWithPython(script, run, "prov conversions");
+    assertTrue(r.get("provn").asBoolean(), r.toString());
+    assertTrue(r.get("triples").asInt() > r.get("records").asInt(), r.toString());
+    assertTrue(r.get("used").asInt() >= 3, "the contexts' and the run's use of data sets and code: " + r);
+  }
+
   @Test
   void yprov4mlGettersReadParamsAndMetrics() throws Exception {
     Run run = recordSampleRun();
