@@ -273,6 +273,12 @@ public final class Run implements AutoCloseable {
     recorder.logEnvironment(engine);
   }
 
+  /** {@link #logEnvironment()} of the engine a trainer runs on ({@code trainer.getManager().getEngine()}). */
+  public void logEnvironment(Engine engine) {
+    ArgumentChecks.notNull(engine, "engine");
+    recorder.logEnvironment(engine);
+  }
+
   /**
    * Writes a CycloneDX bill of materials of the class path, artifact {@code sbom.cdx.json}: every jar
    * with its name, version, package URL and SHA-256, computed in the background; once per run.
