@@ -89,6 +89,7 @@ final class ReportData {
     g.writeStringField("experiment", run.experiment());
     g.writeStringField("runId", run.runId());
     g.writeStringField("activity", run.id());
+    g.writeStringField("activityNode", nodeId(dir, run.rank(), run.id()));
     writeStatus(g, run);
     g.writeStringField("start", run.startTime().toString());
     optional(g, "end", run.endTime().map(OffsetDateTime::toString));

@@ -194,7 +194,7 @@
 
   function seriesLabel(s) {
     var run = data.runs[s.run];
-    if (compare) return run.name + ' · ' + s.context;
+    if (compare) return run.name + ' · ' + s.context + (run.ranks.length > 1 ? ' · rank ' + s.rank : '');
     return s.context;
   }
   function seriesStroke(s, i) {
@@ -289,6 +289,19 @@
     };
   }
 
+  /** The y axis as wide as its longest tick label. */
+  function axisSize(u, values, axisIdx, cycleNum) {
+    var axis = u.axes[axisIdx];
+    if (cycleNum > 1) return axis._size;
+    var longest = (values || []).reduce(function (a, v) { return v.length > a.length ? v : a; }, '');
+    var size = axis.ticks.size + axis.gap + 8;
+    if (longest) {
+      u.ctx.font = axis.font[0];
+      size += u.ctx.measureText(longest).width / devicePixelRatio;
+    }
+    return Math.ceil(size);
+  }
+
   function makePlot(target, chart, list, log, syncKey) {
     var aligned = align(list);
     var finite = [];
@@ -321,7 +334,7 @@
           label: compare ? 'seconds since the run started' : null, labelSize: compare ? 24 : 0 }
           : { stroke: '#5f6b7a', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#dde3ea' }, incrs: STEP_INCRS,
             values: function (u, vals) { return vals.map(function (v) { return count(v); }); } },
-        { stroke: '#5f6b7a', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#dde3ea' }, size: 60,
+        { stroke: '#5f6b7a', grid: { stroke: '#eef1f5' }, ticks: { stroke: '#dde3ea' }, size: axisSize,
           values: function (u, vals) { return vals.map(function (v) { return value(v); }); } }
       ],
       cursor: { drag: { x: true, y: false }, sync: syncKey ? { key: syncKey } : undefined },
@@ -652,7 +665,7 @@
     });
     $('graph-fit').addEventListener('click', function () { cy.fit(undefined, 24); });
     render();
-    var runNode = nodes.find(function (n) { return n.id === run.activity; });
+    var runNode = byId[run.activityNode];
     if (runNode) details(runNode);
   }
 
@@ -678,6 +691,8 @@
     });
   }
 
+  // A run's report leads with its charts; a comparison with what differs between the runs.
+  if (compare) $('runs').parentNode.insertBefore($('params'), $('runs').nextSibling);
   header();
   params();
   finals();
@@ -685,5 +700,7 @@
   artifacts();
   graph();
   toc();
+  // Milliseconds from navigation start to a page fully built (docs/benchmarks.md reports it).
+  api.readyAt = performance.now();
   api.ready = true;
 })();

@@ -16,6 +16,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.testing.Chromium;
+import org.prov4ml.testing.ForkedJvm;
+import org.prov4ml.testing.ProgramOfOneRank;
 
 /** Reports of runs recorded through the API, opened in a real headless Chromium. */
 class HtmlReportBrowserTest {
@@ -104,6 +106,35 @@ class HtmlReportBrowserTest {
     assertEquals(Boolean.TRUE, browser.script("return prov4ml.graph.cy.getElementById('loss//TRAINING').nonempty()"));
     browser.screenshotOfPage(Path.of("target", "screenshots", "run-report.png"));
   }
+
+  @Test
+  void theRanksOfAJobAreChartedSideBySide() throws Exception {
+    List<ForkedJvm.Started> ranks = new java.util.ArrayList<>();
+    for (int rank = 0; rank < 2; rank++) {
+      ranks.add(ForkedJvm.start(ProgramOfOneRank.class, List.of("-Xmx64m"), Map.of("RANK", "" + rank,
+          "WORLD_SIZE", "2", "PROV4ML_RUN_ID", "job-7"), work.toString(), "300"));
+    }
+    for (ForkedJvm.Started r : ranks) {
+      r.await(180).requireSuccess("a rank");
+    }
+    RunDirectory run = RunDirectory.open(work.resolve("ranks_job-7"));
+    assertEquals(2, run.ranks().size());
+    load(HtmlReport.writeRun(run, work.resolve("ranks.html")));
+    assertEquals(List.of(), browser.consoleErrors());
+    Object lossCharts = browser.script("return prov4ml.charts.filter(function (c) { return c.key === 'loss'; })"
+        + ".map(function (c) { return [c.rank, c.plot.data[1].filter(function (v) { return v !== undefined; })"
+        + ".length]; })");
+    assertEquals(List.of(List.of(0L, 300L), List.of(1L, 300L)), lossCharts);
+    assertEquals(2, browser.driver().findElements(By.cssSelector(".chart-card[data-key='loss'] .rank-row .plot"))
+        .size());
+    for (RankRecordId id : List.of(new RankRecordId(0), new RankRecordId(1))) {
+      assertEquals(Boolean.TRUE, browser.script("return prov4ml.graph.cy.getElementById(arguments[0]).nonempty()",
+          "GR" + id.rank() + ":" + run.rank(id.rank()).run().id()), "rank " + id.rank() + "'s run activity");
+    }
+    browser.screenshotOfPage(Path.of("target", "screenshots", "ranks-report.png"));
+  }
+
+  private record RankRecordId(int rank) {}
 
   @Test
   void compareHighlightsExactlyTheParamThatDiffers() throws Exception {
