@@ -144,7 +144,16 @@ final class ReportData {
         : Optional.of("no end recorded: the run is still in progress, or its process died before ending it"));
   }
 
+  /** The MLflow UI's page of the run: from the ids the upload recorded in the document, else in its cursor. */
   private static Optional<String> mlflowPage(RunDirectory dir, RunActivity run) {
+    Optional<String> server = run.attribute("yprov:mlflow_tracking_uri");
+    Optional<String> experiment = run.attribute("yprov:mlflow_experiment_id");
+    Optional<String> runId = run.attribute("yprov:mlflow_run_id");
+    if (server.isPresent() && experiment.isPresent() && runId.isPresent()) {
+      String base = server.get().replaceAll("//[^/@]*@", "//");
+      return Optional.of((base.endsWith("/") ? base : base + "/") + "#/experiments/" + experiment.get() + "/runs/"
+          + runId.get());
+    }
     try {
       return Optional.ofNullable(RunDirectorySync.recordedRunPage(
           new RunLayout(dir.path(), run.experiment(), run.runId(), run.rank())));

@@ -344,7 +344,18 @@
     return new uPlot(opts, aligned.data, target);
   }
 
+  var CONTEXT_ORDER = ['TRAINING', 'VALIDATION', 'TESTING'];
+  function contextOrder(c) {
+    var i = CONTEXT_ORDER.indexOf(c);
+    return i < 0 ? CONTEXT_ORDER.length : i;
+  }
+
   function chartCard(chart, container, wide) {
+    // The same order, so the same colours and legend, in every chart: by run, rank, then context.
+    chart.series.sort(function (a, b) {
+      return a.run - b.run || a.rank - b.rank || contextOrder(a.context) - contextOrder(b.context)
+        || (a.context < b.context ? -1 : a.context > b.context ? 1 : 0);
+    });
     var ranks = [];
     chart.series.forEach(function (s) { if (ranks.indexOf(s.rank) < 0) ranks.push(s.rank); });
     // Several ranks of one run: one chart per rank, side by side, cursors in step.
