@@ -12,10 +12,13 @@ import org.prov4ml.internal.run.ArgumentChecks;
 import org.prov4ml.internal.run.JvmExitHook;
 import org.prov4ml.internal.run.RunRecorder;
 import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.sink.local.UnwritableOutputDirectoryException;
+import org.tinylog.Logger;
 
 /**
  * The prov4ml API, mirroring Python prov4ml: static calls on the one active run of the JVM. A log
- * call with no active run starts one (experiment from {@code prov4ml.experiment-name}); a run still
+ * call with no active run starts one (experiment from {@code prov4ml.experiment-name}), or, when its
+ * output directory cannot be written, says so once and does nothing from then on; a run still
  * open when the JVM exits is ended by a shutdown hook, FAILED if the main thread died on an
  * uncaught exception. Every method is thread-safe.
  */
@@ -24,6 +27,8 @@ public final class Prov4ml {
   private static final Object LOCK = new Object();
   private static volatile Run active;
   private static volatile Prov4mlConfig config;
+  /** Why implicit runs cannot start (their output directory is unwritable); null while they can. */
+  private static volatile UnwritableOutputDirectoryException unavailable;
 
   private Prov4ml() {}
 
@@ -45,19 +50,66 @@ public final class Prov4ml {
         throw new IllegalStateException("run " + current.runName() + " is still active; call Prov4ml.endRun() "
             + "before starting another");
       }
-      return start(options, false);
+      try {
+        return start(options, false);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e.getMessage(), e);
+      }
     }
   }
 
-  /** The active run, started implicitly if there is none; used by the agent too. */
+  /**
+   * The active run, started implicitly if there is none.
+   *
+   * @throws IllegalStateException when no run can be started because the output directory cannot be
+   *     created or written (said once, see {@link #activeOrImplicitRun})
+   */
   public static Run activeRunOrStart() {
+    Run run = implicitRun();
+    if (run == null) {
+      UnwritableOutputDirectoryException why = unavailable;
+      throw new IllegalStateException("no run can be started: "
+          + (why == null ? "the output directory cannot be written" : why.getMessage()));
+    }
+    return run;
+  }
+
+  /**
+   * The active run, started implicitly if there is none; empty when no run can be started because
+   * the output directory cannot be created or written. That is logged once, in one line naming the
+   * directory and the operating system's reason, and not tried again until {@link #configure}: the
+   * application runs on without provenance. The agent's way in.
+   */
+  public static Optional<Run> activeOrImplicitRun() {
+    return Optional.ofNullable(implicitRun());
+  }
+
+  /** The active or an implicitly started run; null when the output directory is unwritable. */
+  private static Run implicitRun() {
     Run run = active;
     if (run != null && !run.isEnded()) {
       return run;
     }
+    if (unavailable != null) {
+      return null; // one failed attempt is enough: every hook and log call would fail the same way
+    }
     synchronized (LOCK) {
       run = active;
-      return run != null && !run.isEnded() ? run : start(RunOptions.builder().build(), true);
+      if (run != null && !run.isEnded()) {
+        return run;
+      }
+      if (unavailable != null) {
+        return null;
+      }
+      try {
+        return start(RunOptions.builder().build(), true);
+      } catch (UnwritableOutputDirectoryException e) {
+        unavailable = e;
+        Logger.error("prov4ml: {}; the application runs on without provenance", e.getMessage());
+        return null;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start a run: " + e.getMessage(), e);
+      }
     }
   }
 
@@ -67,15 +119,11 @@ public final class Prov4ml {
     return run == null || run.isEnded() ? Optional.empty() : Optional.of(run);
   }
 
-  private static Run start(RunOptions options, boolean implicit) {
-    try {
-      Run run = new Run(RunRecorder.start(options, config()), implicit);
-      JvmExitHook.install(() -> activeRun().ifPresent(r -> r.end(JvmExitHook.exitStatus())));
-      active = run;
-      return run;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the run directory: " + e.getMessage(), e);
-    }
+  private static Run start(RunOptions options, boolean implicit) throws IOException {
+    Run run = new Run(RunRecorder.start(options, config()), implicit);
+    JvmExitHook.install(() -> activeRun().ifPresent(r -> r.end(JvmExitHook.exitStatus())));
+    active = run;
+    return run;
   }
 
   /** The configuration of this JVM, loaded on first use. */
@@ -95,6 +143,7 @@ public final class Prov4ml {
   /** Replaces the configuration for runs started from now on (the agent's {@code config=} file). */
   public static void configure(Prov4mlConfig newConfig) {
     config = ArgumentChecks.notNull(newConfig, "config");
+    unavailable = null; // another output directory, perhaps: implicit runs may try again
   }
 
   static void forget(Run run) {
@@ -116,61 +165,103 @@ public final class Prov4ml {
   }
 
   public static void logParam(String key, Object value) {
-    activeRunOrStart().logParam(key, value);
+    Run run = implicitRun();
+    if (run != null) {
+      run.logParam(key, value);
+    }
   }
 
   public static void logParams(Map<String, ?> params) {
-    activeRunOrStart().logParams(params);
+    Run run = implicitRun();
+    if (run != null) {
+      run.logParams(params);
+    }
   }
 
   public static void logMetric(String key, double value, Context context) {
-    activeRunOrStart().logMetric(key, value, context);
+    Run run = implicitRun();
+    if (run != null) {
+      run.logMetric(key, value, context);
+    }
   }
 
   public static void logMetric(String key, double value, Context context, long step) {
-    activeRunOrStart().logMetric(key, value, context, step);
+    Run run = implicitRun();
+    if (run != null) {
+      run.logMetric(key, value, context, step);
+    }
   }
 
   public static void logMetric(String key, double value, Context context, long step, boolean synchronous,
       long timestampMillis) {
-    activeRunOrStart().logMetric(key, value, context, step, synchronous, timestampMillis);
+    Run run = implicitRun();
+    if (run != null) {
+      run.logMetric(key, value, context, step, synchronous, timestampMillis);
+    }
   }
 
   public static void logMetrics(Map<String, ? extends Number> metrics, Context context, long step) {
-    activeRunOrStart().logMetrics(metrics, context, step);
+    Run run = implicitRun();
+    if (run != null) {
+      run.logMetrics(metrics, context, step);
+    }
   }
 
   public static void logMetrics(Map<String, ? extends Number> metrics, Context context, long step,
       boolean synchronous) {
-    activeRunOrStart().logMetrics(metrics, context, step, synchronous);
+    Run run = implicitRun();
+    if (run != null) {
+      run.logMetrics(metrics, context, step, synchronous);
+    }
   }
 
   public static void logArtifact(Path path) {
-    activeRunOrStart().logArtifact(path);
+    Run run = implicitRun();
+    if (run != null) {
+      run.logArtifact(path);
+    }
   }
 
   public static void logArtifact(Path path, Context context) {
-    activeRunOrStart().logArtifact(path, context);
+    Run run = implicitRun();
+    if (run != null) {
+      run.logArtifact(path, context);
+    }
   }
 
   public static void logModel(Model model, String modelName) {
-    activeRunOrStart().logModel(model, modelName);
+    Run run = implicitRun();
+    if (run != null) {
+      run.logModel(model, modelName);
+    }
   }
 
   public static void logModel(Model model, String modelName, boolean logModelInfo, boolean logAsArtifact) {
-    activeRunOrStart().logModel(model, modelName, logModelInfo, logAsArtifact);
+    Run run = implicitRun();
+    if (run != null) {
+      run.logModel(model, modelName, logModelInfo, logAsArtifact);
+    }
   }
 
   public static void saveModelVersion(Model model, String modelName, Context context) {
-    activeRunOrStart().saveModelVersion(model, modelName, context);
+    Run run = implicitRun();
+    if (run != null) {
+      run.saveModelVersion(model, modelName, context);
+    }
   }
 
   public static void saveModelVersion(Model model, String modelName, Context context, long step) {
-    activeRunOrStart().saveModelVersion(model, modelName, context, step);
+    Run run = implicitRun();
+    if (run != null) {
+      run.saveModelVersion(model, modelName, context, step);
+    }
   }
 
   public static void logOptimizer(Optimizer optimizer) {
-    activeRunOrStart().logOptimizer(optimizer);
+    Run run = implicitRun();
+    if (run != null) {
+      run.logOptimizer(optimizer);
+    }
   }
 
   /** See {@link Run#logDataset(String, Dataset)}. */

@@ -49,4 +49,21 @@ final class ArtifactCopier {
     }
     return target;
   }
+
+  /**
+   * Removes what a failed {@link #copy} of {@code source} left at {@code target}, so no half copy
+   * sits in the artifacts folder unrecorded; a path that was inside the folder is never touched.
+   */
+  static void deletePartialCopy(Path source, Path target) {
+    if (source.toAbsolutePath().normalize().equals(target.toAbsolutePath().normalize())) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(target)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException | UncheckedIOException ignored) {
+      // nothing there, or nothing more to do: the failure itself is what gets reported
+    }
+  }
 }

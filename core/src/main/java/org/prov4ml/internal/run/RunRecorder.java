@@ -4,7 +4,6 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.training.dataset.Dataset;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -56,6 +55,7 @@ public final class RunRecorder {
   private final Prov4mlConfig config;
   private final EventPipeline pipeline;
   private final FailureCounts failures;
+  private final RunDirectoryWriter local;
   private final StepCounters steps = new StepCounters();
   private final Map<String, AtomicLong> modelVersions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> params = new ConcurrentHashMap<>();
@@ -63,11 +63,13 @@ public final class RunRecorder {
   private volatile boolean ended;
   private final RunInputs inputs;
 
-  private RunRecorder(RunInfo info, Prov4mlConfig config, EventPipeline pipeline, FailureCounts failures) {
+  private RunRecorder(RunInfo info, Prov4mlConfig config, EventPipeline pipeline, FailureCounts failures,
+      RunDirectoryWriter local) {
     this.info = info;
     this.config = config;
     this.pipeline = pipeline;
     this.failures = failures;
+    this.local = local;
     this.inputs = new RunInputs(this, config, new BackgroundWork(info.runName(), failures));
   }
 
@@ -135,7 +137,7 @@ public final class RunRecorder {
     if (sinks.stream().noneMatch(Sink::completesStartLine)) {
       Logger.info("{}", info.startLine());
     }
-    return new RunRecorder(info, config, pipeline, failures);
+    return new RunRecorder(info, config, pipeline, failures, local);
   }
 
   public RunInfo info() {
@@ -197,13 +199,18 @@ public final class RunRecorder {
   /** Copies a file or directory into the artifacts and records it. */
   public void logArtifact(Path path, Context context) {
     checkOpen();
+    Path copy;
     try {
-      Path copy = ArtifactCopier.copy(path, info.layout().artifactsDir());
-      publish(EventKind.ARTIFACT, copy.getFileName().toString(), context,
-          new ArtifactRecord(path.toAbsolutePath().normalize(), copy, context, false));
+      copy = ArtifactCopier.copy(path, info.layout().artifactsDir());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot copy artifact " + path + " into " + info.layout().artifactsDir(), e);
+      // Disk full or unreadable: the application goes on, and the run ends INCOMPLETE naming the file.
+      Path target = info.layout().artifactsDir().resolve(path.getFileName().toString());
+      ArtifactCopier.deletePartialCopy(path, target);
+      local.unwritten().file("artifact " + path + " not copied", target, e);
+      return;
     }
+    publish(EventKind.ARTIFACT, copy.getFileName().toString(), context,
+        new ArtifactRecord(path.toAbsolutePath().normalize(), copy, context, false));
   }
 
   /** Describes a model: its size as params and its summary file, and/or the model saved as an artifact. */
@@ -222,7 +229,7 @@ public final class RunRecorder {
       publish(EventKind.MODEL, modelName, null,
           new ModelRecord(modelName, size.totalParams(), size.memoryBytes(), summary, saved));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write model '" + modelName + "' to " + artifacts, e);
+      local.unwritten().file("model '" + modelName + "' not written", artifacts.resolve(modelName), e);
     }
   }
 
@@ -248,7 +255,7 @@ public final class RunRecorder {
       publish(EventKind.MODEL_VERSION, modelName, context,
           new ModelVersionRecord(modelName, context, at, file, size.totalParams(), size.memoryBytes()));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot save version " + at + " of model '" + modelName + "' to " + dir, e);
+      local.unwritten().file("version " + at + " of model '" + modelName + "' not saved", dir, e);
     }
   }
 
@@ -318,12 +325,26 @@ public final class RunRecorder {
     }
     boolean finished = pipeline.close(status, timeout);
     RunReport r = pipeline.report();
-    Logger.info("prov4ml: run {} {}: {} metric points recorded, {} dropped{}{}{}, run directory {}",
-        info.runName(), status, r.metricPoints(), r.droppedMetricPoints(),
+    String counts = String.format("%d metric points recorded, %d dropped%s%s%s, run directory %s",
+        r.metricPoints() - local.unwritten().lostPoints(), r.droppedMetricPoints(),
         r.sinkSummaries().isEmpty() ? "" : ", " + String.join(", ", r.sinkSummaries()),
         r.lateEvents() > 0 ? ", " + r.lateEvents() + " logged after the end and not recorded" : "",
         r.failures().isEmpty() ? "" : ", failures " + r.failures(),
         info.layout().runDir());
+    List<String> unwritten = new ArrayList<>();
+    if (!local.unwritten().isEmpty()) {
+      unwritten.add(local.unwritten().detail());
+    }
+    local.documentFailure().ifPresent(reason -> unwritten.add("the PROV document could not be written ("
+        + reason + ") and shows the run as it was before"));
+    if (unwritten.isEmpty()) {
+      Logger.info("prov4ml: run {} {}: {}", info.runName(), status, counts);
+    } else {
+      // Never FINISHED when the run directory lacks part of the run: this says what and where.
+      Logger.warn("prov4ml: run {} {}: {}; {}", info.runName(),
+          status == RunStatus.FINISHED ? RunDirectoryWriter.INCOMPLETE : status + ", INCOMPLETE",
+          String.join("; ", unwritten), counts);
+    }
     if (!finished) {
       Logger.warn("prov4ml: run {} did not finish writing within {} ms", info.runName(), timeout.toMillis());
     }

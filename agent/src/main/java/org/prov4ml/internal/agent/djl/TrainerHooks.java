@@ -24,6 +24,9 @@ public final class TrainerHooks {
       Trainer t = (Trainer) trainer;
       TrainingConfig c = (TrainingConfig) config;
       TrainerState state = TrainerRegistry.register(t, c);
+      if (state == null) {
+        return; // no provenance in this JVM
+      }
       TrainerParams.record(state.run, TrainerParams.of(t, c, state.prefix));
       if (!state.evaluatorListener && state.batchLoss) {
         Logger.warn("prov4ml agent: the trainer of model '{}' has no EvaluatorTrainingListener, so DJL keeps no "

@@ -33,11 +33,16 @@ final class TrainerRegistry {
   /**
    * Registers a new trainer: into the active run, or a run started for it. {@code config} is null
    * for a trainer the constructor hook did not see (an agent attached late, or the hook switched off).
+   * Null when no run can be started (an unwritable output directory, said once by core): the
+   * trainer is then not recorded, and its hooks do nothing.
    */
   static TrainerState register(Trainer trainer, TrainingConfig config) {
     Prov4mlConfig settings = Prov4ml.config();
     boolean hadRun = Prov4ml.activeRun().isPresent();
-    Run run = Prov4ml.activeRunOrStart();
+    Run run = Prov4ml.activeOrImplicitRun().orElse(null);
+    if (run == null) {
+      return null;
+    }
     RunProgress progress = BY_RUN.computeIfAbsent(run, r -> new RunProgress());
     LearningRateProbe lr = config != null ? LearningRateProbe.of(config.getOptimizer())
         : LearningRateProbe.ofTrainer(trainer);

@@ -2,9 +2,9 @@ package org.prov4ml.internal.sink.local;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -35,35 +35,74 @@ final class MetricCsvFiles implements Closeable {
     final String key;
     final Context context;
     final Path path;
-    final OutputStream out;
+    final FileChannel channel;
     final byte[] pending = new byte[FILE_BUFFER_BYTES];
+    /** {@link #pending} as the channel takes it, reused so a write allocates nothing. */
+    private final ByteBuffer pendingBuffer = ByteBuffer.wrap(pending);
     int pendingLength;
+    long pendingPoints;
+    /** Bytes and points in the file: written to the OS, whole rows only. */
     long bytes;
     long points;
 
-    MetricFile(String key, Context context, Path path, OutputStream out) {
+    MetricFile(String key, Context context, Path path, FileChannel channel) {
       this.key = key;
       this.context = context;
       this.path = path;
-      this.out = out;
+      this.channel = channel;
+      queueHeader();
     }
 
-    void writePending() throws IOException {
-      if (pendingLength > 0) {
-        out.write(pending, 0, pendingLength);
+    private void queueHeader() {
+      byte[] header = HEADER.getBytes(StandardCharsets.US_ASCII);
+      System.arraycopy(header, 0, pending, 0, header.length);
+      pendingLength = header.length;
+    }
+
+    /**
+     * Writes the buffered rows. When that fails (disk full, I/O error) the file is cut back to its
+     * last whole row, so a later write that succeeds continues a well-formed file, and the rows are
+     * counted as not written instead of being retried out of order.
+     */
+    void writePending(UnwrittenRecords unwritten) {
+      if (pendingLength == 0) {
+        return;
+      }
+      ByteBuffer buffer = pendingBuffer.clear().limit(pendingLength);
+      try {
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        bytes += pendingLength;
+        points += pendingPoints;
         pendingLength = 0;
+        pendingPoints = 0;
+      } catch (IOException e) {
+        unwritten.points(path, pendingPoints, e);
+        try {
+          channel.truncate(bytes);
+        } catch (IOException ignored) {
+          // the reader leaves out a last row without its line end; nothing more to do here
+        }
+        pendingLength = 0;
+        pendingPoints = 0;
+        if (bytes == 0) {
+          queueHeader();
+        }
       }
     }
   }
 
   private final RunLayout layout;
+  private final UnwrittenRecords unwritten;
   private final Map<Context, Map<String, MetricFile>> byContext = new IdentityHashMap<>();
   private final Map<Path, String> owners = new HashMap<>();
   private final List<MetricFile> files = new ArrayList<>();
   private final StringBuilder row = new StringBuilder(64);
 
-  MetricCsvFiles(RunLayout layout) {
+  MetricCsvFiles(RunLayout layout, UnwrittenRecords unwritten) {
     this.layout = layout;
+    this.unwritten = unwritten;
   }
 
   /** The file of (key, context), or null when no point of it arrived yet. */
@@ -72,18 +111,26 @@ final class MetricCsvFiles implements Closeable {
     return keys == null ? null : keys.get(key);
   }
 
-  /** Creates the file of (key, context) with its header. */
-  MetricFile create(String key, Context context) throws IOException {
+  /**
+   * Creates the file of (key, context); its header is written with its first rows. Null when the
+   * file cannot be created: the point that needed it is counted as not written, and the next point
+   * tries again.
+   */
+  MetricFile create(String key, Context context) {
     Path path = layout.metricFile(key, context);
     // Two keys that differ only in characters a file name cannot hold ("a/b", "a_b") get distinct files.
     for (int n = 2; owners.containsKey(path); n++) {
       String name = layout.metricFile(key, context).getFileName().toString();
       path = path.resolveSibling(name.replace("_None_GR", "~" + n + "_None_GR"));
     }
-    OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    out.write(HEADER.getBytes(StandardCharsets.US_ASCII));
-    MetricFile file = new MetricFile(key, context, path, out);
-    file.bytes = HEADER.length();
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      unwritten.points(path, 1, e);
+      return null;
+    }
+    MetricFile file = new MetricFile(key, context, path, channel);
     owners.put(path, key);
     byContext.computeIfAbsent(context, c -> new HashMap<>()).put(key, file);
     files.add(file);
@@ -95,30 +142,22 @@ final class MetricCsvFiles implements Closeable {
     row.append(step).append(',').append(value).append(',').append(timestampMillis).append('\n');
     int length = row.length();
     if (file.pendingLength + length > file.pending.length) {
-      file.writePending();
+      file.writePending(unwritten);
     }
     for (int i = 0; i < length; i++) {
       file.pending[file.pendingLength++] = (byte) row.charAt(i); // digits, '.', 'E', '-', "NaN", "Infinity"
     }
-    file.bytes += length;
-    file.points++;
+    file.pendingPoints++;
   }
 
   List<MetricFile> files() {
     return files;
   }
 
-  void flush() throws IOException {
-    IOException first = null;
+  /** Writes every file's buffered rows; what cannot be written is counted in {@link UnwrittenRecords}. */
+  void flush() {
     for (MetricFile file : files) {
-      try {
-        file.writePending();
-      } catch (IOException e) {
-        first = first == null ? e : first;
-      }
-    }
-    if (first != null) {
-      throw first;
+      file.writePending(unwritten);
     }
   }
 
@@ -128,9 +167,9 @@ final class MetricCsvFiles implements Closeable {
     for (MetricFile file : files) {
       try {
         try {
-          file.writePending();
+          file.writePending(unwritten);
         } finally {
-          file.out.close();
+          file.channel.close();
         }
       } catch (IOException e) {
         first = first == null ? e : first;

@@ -11,7 +11,9 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
+import org.prov4ml.RunStatus;
 import org.prov4ml.internal.lineage.FileDigests;
 import org.prov4ml.internal.pipeline.ArtifactRecord;
 import org.prov4ml.internal.pipeline.Barrier;
@@ -32,8 +34,15 @@ import org.prov4ml.internal.sink.local.MetricCsvFiles.MetricFile;
  */
 public final class RunDirectoryWriter implements Sink {
 
+  /** The status of a run that ended but could not write everything it was given. */
+  public static final String INCOMPLETE = "INCOMPLETE";
+  /** The run activity's attribute saying what an INCOMPLETE run lacks, and where. */
+  public static final String INCOMPLETE_ATTRIBUTE = "yprov:incomplete";
+
   private final RunInfo run;
   private final RunLayout layout;
+  private final UnwrittenRecords unwritten;
+  private final DiskReserve reserve;
   private final MetricCsvFiles metrics;
   private final RunProvenance provenance;
   private final long rewriteIntervalMillis;
@@ -42,11 +51,16 @@ public final class RunDirectoryWriter implements Sink {
   private boolean recordsChanged = true;
   private boolean metricsChanged;
   private long lastWriteMillis;
+  /** Why the last rewrite of the document failed; null once one succeeds. */
+  private IOException documentFailure;
+  private String endStatus;
 
   public RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval) {
     this.run = run;
     this.layout = run.layout();
-    this.metrics = new MetricCsvFiles(layout);
+    this.unwritten = new UnwrittenRecords(run.runName(), layout.runDir());
+    this.reserve = DiskReserve.in(layout.runDir());
+    this.metrics = new MetricCsvFiles(layout, unwritten);
     this.provenance = new RunProvenance(run, runAttributes);
     this.rewriteIntervalMillis = rewriteInterval.toMillis();
   }
@@ -64,6 +78,9 @@ public final class RunDirectoryWriter implements Sink {
         MetricFile file = metrics.find(event.key(), event.context());
         if (file == null) {
           file = metrics.create(event.key(), event.context());
+          if (file == null) {
+            return; // counted as not written
+          }
           provenance.metric(file, timeOf(event));
           recordsChanged = true;
         }
@@ -135,15 +152,17 @@ public final class RunDirectoryWriter implements Sink {
   }
 
   @Override
-  public void endOfBatch() throws IOException {
+  public void endOfBatch() {
     metrics.flush();
-    if (recordsChanged || (metricsChanged && now() - lastWriteMillis >= rewriteIntervalMillis)) {
+    boolean due = now() - lastWriteMillis >= rewriteIntervalMillis;
+    // After a failed rewrite (disk full) the next try waits for the interval, not the next batch.
+    if ((recordsChanged && (documentFailure == null || due)) || (metricsChanged && due)) {
       writeDocument();
     }
   }
 
   @Override
-  public void awaitBarrier(Barrier barrier) throws IOException {
+  public void awaitBarrier(Barrier barrier) {
     metrics.flush();
     if (recordsChanged || metricsChanged) {
       writeDocument();
@@ -151,14 +170,43 @@ public final class RunDirectoryWriter implements Sink {
     barrier.arrive(this);
   }
 
+  /**
+   * Ends the document. A run that could not write everything (see {@link #unwritten()}) ends
+   * {@code INCOMPLETE} instead of FINISHED (a FAILED or KILLED run keeps its status), with
+   * {@code yprov:incomplete} saying what and where; on a full disk the reserve makes room for it.
+   */
   @Override
   public void close(RunOutcome outcome) throws IOException {
     try {
       metrics.close();
     } finally {
-      provenance.end(ZonedDateTime.ofInstant(outcome.endTime(), zone), outcome.status().name());
-      writeDocument();
+      String status = outcome.status().name();
+      if (!unwritten.isEmpty()) {
+        provenance.runAttribute(INCOMPLETE_ATTRIBUTE, unwritten.detail());
+        status = outcome.status() == RunStatus.FINISHED ? INCOMPLETE : status;
+      }
+      endStatus = status;
+      provenance.end(ZonedDateTime.ofInstant(outcome.endTime(), zone), status);
+      if (!writeDocument() && reserve.release()) {
+        writeDocument();
+      }
+      reserve.release();
     }
+  }
+
+  /** The status the document ends with: the run's, or {@code INCOMPLETE}; null before {@link #close}. */
+  public String endStatus() {
+    return endStatus;
+  }
+
+  /** What could not be written to the run directory; shared with the threads that copy artifacts. */
+  public UnwrittenRecords unwritten() {
+    return unwritten;
+  }
+
+  /** Why the document could not be rewritten the last time it was tried; empty when it was. */
+  public Optional<String> documentFailure() {
+    return documentFailure == null ? Optional.empty() : Optional.of(OsReason.of(documentFailure));
   }
 
   /** Sets an attribute of the run activity, e.g. the MLflow run id; written with the next rewrite. */
@@ -171,20 +219,45 @@ public final class RunDirectoryWriter implements Sink {
     return run;
   }
 
-  private void writeDocument() throws IOException {
+  /**
+   * Rewrites the document atomically. A failure (disk full) leaves the previous document in place
+   * and no temporary file; it is logged once and tried again at the next rewrite.
+   *
+   * @return whether the document was written
+   */
+  private boolean writeDocument() {
     for (MetricFile file : metrics.files()) {
       provenance.metricProgress(file);
     }
     Path target = layout.provFile();
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      provenance.document().writeTo(out);
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        provenance.document().writeTo(out);
+      }
+      // A reader sees the old document or the new one, never half of one.
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the failure below is the one to report
+      }
+      unwritten.documentNotRewritten(target, e); // the previous document stays; tried again later
+      documentFailure = e;
+      lastWriteMillis = now();
+      return false;
     }
-    // A reader sees the old document or the new one, never half of one.
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    documentFailure = null;
     recordsChanged = false;
     metricsChanged = false;
     lastWriteMillis = now();
+    try {
+      reserve.ensureRoomFor(Files.size(target));
+    } catch (IOException ignored) {
+      // the reserve keeps what it has
+    }
+    return true;
   }
 
   private ZonedDateTime timeOf(Event event) {

@@ -43,22 +43,41 @@ public record RunLayout(Path runDir, String experimentName, String runId, int ra
    * Creates the next run directory of the experiment under {@code outputDir}: the highest existing
    * run id plus one, as yProv4ML numbers runs. Directory creation is atomic, so concurrent
    * processes never share a number.
+   *
+   * @throws UnwritableOutputDirectoryException naming the directory and the OS's reason
    */
   public static RunLayout create(Path outputDir, String experimentName, int rank) throws IOException {
     Path out = outputDir.toAbsolutePath().normalize();
-    Files.createDirectories(out);
-    int runId = nextRunId(out, experimentName);
-    while (true) {
-      Path dir = out.resolve(experimentName + "_" + runId);
-      try {
-        Files.createDirectory(dir);
+    try {
+      Files.createDirectories(out);
+      int runId = nextRunId(out, experimentName);
+      while (true) {
+        Path dir = out.resolve(experimentName + "_" + runId);
+        try {
+          Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException taken) {
+          runId++;
+          continue;
+        }
         RunLayout layout = new RunLayout(dir, experimentName, Integer.toString(runId), rank);
-        Files.createDirectories(layout.metricsDir());
-        Files.createDirectories(layout.artifactsDir());
+        try {
+          Files.createDirectories(layout.metricsDir());
+          Files.createDirectories(layout.artifactsDir());
+        } catch (IOException e) {
+          // No empty run directory left behind to look like a run.
+          for (Path made : List.of(layout.artifactsDir(), layout.metricsDir(), dir)) {
+            try {
+              Files.deleteIfExists(made);
+            } catch (IOException ignored) {
+              // the original failure is what the user needs to see
+            }
+          }
+          throw e;
+        }
         return layout;
-      } catch (FileAlreadyExistsException taken) {
-        runId++;
       }
+    } catch (IOException e) {
+      throw new UnwritableOutputDirectoryException(out, e);
     }
   }
 
@@ -68,20 +87,26 @@ public record RunLayout(Path runDir, String experimentName, String runId, int ra
    * again: a second launch in one Slurm step, a restarted job), the launch goes on in
    * {@code <experiment>_<runId>-2}, then {@code -3}, ...: each rank of the second launch finds its
    * place taken in the first and free in the second, so the ranks still meet.
+   *
+   * @throws UnwritableOutputDirectoryException naming the directory and the OS's reason
    */
   public static RunLayout claim(Path outputDir, String experimentName, String runId, int rank) throws IOException {
     Path out = outputDir.toAbsolutePath().normalize();
-    for (int attempt = 1; ; attempt++) {
-      String id = attempt == 1 ? runId : runId + "-" + attempt;
-      RunLayout layout = new RunLayout(out.resolve(experimentName + "_" + id), experimentName, id, rank);
-      Files.createDirectories(layout.runDir());
-      try {
-        Files.createDirectory(layout.metricsDir());
-      } catch (FileAlreadyExistsException taken) {
-        continue;
+    try {
+      for (int attempt = 1; ; attempt++) {
+        String id = attempt == 1 ? runId : runId + "-" + attempt;
+        RunLayout layout = new RunLayout(out.resolve(experimentName + "_" + id), experimentName, id, rank);
+        Files.createDirectories(layout.runDir());
+        try {
+          Files.createDirectory(layout.metricsDir());
+        } catch (FileAlreadyExistsException taken) {
+          continue;
+        }
+        Files.createDirectories(layout.artifactsDir());
+        return layout;
       }
-      Files.createDirectories(layout.artifactsDir());
-      return layout;
+    } catch (IOException e) {
+      throw new UnwritableOutputDirectoryException(out, e);
     }
   }
 
