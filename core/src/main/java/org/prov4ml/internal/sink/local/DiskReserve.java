@@ -16,7 +16,8 @@ import java.nio.file.StandardOpenOption;
  */
 final class DiskReserve {
 
-  static final String FILE_NAME = ".prov4ml-reserve";
+  /** One per rank: the ranks of a job share the run directory. */
+  static final String FILE_PREFIX = ".prov4ml-reserve-GR";
   /** Room for a document of a few hundred records before the first rewrite says how big it is. */
   static final long INITIAL_BYTES = 64 * 1024;
   /** Headroom above the last document's size: the final one grows by its end time, status and detail. */
@@ -29,9 +30,9 @@ final class DiskReserve {
     this.file = file;
   }
 
-  /** Holds {@link #INITIAL_BYTES} in {@code runDir}; holds what it can if the disk is already short. */
-  static DiskReserve in(Path runDir) {
-    DiskReserve reserve = new DiskReserve(runDir.resolve(FILE_NAME));
+  /** Holds {@link #INITIAL_BYTES} for {@code layout}'s rank; holds what it can if the disk is already short. */
+  static DiskReserve of(RunLayout layout) {
+    DiskReserve reserve = new DiskReserve(layout.runDir().resolve(FILE_PREFIX + layout.rank()));
     reserve.ensure(INITIAL_BYTES);
     return reserve;
   }

@@ -29,7 +29,7 @@ public final class OsReason {
       return "Not a directory";
     }
     if (e instanceof FileAlreadyExistsException) {
-      return "a file is in the way";
+      return "File exists";
     }
     // FileOutputStream's "No space left on device", "Disk quota exceeded", ...
     String message = e.getMessage();

@@ -26,6 +26,7 @@ import org.prov4ml.internal.pipeline.RunOutcome;
 import org.prov4ml.internal.pipeline.Sink;
 import org.prov4ml.internal.sink.RunInfo;
 import org.prov4ml.internal.sink.local.MetricCsvFiles.MetricFile;
+import org.prov4ml.rundir.RunActivity;
 
 /**
  * The local run directory, the source of truth of a run: metric points are appended to their CSV
@@ -37,7 +38,7 @@ public final class RunDirectoryWriter implements Sink {
   /** The status of a run that ended but could not write everything it was given. */
   public static final String INCOMPLETE = "INCOMPLETE";
   /** The run activity's attribute saying what an INCOMPLETE run lacks, and where. */
-  public static final String INCOMPLETE_ATTRIBUTE = "yprov:incomplete";
+  public static final String INCOMPLETE_ATTRIBUTE = RunActivity.INCOMPLETE_ATTRIBUTE;
 
   private final RunInfo run;
   private final RunLayout layout;
@@ -59,7 +60,7 @@ public final class RunDirectoryWriter implements Sink {
     this.run = run;
     this.layout = run.layout();
     this.unwritten = new UnwrittenRecords(run.runName(), layout.runDir());
-    this.reserve = DiskReserve.in(layout.runDir());
+    this.reserve = DiskReserve.of(layout);
     this.metrics = new MetricCsvFiles(layout, unwritten);
     this.provenance = new RunProvenance(run, runAttributes);
     this.rewriteIntervalMillis = rewriteInterval.toMillis();
