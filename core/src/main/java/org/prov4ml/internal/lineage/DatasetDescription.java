@@ -54,8 +54,12 @@ public record DatasetDescription(String className, Map<String, String> stats, Li
       samplingStats(random, stats);
     }
     if (dataset instanceof ArrayDataset array) {
-      shapes(array, "data", stats);
-      shapes(array, "labels", stats);
+      try {
+        shapes(array, "data", stats);
+        shapes(array, "labels", stats);
+      } catch (RuntimeException closed) {
+        // arrays already closed by the application: their shapes are gone, the rest is still worth recording
+      }
     }
     Set<Path> local = new LinkedHashSet<>();
     Set<String> other = new LinkedHashSet<>();

@@ -93,10 +93,14 @@ public final class RunInputs {
     });
   }
 
-  /** {@code execution_command}, as yProv4ML's {@code log_execution_command}: a param; once per run. */
+  /**
+   * {@code execution_command}, as yProv4ML's {@code log_execution_command}: a param; once per run. In the
+   * background too: asking the operating system for the command line is slow in a cold JVM.
+   */
   public void executionCommand(Params params) {
     if (recorded.add("execution_command")) {
-      params.record("execution_command", ExecutionCommand.ofThisJvm(), false);
+      background.submit("reading the command line",
+          () -> params.record("execution_command", ExecutionCommand.ofThisJvm(), false));
     }
   }
 
