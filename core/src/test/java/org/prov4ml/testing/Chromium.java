@@ -71,6 +71,13 @@ public final class Chromium implements AutoCloseable {
     driver.get(file.toUri().toString());
   }
 
+  /** Opens a prov4ml report and waits (up to a minute) until its script has built the page. */
+  public void openReport(Path file) {
+    open(file);
+    new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(60))
+        .until(d -> Boolean.TRUE.equals(script("return !!(window.prov4ml && window.prov4ml.ready)")));
+  }
+
   /** Runs a script in the page and returns its result, as Selenium converts it. */
   public Object script(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);

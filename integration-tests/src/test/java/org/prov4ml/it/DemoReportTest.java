@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.ModelVersion;
 import org.prov4ml.rundir.RunDirectory;
@@ -41,9 +39,7 @@ class DemoReportTest {
     assertEquals(html.toString(), report.stdout().strip());
 
     try (Chromium browser = Chromium.start(1400, 1000)) {
-      browser.open(html);
-      new WebDriverWait(browser.driver(), Duration.ofSeconds(30))
-          .until(d -> Boolean.TRUE.equals(browser.script("return !!(window.prov4ml && window.prov4ml.ready)")));
+      browser.openReport(html);
       assertEquals(List.of(), browser.consoleErrors());
 
       // A chart per metric key, a series per context, every point (the demo's series are short: none is reduced).

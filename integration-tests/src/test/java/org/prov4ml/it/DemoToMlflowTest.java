@@ -47,6 +47,11 @@ class DemoToMlflowTest {
           + "/runs/" + runId;
       assertEquals(1, app.stderrLines("started, provenance in " + local.path() + ", MLflow run " + page),
           app.stderr());
+      // The run's report links to the same page.
+      ForkedApp.Result report = new ForkedApp(work.resolve("report")).withoutAgent()
+          .runJar(ForkedApp.AGENT_JAR, "report", local.path().toString());
+      assertEquals(0, report.exitCode(), report.stderr());
+      assertTrue(Files.readString(local.path().resolve("report.html")).contains("\"mlflow\":\"" + page + "\""));
 
       assertEquals("FINISHED", rest.run(runId).path("info").path("status").asText());
       assertEquals("JOB", rest.tags(runId).get("mlflow.source.type"));

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.testing.Chromium;
 import org.prov4ml.testing.ForkedJvm;
@@ -49,12 +54,8 @@ class HtmlReportBrowserTest {
     return p;
   }
 
-  /** Opens a report and waits until its script has built the page. */
   static void load(Path html) {
-    browser.open(html);
-    browser.script("return 1");
-    new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), java.time.Duration.ofSeconds(30))
-        .until(d -> Boolean.TRUE.equals(browser.script("return !!(window.prov4ml && window.prov4ml.ready)")));
+    browser.openReport(html);
   }
 
   @SuppressWarnings("unchecked")
@@ -105,6 +106,37 @@ class HtmlReportBrowserTest {
     browser.script("prov4ml.graph.expand('metrics:TRAINING:0')");
     assertEquals(Boolean.TRUE, browser.script("return prov4ml.graph.cy.getElementById('loss//TRAINING').nonempty()"));
     browser.screenshotOfPage(Path.of("target", "screenshots", "run-report.png"));
+  }
+
+  @Test
+  void hoverShowsStepValueAndTimeAndAUserCanZoomAndSwitchToALogScale() throws Exception {
+    Path dir = ReportTestRuns.training(work, "touch", params(3));
+    load(HtmlReport.writeRun(RunDirectory.open(dir), dir.resolve("report.html")));
+    var driver = browser.driver();
+
+    WebElement accuracy = driver.findElement(By.cssSelector(".chart-card[data-key='accuracy'] .u-over"));
+    new Actions(driver).moveToElement(accuracy).perform(); // the middle: epoch 3 of 1..5
+    WebElement tooltip = driver.findElement(By.id("tooltip"));
+    String time = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC)
+        .format(Instant.ofEpochMilli(ReportTestRuns.START_MILLIS + 3000));
+    assertEquals("step 3 · " + time + "\nVALIDATION\n0.74", tooltip.getText());
+
+    String range = "var u = prov4ml.charts.find(function (c) { return c.key === 'loss'; }).plot;"
+        + " return [u.scales.x.min, u.scales.x.max];";
+    assertEquals(List.of(0L, 499L), browser.script(range));
+    WebElement loss = driver.findElement(By.cssSelector(".chart-card[data-key='loss'] .u-over"));
+    int w = loss.getSize().getWidth();
+    new Actions(driver).moveToElement(loss, -w / 4, 0).clickAndHold().moveByOffset(w / 4, 0).release().perform();
+    @SuppressWarnings("unchecked")
+    List<Number> zoomed = (List<Number>) browser.script(range);
+    assertTrue(zoomed.get(0).doubleValue() > 50 && zoomed.get(1).doubleValue() < 300, "zoomed to " + zoomed);
+    driver.findElement(By.cssSelector(".chart-card[data-key='loss'] button.reset")).click();
+    assertEquals(List.of(0L, 499L), browser.script(range));
+
+    driver.findElement(By.cssSelector(".chart-card[data-key='loss'] input.log-scale")).click();
+    assertEquals(3L, browser.script("return prov4ml.charts.find(function (c) { return c.key === 'loss'; })"
+        + ".plot.scales.y.distr"));
+    assertEquals(List.of(), browser.consoleErrors());
   }
 
   @Test

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.prov4ml.Context;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
@@ -54,9 +52,7 @@ class MillionPointReportTest {
     assertTrue(size <= 5L * 1024 * 1024, "report of " + size + " bytes");
 
     try (Chromium browser = Chromium.start(1400, 1000)) {
-      browser.open(html);
-      new WebDriverWait(browser.driver(), Duration.ofSeconds(60))
-          .until(d -> Boolean.TRUE.equals(browser.script("return !!(window.prov4ml && window.prov4ml.ready)")));
+      browser.openReport(html);
       assertEquals(List.of(), browser.consoleErrors());
       Number readyAt = (Number) browser.script("return prov4ml.readyAt");
       Number drawn = (Number) browser.script("var d = prov4ml.charts[0].plot.data[1];"

@@ -11,7 +11,7 @@ import org.prov4ml.RunOptions;
 public final class ReportTestRuns {
 
   public static final int TRAINING_POINTS = 500;
-  static final long START_MILLIS = 1_790_000_000_000L;
+  public static final long START_MILLIS = 1_790_000_000_000L;
 
   private ReportTestRuns() {}
 
