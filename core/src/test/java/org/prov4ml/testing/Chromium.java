@@ -136,8 +136,9 @@ public final class Chromium implements AutoCloseable {
       }
       System.err.println("[prov4ml tests] installing Debian's chromium and chromium-driver (once)");
       List<String> update = List.of("apt-get", "-q", "update");
-      List<String> install = List.of("apt-get", "-q", "-y", "-o", "DPkg::Lock::Timeout=600", "install",
-          "--no-install-recommends", "chromium", "chromium-driver");
+      // With the recommended packages: their fonts are what the screenshots' text is drawn with.
+      List<String> install = List.of("apt-get", "-q", "-y", "-o", "DPkg::Lock::Timeout=600", "install", "chromium",
+          "chromium-driver");
       PythonEnv.run(update, 900).requireSuccess(String.join(" ", update));
       ProcessBuilder quiet = new ProcessBuilder(install);
       quiet.environment().put("DEBIAN_FRONTEND", "noninteractive");

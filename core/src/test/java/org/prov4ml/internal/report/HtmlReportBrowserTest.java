@@ -140,6 +140,26 @@ class HtmlReportBrowserTest {
   }
 
   @Test
+  void aGraphOfHundredsOfEntitiesShowsGroupsThatExpand() throws Exception {
+    Path dir;
+    try (org.prov4ml.Run run = org.prov4ml.Prov4ml.startRun(org.prov4ml.RunOptions.builder().experimentName("wide")
+        .outputDir(work).build())) {
+      for (int i = 0; i < 300; i++) {
+        run.logMetric("layer" + i + "/grad_norm", i, org.prov4ml.Context.TRAINING, 0);
+        run.logParam("p" + i, i);
+      }
+      dir = run.runDirectory();
+    }
+    load(HtmlReport.writeRun(RunDirectory.open(dir), dir.resolve("report.html")));
+    assertEquals(List.of(), browser.consoleErrors());
+    String visible = "return prov4ml.graph.cy.nodes().filter(function (n) { return !n.isParent(); }).length";
+    // The agent, the run, TRAINING, and two groups: 300 metrics and 300 params.
+    assertEquals(5L, browser.script(visible));
+    browser.script("prov4ml.graph.expand('metrics:TRAINING:0')");
+    assertEquals(304L, browser.script(visible));
+  }
+
+  @Test
   void theRanksOfAJobAreChartedSideBySide() throws Exception {
     List<ForkedJvm.Started> ranks = new java.util.ArrayList<>();
     for (int rank = 0; rank < 2; rank++) {
