@@ -3,7 +3,6 @@ package org.prov4ml.internal.sink.mlflow;
 import java.io.IOException;
 import java.util.List;
 import java.util.UUID;
-import org.mlflow.tracking.utils.MlflowTagConstants;
 import org.prov4ml.internal.sink.mlflow.LogBatchRequest.KeyValue;
 import org.prov4ml.internal.sink.mlflow.MlflowTracking.RunRef;
 import org.tinylog.Logger;
@@ -16,6 +15,12 @@ import org.tinylog.Logger;
 final class RunBinder {
 
   static final String UPLOAD_ID_TAG = "prov4ml.upload_id";
+
+  // MLflow's standard tag names (mlflow/utils/mlflow_tags.py): part of its data model, not of a client.
+  static final String USER_TAG = "mlflow.user";
+  static final String SOURCE_NAME_TAG = "mlflow.source.name";
+  static final String SOURCE_TYPE_TAG = "mlflow.source.type";
+  static final String RUN_NAME_TAG = "mlflow.runName";
 
   private RunBinder() {}
 
@@ -76,10 +81,10 @@ final class RunBinder {
 
   /** MLflow's standard tags, which the server does not add by itself (only mlflow.runName). */
   private static List<KeyValue> tags(RecordedRun recorded, UploadCursor cursor) {
-    return List.of(new KeyValue(MlflowTagConstants.USER, recorded.user),
-        new KeyValue(MlflowTagConstants.SOURCE_NAME, recorded.run.getOrDefault("yprov:main_class", "unknown")),
-        new KeyValue(MlflowTagConstants.SOURCE_TYPE, "JOB"),
-        new KeyValue(MlflowTagConstants.RUN_NAME, recorded.runName()),
+    return List.of(new KeyValue(USER_TAG, recorded.user),
+        new KeyValue(SOURCE_NAME_TAG, recorded.run.getOrDefault("yprov:main_class", "unknown")),
+        new KeyValue(SOURCE_TYPE_TAG, "JOB"),
+        new KeyValue(RUN_NAME_TAG, recorded.runName()),
         new KeyValue(UPLOAD_ID_TAG, cursor.uploadId));
   }
 }
