@@ -31,7 +31,7 @@ final class MetricCsv {
 
   static Stream<MetricPoint> points(Path file) {
     InputStream in = open(file);
-    RowSpliterator rows = new RowSpliterator(file, in);
+    RowSpliterator rows = new RowSpliterator(file, in, 0);
     return StreamSupport.stream(rows, false).onClose(() -> {
       try {
         in.close();
@@ -39,6 +39,33 @@ final class MetricCsv {
         throw new UncheckedIOException(e);
       }
     });
+  }
+
+  /**
+   * Reads up to {@code maxRows} whole rows after byte {@code offset} (0 = the start of the file, whose
+   * header is checked and skipped) and returns the offset just past the last line read: where the next
+   * read resumes. A last row without its line end is left for the next read.
+   */
+  static long readFrom(Path file, long offset, long maxRows, Consumer<? super MetricPoint> rows) {
+    if (offset < 0) {
+      throw new IllegalArgumentException("offset must be >= 0, not " + offset);
+    }
+    InputStream in = open(file);
+    try (in) {
+      if (offset > 0) {
+        in.skipNBytes(offset);
+      }
+      RowSpliterator reader = new RowSpliterator(file, in, offset);
+      for (long read = 0; read < maxRows && reader.tryAdvance(rows); read++) {
+        // each advance reads one row
+      }
+      return reader.endOffset();
+    } catch (java.io.EOFException shorter) {
+      throw new UncheckedIOException(new RunDirectoryException(file, "the metric file is shorter than byte "
+          + offset + ", where reading was to resume; it was replaced or cut", shorter));
+    } catch (IOException e) {
+      throw new UncheckedIOException(new RunDirectoryException(file, "cannot read the metric file: " + reason(e), e));
+    }
   }
 
   static long countRows(Path file) {
@@ -86,16 +113,28 @@ final class MetricCsv {
   private static final class RowSpliterator extends Spliterators.AbstractSpliterator<MetricPoint> {
     private final Path file;
     private final InputStream in;
+    private final long startOffset;
     private final byte[] buffer = new byte[64 * 1024];
+    /** The file offset of {@code buffer[0]}. */
+    private long bufferOffset;
     private int position;
     private int limit;
     private byte[] line = new byte[64];
     private long lineNumber;
+    /** The file offset just past the last whole line read. */
+    private long endOffset;
 
-    RowSpliterator(Path file, InputStream in) {
+    RowSpliterator(Path file, InputStream in, long startOffset) {
       super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL);
       this.file = file;
       this.in = in;
+      this.startOffset = startOffset;
+      this.bufferOffset = startOffset;
+      this.endOffset = startOffset;
+    }
+
+    long endOffset() {
+      return endOffset;
     }
 
     @Override
@@ -107,7 +146,7 @@ final class MetricCsv {
             return false;
           }
           lineNumber++;
-          if (lineNumber == 1 && length > 0 && line[0] == 'e') {
+          if (lineNumber == 1 && startOffset == 0 && length > 0 && line[0] == 'e') {
             String header = new String(line, 0, length, StandardCharsets.US_ASCII).strip();
             if (!header.equals(HEADER)) {
               throw problem("the header is '" + header + "', not '" + HEADER + "'");
@@ -131,6 +170,7 @@ final class MetricCsv {
       int length = 0;
       while (true) {
         if (position == limit) {
+          bufferOffset += limit;
           limit = in.read(buffer);
           position = 0;
           if (limit <= 0) {
@@ -140,6 +180,7 @@ final class MetricCsv {
         }
         byte b = buffer[position++];
         if (b == '\n') {
+          endOffset = bufferOffset + position;
           return length;
         }
         if (length == line.length) {
@@ -183,7 +224,8 @@ final class MetricCsv {
     }
 
     private UncheckedIOException problem(String what) {
-      return new UncheckedIOException(new RunDirectoryException(file, what));
+      String where = startOffset == 0 ? what : what + " (counting lines from byte " + startOffset + ")";
+      return new UncheckedIOException(new RunDirectoryException(file, where));
     }
   }
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.prov4ml.Context;
 
@@ -85,6 +86,20 @@ public final class MetricSeries {
    */
   public Stream<MetricPoint> points() {
     return MetricCsv.points(file);
+  }
+
+  /**
+   * Follows the file as it grows, from where an earlier read stopped: reads up to {@code maxPoints}
+   * whole rows after byte {@code offset} (0 = the start of the file, header included) into
+   * {@code points}, and returns the offset just past the last row read, where the next read resumes. A
+   * row still being written (no line end yet) is left for the next read. The cost is that of the rows
+   * read, however long the file already is.
+   *
+   * @throws UncheckedIOException wrapping a {@link RunDirectoryException} naming the file when it cannot
+   *     be read, is shorter than {@code offset}, or has a row that is not {@code step,value,timestamp}
+   */
+  public long readFrom(long offset, long maxPoints, Consumer<? super MetricPoint> points) {
+    return MetricCsv.readFrom(file, offset, maxPoints, points);
   }
 
   @Override

@@ -115,6 +115,45 @@ public final class RunDirectory {
     }
   }
 
+  /**
+   * Reads only {@code rank}'s record of the run directory {@code runDir}: for a process that follows its
+   * own rank of a run many ranks write (the MLflow upload of a live run), at the cost of one document
+   * whatever the number of ranks.
+   *
+   * @throws RunDirectoryException naming the path and the problem, as {@link #open} does, or when the
+   *     directory has no document of {@code rank}
+   */
+  public static RankRecord openRank(Path runDir, int rank) throws RunDirectoryException {
+    if (runDir == null) {
+      throw new IllegalArgumentException("runDir must not be null");
+    }
+    Path dir = runDir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(dir)) {
+      throw new RunDirectoryException(dir, Files.exists(dir) ? "not a directory" : "no such directory");
+    }
+    RunLayout found = null;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        RunLayout document = rankDocument(dir, file.getFileName().toString());
+        if (document != null && document.rank() == rank) {
+          found = document;
+          break;
+        }
+      }
+    } catch (IOException e) {
+      if (e instanceof RunDirectoryException r) {
+        throw r;
+      }
+      throw new RunDirectoryException(dir, "cannot list the directory: " + MetricCsv.reason(e), e);
+    }
+    if (found == null) {
+      throw new RunDirectoryException(dir, "no PROV document of rank " + rank
+          + " (prov_<experiment>_GR" + rank + "_<runId>.json) in it");
+    }
+    return RankDocumentParser.parse(dir, found.provFile(), found.experimentName(), found.activityId(), found.rank(),
+        found.runId());
+  }
+
   /** The run directory, absolute. */
   public Path path() {
     return path;

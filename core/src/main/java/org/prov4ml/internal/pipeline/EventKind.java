@@ -16,6 +16,12 @@ public enum EventKind {
   MODEL,
   /** A saved model version: payload = {@link ModelVersionRecord}. */
   MODEL_VERSION,
+  /**
+   * Attributes of the run activity that a replica learned (MLflow's run and experiment ids, its page):
+   * payload = {@code Map<String, String>}. Not the application's: one published after the run's end is
+   * not counted as late.
+   */
+  RUN_ATTRIBUTES,
   /** A flush request: payload = {@link Barrier}, released once every sink has everything before it. */
   BARRIER,
   /** The last event of a run: payload = {@link RunOutcome}; sinks finish and close. */

@@ -9,6 +9,7 @@ import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.LongAdder;
@@ -20,7 +21,8 @@ import org.tinylog.Logger;
 
 /**
  * One run's event pipeline: a bounded multi-producer ring of pre-allocated {@link Event} slots
- * (the LMAX Disruptor) drained by a single daemon thread into the run's {@link Sink}s.
+ * (the LMAX Disruptor) drained by a single daemon thread into the run's {@link Sink}s (the run
+ * directory's writer), which the run's {@link Replica}s (MLflow) follow as it becomes durable.
  *
  * <p>Publishing a metric point claims a slot, fills it in place and publishes it: no allocation, no
  * lock. The drainer waits with a {@link SleepingWaitStrategy}, whose publish side is free (no
@@ -51,16 +53,22 @@ public final class EventPipeline {
   private volatile Thread drainer;
   private final SinkDispatcher dispatcher;
   private final OverflowPolicy overflow;
-  private final int sinkCount;
+  private final int parties;
+  private volatile boolean closing;
   private final FailureCounts failures;
   private final LongAdder dropped = new LongAdder();
 
   public EventPipeline(String name, int bufferSize, OverflowPolicy overflow, List<Sink> sinks,
       FailureCounts failures) {
+    this(name, bufferSize, overflow, sinks, List.of(), failures);
+  }
+
+  public EventPipeline(String name, int bufferSize, OverflowPolicy overflow, List<Sink> sinks,
+      List<Replica> replicas, FailureCounts failures) {
     this.overflow = overflow;
-    this.sinkCount = sinks.size();
+    this.parties = sinks.size() + replicas.size();
     this.failures = failures;
-    this.dispatcher = new SinkDispatcher(sinks, failures);
+    this.dispatcher = new SinkDispatcher(sinks, replicas, failures);
     this.wakeMask = bufferSize / 4 - 1;
     this.disruptor = new Disruptor<>(Event::new, bufferSize, runnable -> {
       Thread t = new Thread(runnable, "prov4ml-drainer-" + name);
@@ -71,6 +79,30 @@ public final class EventPipeline {
     disruptor.handleEventsWith(dispatcher);
     disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler(failures));
     this.ring = disruptor.start();
+    for (Replica replica : replicas) {
+      replica.start(this::tryPublishRunAttributes);
+    }
+  }
+
+  /** A replica's attributes of the run, as an event for the writer; never waits for a slot. */
+  private boolean tryPublishRunAttributes(Map<String, String> attributes) {
+    if (closing) {
+      return false;
+    }
+    long sequence;
+    try {
+      sequence = ring.tryNext();
+    } catch (InsufficientCapacityException full) {
+      return false;
+    }
+    try {
+      ring.get(sequence).set(EventKind.RUN_ATTRIBUTES, null, null, System.currentTimeMillis(),
+          Map.copyOf(attributes));
+    } finally {
+      publishAt(sequence);
+    }
+    LockSupport.unpark(drainer);
+    return true;
   }
 
   /**
@@ -140,12 +172,13 @@ public final class EventPipeline {
   }
 
   /**
-   * Waits until every sink has made durable everything published before this call.
+   * Waits until every sink has made durable everything published before this call, and every replica
+   * has acknowledged it.
    *
    * @return false if {@code timeout} passed first
    */
   public boolean flush(Duration timeout) throws InterruptedException {
-    Barrier barrier = new Barrier(sinkCount);
+    Barrier barrier = new Barrier(parties);
     publish(EventKind.BARRIER, null, null, System.currentTimeMillis(), barrier);
     LockSupport.unpark(drainer); // a caller waits: don't let it wait out the drainer's sleep
     return barrier.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -158,6 +191,7 @@ public final class EventPipeline {
    * @return false if the sinks did not finish within {@code timeout}
    */
   public boolean close(RunStatus status, Duration timeout) {
+    closing = true;
     RunOutcome outcome = new RunOutcome(status, java.time.Instant.now(), dropped.sum());
     publish(EventKind.RUN_END, null, null, outcome.endTime().toEpochMilli(), outcome);
     LockSupport.unpark(drainer);

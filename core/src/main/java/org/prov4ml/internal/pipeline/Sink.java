@@ -1,30 +1,28 @@
 package org.prov4ml.internal.pipeline;
 
 /**
- * A destination of a run's events. Every method but {@link #completesStartLine} is called on the one
- * drainer thread, in the order the events were published, so a sink needs no locking of its own.
+ * A destination of a run's events: the run directory's writer (benchmarks and tests put others in its
+ * place). Every method is called on the one drainer thread, in the order the events were published, so
+ * a sink needs no locking of its own. What follows the directory without its events is a
+ * {@link Replica}.
  *
  * <p>A sink may throw: the {@link SinkDispatcher} logs the failure, counts it against the sink's
  * name and goes on with the other sinks and the next event.
  */
 public interface Sink {
 
-  /** A short name for reports, e.g. {@code local} or {@code mlflow}. */
+  /** A short name for reports, e.g. {@code local}. */
   String name();
-
-  /**
-   * Whether this sink logs the run's start line itself, completed with what it only learns later
-   * (MLflow: the run's page, known once the server answered); the recorder then leaves the line to
-   * it. Asked once, before the first event.
-   */
-  default boolean completesStartLine() {
-    return false;
-  }
 
   /** One event; the slot is reused afterwards, so copy what must outlive the call. */
   void accept(Event event) throws Exception;
 
-  /** The drainer has no more events for now: push buffered output out (no fsync needed). */
+  /**
+   * The drainer has no more events for now: push buffered output out (no fsync needed). Once it
+   * returns, replicas are told the directory is durable through this batch and read it; a sink that
+   * defers part of its writing (say, coalesced document rewrites) only delays what they see, as long as
+   * {@link #awaitBarrier} writes everything, since barriers are what callers wait on.
+   */
   default void endOfBatch() throws Exception {}
 
   /**

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import org.prov4ml.Context;
 import org.prov4ml.RunOptions;
 import org.prov4ml.RunReport;
@@ -26,12 +27,13 @@ import org.prov4ml.internal.pipeline.EventPipeline;
 import org.prov4ml.internal.pipeline.FailureCounts;
 import org.prov4ml.internal.pipeline.ModelRecord;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
+import org.prov4ml.internal.pipeline.Replica;
 import org.prov4ml.internal.pipeline.Sink;
 import org.prov4ml.internal.sink.RunInfo;
 import org.prov4ml.internal.sink.local.JobDocumentWriter;
 import org.prov4ml.internal.sink.local.RunDirectoryWriter;
 import org.prov4ml.internal.sink.local.RunLayout;
-import org.prov4ml.internal.sink.mlflow.MlflowSink;
+import org.prov4ml.internal.sink.mlflow.MlflowUploader;
 import org.tinylog.Logger;
 
 /**
@@ -73,15 +75,13 @@ public final class RunRecorder {
     this.inputs = new RunInputs(this, config, new BackgroundWork(info.runName(), failures));
   }
 
-  /** Creates the run directory and starts the pipeline into the local run directory (and MLflow if configured). */
+  /**
+   * Creates the run directory and starts the pipeline into it; MLflow, if configured, replicates the
+   * directory as it becomes durable.
+   */
   public static RunRecorder start(RunOptions options, Prov4mlConfig config) throws IOException {
-    return start(options, config, (info, local, failures) -> {
-      List<Sink> sinks = new ArrayList<>();
-      sinks.add(local);
-      // After the writer: the MLflow uploader sends what the writer has put in the run directory.
-      MlflowSink.create(info, local, config, System.getenv(), failures).ifPresent(sinks::add);
-      return sinks;
-    });
+    return start(options, config, (info, local, failures) -> List.of(local),
+        (info, failures) -> MlflowUploader.create(info, config, System.getenv(), failures).stream().toList());
   }
 
   /** Chooses a run's sinks, given the run and its local run directory writer (always the first sink). */
@@ -91,10 +91,15 @@ public final class RunRecorder {
   }
 
   /**
-   * Creates the run directory and starts the pipeline into the chosen sinks; benchmarks use it to
-   * measure the producer side without the disk behind it.
+   * Creates the run directory and starts the pipeline into the chosen sinks, with no replica;
+   * benchmarks use it to measure the producer side without the disk behind it.
    */
   public static RunRecorder start(RunOptions options, Prov4mlConfig config, SinkChoice choice) throws IOException {
+    return start(options, config, choice, (info, failures) -> List.of());
+  }
+
+  private static RunRecorder start(RunOptions options, Prov4mlConfig config, SinkChoice choice,
+      BiFunction<RunInfo, FailureCounts, List<Replica>> replicaChoice) throws IOException {
     String experiment = options.experimentName() != null ? options.experimentName()
         : config.get(ConfigKeys.EXPERIMENT);
     Path outputDir = options.outputDir() != null ? options.outputDir() : config.get(ConfigKeys.OUTPUT_DIR);
@@ -132,9 +137,10 @@ public final class RunRecorder {
     RunDirectoryWriter local = new RunDirectoryWriter(info, ProcessAttributes.get(),
         config.get(ConfigKeys.DOCUMENT_INTERVAL));
     List<Sink> sinks = choice.sinks(info, local, failures);
+    List<Replica> replicas = replicaChoice.apply(info, failures);
     EventPipeline pipeline = new EventPipeline(runName, config.get(ConfigKeys.BUFFER_SIZE),
-        config.get(ConfigKeys.BUFFER_OVERFLOW), sinks, failures);
-    if (sinks.stream().noneMatch(Sink::completesStartLine)) {
+        config.get(ConfigKeys.BUFFER_OVERFLOW), sinks, replicas, failures);
+    if (replicas.stream().noneMatch(Replica::completesStartLine)) {
       Logger.info("{}", info.startLine());
     }
     return new RunRecorder(info, config, pipeline, failures, local);

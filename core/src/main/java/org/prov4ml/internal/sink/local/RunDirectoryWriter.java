@@ -107,6 +107,13 @@ public final class RunDirectoryWriter implements Sink {
         model(event.payload(ModelRecord.class), at);
         recordsChanged = true;
       }
+      case RUN_ATTRIBUTES -> {
+        // A replica's ids (MLflow's run, experiment, page): through the ring, so this is the document's one writer.
+        @SuppressWarnings("unchecked")
+        Map<String, String> attributes = event.payload(Map.class);
+        attributes.forEach(provenance::runAttribute);
+        recordsChanged = true;
+      }
       case MODEL_VERSION -> {
         ModelVersionRecord v = event.payload(ModelVersionRecord.class);
         Path file = v.paramsFile();
@@ -208,12 +215,6 @@ public final class RunDirectoryWriter implements Sink {
   /** Why the document could not be rewritten the last time it was tried; empty when it was. */
   public Optional<String> documentFailure() {
     return documentFailure == null ? Optional.empty() : Optional.of(OsReason.of(documentFailure));
-  }
-
-  /** Sets an attribute of the run activity, e.g. the MLflow run id; written with the next rewrite. */
-  public void runAttribute(String name, String value) {
-    provenance.runAttribute(name, value);
-    recordsChanged = true;
   }
 
   public RunInfo run() {

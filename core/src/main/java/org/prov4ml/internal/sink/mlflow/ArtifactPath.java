@@ -35,16 +35,6 @@ final class ArtifactPath {
     return new ArtifactPath(text);
   }
 
-  /** The path of {@code file} relative to {@code root}, refused when the file is not under it. */
-  static ArtifactPath under(Path root, Path file) {
-    Path r = root.toAbsolutePath().normalize();
-    Path f = file.toAbsolutePath().normalize();
-    if (!f.startsWith(r) || f.equals(r)) {
-      throw new IllegalArgumentException("artifact file " + file + " is outside the run's artifact folder " + root);
-    }
-    return of(r.relativize(f).toString());
-  }
-
   /** This path below {@code prefix}, e.g. {@code prov4ml/metrics_GR0/loss.csv}. */
   ArtifactPath under(String prefix) {
     return of(prefix + "/" + path);

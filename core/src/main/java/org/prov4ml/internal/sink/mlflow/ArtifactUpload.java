@@ -5,8 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.prov4ml.internal.sink.local.RunDirectoryWriter;
 import org.prov4ml.internal.sink.mlflow.MlflowTracking.RunRef;
-import org.prov4ml.internal.sink.mlflow.RecordedRun.MetricSeries;
-import org.prov4ml.internal.sink.mlflow.RecordedRun.RecordedArtifact;
+import org.prov4ml.rundir.Artifact;
+import org.prov4ml.rundir.MetricSeries;
+import org.prov4ml.rundir.RankRecord;
 import org.tinylog.Logger;
 
 /**
@@ -30,18 +31,30 @@ final class ArtifactUpload {
     if (!uploadable(run)) {
       return;
     }
-    RecordedRun recorded = upload.recorded();
-    for (var refused : recorded.refusedArtifacts.entrySet()) {
-      if (!upload.cursor().rejected.containsKey("artifact " + refused.getKey())) {
-        upload.reject("artifact " + refused.getKey(), refused.getValue());
-        upload.cursor().save();
+    for (Artifact a : upload.record().artifacts()) {
+      if (!Files.isRegularFile(a.file())) {
+        continue;
+      }
+      ArtifactPath path;
+      try {
+        path = ArtifactPath.of(a.path());
+      } catch (IllegalArgumentException refused) {
+        if (!upload.cursor().rejected.containsKey("artifact " + a.path())) {
+          upload.reject("artifact " + a.path(), refused.getMessage());
+          upload.cursor().save();
+        }
+        continue;
+      }
+      String sha = sha256(a);
+      if (!sha.equals(upload.cursor().artifacts.get(path.toString()))) {
+        put(run, path, a.file(), sha);
       }
     }
-    for (RecordedArtifact a : recorded.artifacts.values()) {
-      if (!a.sha256().equals(upload.cursor().artifacts.get(a.path().toString())) && Files.isRegularFile(a.file())) {
-        put(run, a.path(), a.file(), a.sha256());
-      }
-    }
+  }
+
+  /** The artifact's SHA-256 as recorded; yProv4ML's own documents record none, so the file's is computed. */
+  static String sha256(Artifact a) throws IOException {
+    return a.sha256().isPresent() ? a.sha256().get() : RunDirectoryWriter.sha256(a.file());
   }
 
   /** The PROV document and the metric files, under {@code prov4ml/}, so the provenance travels with the run. */
@@ -49,13 +62,13 @@ final class ArtifactUpload {
     if (!uploadable(run)) {
       return;
     }
-    RecordedRun recorded = upload.recorded();
-    Path prov = recorded.layout.provFile();
+    RankRecord record = upload.record();
+    Path prov = record.document();
     putIfChanged(run, ArtifactPath.of(prov.getFileName().toString()).under(PROVENANCE_FOLDER), prov);
-    String metricsFolder = recorded.layout.metricsDir().getFileName().toString();
-    for (MetricSeries s : recorded.metrics) {
+    for (MetricSeries s : record.metrics()) {
       if (Files.isRegularFile(s.file())) {
-        putIfChanged(run, ArtifactPath.of(metricsFolder + "/" + s.fileName()).under(PROVENANCE_FOLDER), s.file());
+        String folder = s.file().getParent().getFileName().toString();
+        putIfChanged(run, ArtifactPath.of(folder + "/" + RunUpload.fileName(s)).under(PROVENANCE_FOLDER), s.file());
       }
     }
   }
@@ -89,8 +102,7 @@ final class ArtifactUpload {
     cursor.save();
     Logger.warn("prov4ml: MLflow run {} stores artifacts at {}, which prov4ml cannot write without MLflow's "
         + "Python; its artifacts stay in {} (serve artifacts through the tracking server, `mlflow server "
-        + "--artifacts-destination ...`, to have them uploaded)", run.runId(), run.artifactUri(),
-        upload.recorded().layout.runDir());
+        + "--artifacts-destination ...`, to have them uploaded)", run.runId(), run.artifactUri(), upload.runDir());
     return false;
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.prov4ml.internal.sink.mlflow.LogBatchRequest.Metric;
 import org.prov4ml.internal.sink.mlflow.MlflowTracking.StoredPoint;
-import org.prov4ml.internal.sink.mlflow.RecordedRun.MetricSeries;
 import org.prov4ml.internal.sink.mlflow.UploadCursor.InFlight;
+import org.prov4ml.rundir.MetricSeries;
 
 /**
  * Sends the rows of the metric files that the server has not acknowledged, 1000 points per
@@ -20,7 +20,6 @@ final class MetricUpload {
   /** The rows of one file inside a batch: metrics [from, to) of the batch, acknowledging up to {@code end}. */
   private record Segment(MetricSeries series, int from, int to, long end) {}
 
-  private final MetricFileTail tail = new MetricFileTail();
   private final RunUpload upload;
 
   MetricUpload(RunUpload upload) {
@@ -28,7 +27,7 @@ final class MetricUpload {
   }
 
   static String rejectionKey(MetricSeries series) {
-    return "metric " + series.mlflowKey();
+    return "metric " + RunUpload.mlflowKey(series);
   }
 
   /**
@@ -43,18 +42,23 @@ final class MetricUpload {
     while (!reached(cursor, targets)) {
       LogBatchRequest batch = new LogBatchRequest();
       List<Segment> segments = new ArrayList<>();
-      for (MetricSeries series : upload.recorded().metrics) {
+      for (MetricSeries series : upload.record().metrics()) {
         if (!batch.canAddMetric()) {
           break;
         }
-        if (cursor.rejected.containsKey(rejectionKey(series)) || !targets.containsKey(series.fileName())) {
+        if (cursor.rejected.containsKey(rejectionKey(series)) || !targets.containsKey(RunUpload.fileName(series))) {
           continue;
         }
-        long from = cursor.offset(series.fileName());
+        long from = cursor.offset(RunUpload.fileName(series));
         int first = batch.metrics().size();
-        String key = series.mlflowKey();
-        long end = tail.read(series.file(), from, LogBatchRequest.MAX_METRICS - first,
-            row -> batch.add(new Metric(key, row.value(), row.timestamp(), row.step())));
+        String key = RunUpload.mlflowKey(series);
+        long end;
+        try {
+          end = series.readFrom(from, LogBatchRequest.MAX_METRICS - first,
+              p -> batch.add(new Metric(key, p.value(), p.timestampMillis(), p.step())));
+        } catch (java.io.UncheckedIOException e) {
+          throw e.getCause(); // the file and the problem, in one line
+        }
         if (end > from) {
           segments.add(new Segment(series, first, batch.metrics().size(), end));
         }
@@ -69,9 +73,9 @@ final class MetricUpload {
 
   /** Whether every series the server takes is acknowledged up to its target. */
   private boolean reached(UploadCursor cursor, Map<String, Long> targets) {
-    for (MetricSeries series : upload.recorded().metrics) {
-      Long target = targets.get(series.fileName());
-      if (target != null && cursor.offset(series.fileName()) < target
+    for (MetricSeries series : upload.record().metrics()) {
+      Long target = targets.get(RunUpload.fileName(series));
+      if (target != null && cursor.offset(RunUpload.fileName(series)) < target
           && !cursor.rejected.containsKey(rejectionKey(series))) {
         return false;
       }
@@ -145,13 +149,13 @@ final class MetricUpload {
     f.timestamp = last.timestamp();
     f.value = last.value();
     Map<String, Long> offsets = new LinkedHashMap<>();
-    segments.forEach(s -> offsets.put(s.series().fileName(), s.end()));
+    segments.forEach(s -> offsets.put(RunUpload.fileName(s.series()), s.end()));
     f.offsets = offsets;
     return f;
   }
 
   private static void acknowledge(UploadCursor cursor, List<Segment> segments) {
-    segments.forEach(s -> cursor.metricOffsets.put(s.series().fileName(), s.end()));
+    segments.forEach(s -> cursor.metricOffsets.put(RunUpload.fileName(s.series()), s.end()));
     cursor.inFlight = null;
   }
 

@@ -70,7 +70,7 @@ final class ParamTagUpload {
   private List<Element> pending(Map<String, String> tags) {
     UploadCursor cursor = upload.cursor();
     List<Element> pending = new ArrayList<>();
-    upload.recorded().params.forEach((key, value) -> {
+    upload.record().params().forEach((key, value) -> {
       Element e = new Element(true, key, forMlflow(key, value));
       if (!cursor.params.contains(key) && !cursor.rejected.containsKey(e.rejectionKey())) {
         pending.add(e);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import org.prov4ml.internal.sink.mlflow.LogBatchRequest.KeyValue;
 import org.prov4ml.internal.sink.mlflow.MlflowTracking.RunRef;
+import org.prov4ml.rundir.RankRecord;
 import org.tinylog.Logger;
 
 /**
@@ -24,7 +25,7 @@ final class RunBinder {
 
   private RunBinder() {}
 
-  static RunRef bind(MlflowTracking tracking, UploadCursor cursor, RecordedRun recorded, MlflowSettings settings)
+  static RunRef bind(MlflowTracking tracking, UploadCursor cursor, RankRecord record, MlflowSettings settings)
       throws IOException, InterruptedException {
     String server = settings.trackingUri().toString();
     if (!server.equals(cursor.trackingUri)) {
@@ -41,12 +42,12 @@ final class RunBinder {
         cursor.uploadId = UUID.randomUUID().toString();
         cursor.save();
       }
-      String name = settings.experimentName() != null ? settings.experimentName()
-          : recorded.layout.experimentName();
+      String name = settings.experimentName() != null ? settings.experimentName() : record.run().experiment();
       String experimentId = tracking.experimentId(name);
       run = tracking.findRunByTag(experimentId, UPLOAD_ID_TAG, cursor.uploadId).orElse(null);
       if (run == null) {
-        run = tracking.createRun(experimentId, recorded.runName(), recorded.startMillis(), tags(recorded, cursor));
+        run = tracking.createRun(experimentId, record.run().name(),
+            record.run().startTime().toInstant().toEpochMilli(), tags(record, cursor));
       }
     }
     cursor.runId = run.runId();
@@ -80,11 +81,11 @@ final class RunBinder {
   }
 
   /** MLflow's standard tags, which the server does not add by itself (only mlflow.runName). */
-  private static List<KeyValue> tags(RecordedRun recorded, UploadCursor cursor) {
-    return List.of(new KeyValue(USER_TAG, recorded.user),
-        new KeyValue(SOURCE_NAME_TAG, recorded.run.getOrDefault("yprov:main_class", "unknown")),
+  private static List<KeyValue> tags(RankRecord record, UploadCursor cursor) {
+    return List.of(new KeyValue(USER_TAG, record.run().user().orElse("unknown")),
+        new KeyValue(SOURCE_NAME_TAG, record.run().attribute("yprov:main_class").orElse("unknown")),
         new KeyValue(SOURCE_TYPE_TAG, "JOB"),
-        new KeyValue(RUN_NAME_TAG, recorded.runName()),
+        new KeyValue(RUN_NAME_TAG, record.run().name()),
         new KeyValue(UPLOAD_ID_TAG, cursor.uploadId));
   }
 }

@@ -3,51 +3,91 @@ package org.prov4ml.internal.sink.mlflow;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.prov4ml.internal.sink.local.RunLayout;
+import org.prov4ml.rundir.RankRecord;
+import org.prov4ml.rundir.RunDirectory;
 import org.tinylog.Logger;
 
 /**
  * {@code sync}: uploads a run directory that was recorded offline or whose upload was cut short,
- * from where the server stopped acknowledging. The same {@link RunUpload} as a live run, making its
- * final pass until it succeeds or {@code timeout} passes; a second sync finds nothing to send.
+ * from where the server stopped acknowledging. Each rank is its own MLflow run, as it is when the run
+ * is live; each gets the same {@link RunUpload} as a live run, making its final pass until it
+ * succeeds or {@code timeout} passes. A second sync finds nothing to send.
+ *
+ * <p>The run directory is only read: the MLflow run's ids go to the uploader's own
+ * {@code mlflow_GR<rank>.json}. The PROV document has one writer, the run's, and a run that ended has
+ * none (docs/design.md).
  */
 public final class RunDirectorySync {
 
   private RunDirectorySync() {}
 
-  /** What a sync achieved. */
-  public record Result(boolean complete, UploadBacklog left, String runId, String lastError) {}
+  /**
+   * What a sync achieved.
+   *
+   * @param runIds the MLflow run of each rank, in rank order ({@code null} for a rank that got none)
+   */
+  public record Result(boolean complete, UploadBacklog left, List<String> runIds, String lastError) {
 
-  /** Runs the final upload pass of {@code runDir}, retrying transient failures until {@code timeout}. */
+    /** The MLflow run ids, comma-separated. */
+    public String runId() {
+      return String.join(", ", runIds.stream().map(String::valueOf).toList());
+    }
+  }
+
+  /** Runs the final upload pass of every rank of {@code runDir}, retrying transient failures until {@code timeout}. */
   public static Result sync(Path runDir, MlflowSettings settings, Duration timeout)
       throws IOException, InterruptedException {
-    RunLayout layout = RunLayout.open(runDir);
-    RunUpload upload = new RunUpload(layout, settings);
-    Backoff backoff = new Backoff(settings.maxRetryBackoff());
+    RunDirectory dir = RunDirectory.open(runDir);
     long deadline = System.nanoTime() + timeout.toNanos();
+    boolean complete = true;
+    UploadBacklog left = new UploadBacklog(0, 0, 0, 0, false, 0);
+    List<String> runIds = new ArrayList<>();
     String lastError = null;
+    for (RankRecord rank : dir.ranks()) {
+      RunUpload upload = new RunUpload(dir.path(), rank.rank(), settings);
+      String error = finish(upload, settings, deadline);
+      complete &= error == null;
+      lastError = error != null ? error : lastError;
+      left = left.plus(UploadBacklog.of(dir.path(), rank.rank()));
+      runIds.add(upload.run() == null ? null : upload.run().runId());
+    }
+    return new Result(complete, left, runIds, lastError);
+  }
+
+  /** The final pass of one rank; null when it succeeded, else the last error. */
+  private static String finish(RunUpload upload, MlflowSettings settings, long deadline)
+      throws IOException, InterruptedException {
+    Backoff backoff = new Backoff(settings.maxRetryBackoff());
     while (true) {
       try {
         upload.finish(null);
-        return new Result(true, UploadBacklog.of(layout), upload.run().runId(), null);
+        return null;
       } catch (MlflowUnavailableException e) {
-        lastError = e.getMessage();
         long wait = backoff.nextNanos(e.retryAfter());
         if (System.nanoTime() + wait > deadline) {
-          return new Result(false, UploadBacklog.of(layout), runIdOf(upload), lastError);
+          return e.getMessage();
         }
-        Logger.info("prov4ml sync: {}; retrying in {} ms", lastError, wait / 1_000_000);
+        Logger.info("prov4ml sync: {}; retrying in {} ms", e.getMessage(), wait / 1_000_000);
         Thread.sleep(wait / 1_000_000);
       } catch (MlflowRejectedException e) {
-        return new Result(false, UploadBacklog.of(layout), runIdOf(upload), e.getMessage());
+        return e.getMessage();
       }
     }
   }
 
   /** The tracking URI an earlier upload of {@code runDir} used, or null. */
   public static String recordedTrackingUri(Path runDir) throws IOException {
-    UploadCursor cursor = UploadCursor.peek(RunLayout.open(runDir));
-    return cursor == null ? null : cursor.trackingUri;
+    RunDirectory dir = RunDirectory.open(runDir);
+    for (RankRecord rank : dir.ranks()) {
+      UploadCursor cursor = UploadCursor.peek(dir.path(), rank.rank());
+      if (cursor != null && cursor.trackingUri != null) {
+        return cursor.trackingUri;
+      }
+    }
+    return null;
   }
 
   /**
@@ -55,7 +95,7 @@ public final class RunDirectorySync {
    * or null when it has none (never uploaded, or not bound to a server run yet). Its URI holds no user-info.
    */
   public static String recordedRunPage(RunLayout layout) throws IOException {
-    UploadCursor cursor = UploadCursor.peek(layout);
+    UploadCursor cursor = UploadCursor.peek(layout.runDir(), layout.rank());
     if (cursor == null || cursor.runId == null || cursor.experimentId == null || cursor.trackingUri == null) {
       return null;
     }
@@ -64,7 +104,8 @@ public final class RunDirectorySync {
         + cursor.runId;
   }
 
-  private static String runIdOf(RunUpload upload) {
-    return upload.run() == null ? null : upload.run().runId();
+  /** The command that finishes an upload, as the end-of-run line and {@code sync} print it. */
+  public static String syncCommand(String runDir) {
+    return "java -jar prov4ml.jar sync " + (runDir.contains(" ") ? "'" + runDir + "'" : runDir);
   }
 }

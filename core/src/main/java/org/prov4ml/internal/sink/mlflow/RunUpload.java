@@ -5,22 +5,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import org.prov4ml.internal.sink.local.RunLayout;
 import org.prov4ml.internal.sink.mlflow.MlflowTracking.RunRef;
-import org.prov4ml.internal.sink.mlflow.RecordedRun.MetricSeries;
+import org.prov4ml.rundir.MetricSeries;
+import org.prov4ml.rundir.RankRecord;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.rundir.RunDirectoryException;
+import org.prov4ml.rundir.RunStatus;
 import org.tinylog.Logger;
 
 /**
- * The upload of one run directory to one tracking server, in passes: each pass sends whatever the
- * directory holds and the server has not acknowledged, in the order run, params and tags, metric
- * points, artifacts. The live uploader makes a pass whenever the drainer wrote something;
- * {@code sync} makes the final pass once. Not thread-safe: one thread drives it.
+ * The upload of one rank of a run directory to one tracking server, in passes: each pass reads the
+ * rank's record through {@link RunDirectory} and sends whatever it holds that the server has not
+ * acknowledged, in the order run, params and tags, metric points, artifacts. The live uploader makes
+ * a pass whenever the directory became durable further; {@code sync} makes the final pass once. Not
+ * thread-safe: one thread drives it.
  */
 final class RunUpload {
 
-  private final RunLayout layout;
+  /** The tag that says a run ended without everything it logged, with what is missing. */
+  static final String INCOMPLETE_TAG = "prov4ml.incomplete";
+
+  private final Path runDir;
+  private final int rank;
   private final MlflowSettings settings;
   private final MlflowTracking tracking;
   private final MetricUpload metrics = new MetricUpload(this);
@@ -28,101 +37,139 @@ final class RunUpload {
   private final ArtifactUpload artifacts = new ArtifactUpload(this);
 
   private UploadCursor cursor;
-  private RecordedRun recorded;
+  private RankRecord record;
   private Object documentVersion;
   private volatile RunRef run;
 
-  RunUpload(RunLayout layout, MlflowSettings settings) {
-    this.layout = layout;
+  RunUpload(Path runDir, int rank, MlflowSettings settings) {
+    this.runDir = runDir.toAbsolutePath().normalize();
+    this.rank = rank;
     this.settings = settings;
     this.tracking = new MlflowTracking(new MlflowHttp(settings));
   }
 
   /**
-   * Sends everything the run directory holds now.
+   * Sends everything the rank's record holds now.
    *
-   * @return false when the directory has no PROV document yet (nothing recorded)
+   * @return false when the directory has no PROV document of the rank yet (nothing recorded)
    */
   boolean pass() throws IOException, InterruptedException {
     if (!refresh()) {
       return false;
     }
+    // Taken before anything is sent: what the directory held when the pass began is what a barrier waits for.
     Map<String, Long> targets = new LinkedHashMap<>();
-    for (MetricSeries s : recorded.metrics) {
+    for (MetricSeries s : record.metrics()) {
       if (Files.exists(s.file())) {
-        targets.put(s.fileName(), Files.size(s.file()));
+        targets.put(fileName(s), Files.size(s.file()));
       }
     }
-    RunRef bound = RunBinder.bind(tracking, cursor, recorded, settings);
+    RunRef bound = RunBinder.bind(tracking, cursor, record, settings);
     run = bound;
-    paramsAndTags.upload(bound.runId(), tagsOf(recorded));
+    paramsAndTags.upload(bound.runId(), tagsOf(record));
     metrics.upload(bound.runId(), targets);
     artifacts.upload(bound);
     return true;
   }
 
   /**
-   * The last pass of a run whose directory no writer changes any more: everything, then the PROV
-   * document (with the MLflow ids added if the run only got them now) and the metric files as
-   * artifacts, then the run's end status.
+   * The last pass of a rank whose record no writer changes any more: everything, then the PROV
+   * document and the metric files as artifacts, then the run's end status.
    *
-   * @param status the run's status, or null to take it from the document (KILLED if it has none)
+   * @param fallbackStatus the status when the document records none (it was cut short), or null for
+   *     KILLED: the process died before it could end the run
    */
-  void finish(String status) throws IOException, InterruptedException {
+  void finish(String fallbackStatus) throws IOException, InterruptedException {
     if (!pass()) {
-      throw new IOException("no PROV document in " + layout.runDir() + ": nothing was recorded there");
-    }
-    if (!Objects.equals(recorded.run.get("yprov:mlflow_run_id"), run.runId())) {
-      RecordedRun.addRunAttributes(layout, MlflowSink.idAttributes(run, tracking.http().server()));
-      refresh();
+      throw new RunDirectoryException(runDir, "no PROV document of rank " + rank + ": nothing was recorded there");
     }
     artifacts.uploadProvenance(run);
     if (cursor.terminated == null) {
-      String end = status != null ? status : recorded.status() != null ? recorded.status() : "KILLED";
-      tracking.setTerminated(run.runId(), end, recorded.endMillis());
+      String end = mlflowStatus(record, fallbackStatus);
+      tracking.setTerminated(run.runId(), end, endMillis(record));
       cursor.terminated = end;
       cursor.save();
     }
   }
 
-  /** Re-reads the cursor and the document when the document was replaced since the last read. */
+  /**
+   * MLflow's status of an ended run. MLflow has no INCOMPLETE: a run that lost data is FAILED there
+   * (never FINISHED), and its {@value #INCOMPLETE_TAG} tag says what is missing.
+   */
+  static String mlflowStatus(RankRecord record, String fallbackStatus) {
+    RunStatus status = record.run().status().orElse(null);
+    if (status == null) {
+      return fallbackStatus != null ? fallbackStatus : "KILLED";
+    }
+    return status == RunStatus.INCOMPLETE ? "FAILED" : status.name();
+  }
+
+  private static long endMillis(RankRecord record) {
+    return record.run().endTime().map(t -> t.toInstant().toEpochMilli()).orElse(System.currentTimeMillis());
+  }
+
+  /** Re-reads the cursor and the record when the document was replaced since the last read. */
   private boolean refresh() throws IOException {
-    Path prov = layout.provFile();
-    if (!Files.exists(prov)) {
+    if (cursor == null) {
+      cursor = UploadCursor.load(runDir, rank, settings.trackingUri().toString());
+    }
+    Path document = record != null ? record.document() : findDocument();
+    if (document == null || !Files.exists(document)) {
       return false;
     }
-    if (cursor == null) {
-      cursor = UploadCursor.load(layout, settings.trackingUri().toString());
-    }
-    BasicFileAttributes attributes = Files.readAttributes(prov, BasicFileAttributes.class);
+    BasicFileAttributes attributes = Files.readAttributes(document, BasicFileAttributes.class);
     // Every rewrite is a new file renamed over the old one: a new file key (inode) each time.
-    Object version = java.util.List.of(String.valueOf(attributes.fileKey()), attributes.lastModifiedTime(),
-        attributes.size());
+    Object version = List.of(String.valueOf(attributes.fileKey()), attributes.lastModifiedTime(), attributes.size());
     if (!version.equals(documentVersion)) {
-      recorded = RecordedRun.read(layout);
+      record = RunDirectory.openRank(runDir, rank);
       documentVersion = version;
     }
     return true;
   }
 
-  /** The run's own tags, prov4ml's version and rank, and the user's tags. */
-  static Map<String, String> tagsOf(RecordedRun recorded) {
+  private Path findDocument() throws IOException {
+    try (var files = Files.list(runDir)) {
+      String suffix = "_GR" + rank + "_";
+      return files.filter(f -> {
+        String name = f.getFileName().toString();
+        return name.startsWith("prov_") && name.endsWith(".json") && name.contains(suffix);
+      }).findFirst().orElse(null);
+    }
+  }
+
+  /** The run's own tags: prov4ml's version and rank, the user's tags, and what an incomplete run lacks. */
+  static Map<String, String> tagsOf(RankRecord record) {
     Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("prov4ml.version", recorded.run.getOrDefault("yprov:prov4ml_version", "unknown"));
-    tags.put("prov4ml.rank", recorded.run.getOrDefault("yprov:global_rank", Integer.toString(recorded.layout.rank())));
-    tags.putAll(recorded.tags);
+    tags.put("prov4ml.version", record.run().attribute("yprov:prov4ml_version").orElse("unknown"));
+    tags.put("prov4ml.rank", Integer.toString(record.rank()));
+    tags.putAll(record.run().tags());
+    if (record.run().status().orElse(null) == RunStatus.INCOMPLETE) {
+      tags.put(INCOMPLETE_TAG, record.run().incompleteDetail().orElse("the run directory lacks part of what was "
+          + "logged"));
+    }
     return tags;
+  }
+
+  /** The MLflow key of a series: {@code <context in lower case>/<key>}, system metrics as they are. */
+  static String mlflowKey(MetricSeries series) {
+    return series.context().name().equals("SYSTEM") ? series.key()
+        : series.context().name().toLowerCase(Locale.ROOT) + "/" + series.key();
+  }
+
+  /** The series' file name in the metrics folder: how the cursor names it. */
+  static String fileName(MetricSeries series) {
+    return series.file().getFileName().toString();
   }
 
   /** Records a refusal of the server, reported once; the element stays in the run directory only. */
   void reject(String what, String serverMessage) {
     if (cursor.rejected.putIfAbsent(what, serverMessage) == null) {
       Logger.warn("prov4ml: MLflow at {} refused {} of run {}: {} (it stays in the run directory, not retried)",
-          tracking.http().server(), what, layout.runDir(), serverMessage);
+          tracking.http().server(), what, runDir, serverMessage);
     }
   }
 
-  /** The MLflow run, once created or found; read by the sink's thread. */
+  /** The MLflow run, once created or found; read by other threads. */
   RunRef run() {
     return run;
   }
@@ -131,16 +178,20 @@ final class RunUpload {
     return cursor;
   }
 
-  RecordedRun recorded() {
-    return recorded;
+  RankRecord record() {
+    return record;
   }
 
   MlflowTracking tracking() {
     return tracking;
   }
 
-  RunLayout layout() {
-    return layout;
+  Path runDir() {
+    return runDir;
+  }
+
+  int rank() {
+    return rank;
   }
 
   MlflowSettings settings() {

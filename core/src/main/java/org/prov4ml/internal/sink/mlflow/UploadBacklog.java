@@ -3,9 +3,12 @@ package org.prov4ml.internal.sink.mlflow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
-import org.prov4ml.internal.sink.local.RunLayout;
-import org.prov4ml.internal.sink.mlflow.RecordedRun.MetricSeries;
+import org.prov4ml.rundir.Artifact;
+import org.prov4ml.rundir.MetricSeries;
+import org.prov4ml.rundir.RankRecord;
+import org.prov4ml.rundir.RunDirectory;
 
 /**
  * What a run directory holds that the server has not acknowledged, counted from the directory
@@ -45,26 +48,45 @@ public record UploadBacklog(long metricPoints, int params, int tags, int artifac
     }
   }
 
-  /** Counts the backlog of a run directory from its document and cursor file. */
-  public static UploadBacklog of(RunLayout layout) throws IOException {
-    RecordedRun recorded = RecordedRun.read(layout);
-    UploadCursor cursor = UploadCursor.peek(layout);
+  /** The two backlogs of two ranks together. */
+  UploadBacklog plus(UploadBacklog other) {
+    return new UploadBacklog(metricPoints + other.metricPoints, params + other.params, tags + other.tags,
+        artifacts + other.artifacts, runNotFinished || other.runNotFinished, refused + other.refused);
+  }
+
+  /** Counts the backlog of one rank of a run directory from its document and cursor file. */
+  static UploadBacklog of(Path runDir, int rank) throws IOException {
+    RankRecord record = RunDirectory.openRank(runDir, rank);
+    UploadCursor cursor = UploadCursor.peek(runDir, rank);
     if (cursor == null) {
       cursor = new UploadCursor();
     }
     long points = 0;
-    for (MetricSeries s : recorded.metrics) {
+    for (MetricSeries s : record.metrics()) {
       if (Files.exists(s.file()) && !cursor.rejected.containsKey(MetricUpload.rejectionKey(s))) {
-        points += MetricFileTail.countRows(s.file(), cursor.offset(s.fileName()));
+        long[] rows = {0};
+        try {
+          s.readFrom(cursor.offset(RunUpload.fileName(s)), Long.MAX_VALUE, p -> rows[0]++);
+        } catch (java.io.UncheckedIOException e) {
+          throw e.getCause();
+        }
+        points += rows[0];
       }
     }
     final UploadCursor c = cursor;
-    int params = (int) recorded.params.keySet().stream()
+    int params = (int) record.params().keySet().stream()
         .filter(k -> !c.params.contains(k) && !c.rejected.containsKey(ParamTagUpload.rejectionKey(true, k))).count();
-    int tags = (int) RunUpload.tagsOf(recorded).keySet().stream()
+    int tags = (int) RunUpload.tagsOf(record).keySet().stream()
         .filter(k -> !c.tags.contains(k) && !c.rejected.containsKey(ParamTagUpload.rejectionKey(false, k))).count();
-    int artifacts = c.artifactsNotUploadable != null ? 0 : (int) recorded.artifacts.values().stream()
-        .filter(a -> !a.sha256().equals(c.artifacts.get(a.path().toString()))).count();
+    int artifacts = 0;
+    if (c.artifactsNotUploadable == null) {
+      for (Artifact a : record.artifacts()) {
+        if (Files.isRegularFile(a.file()) && !c.rejected.containsKey("artifact " + a.path())
+            && !ArtifactUpload.sha256(a).equals(c.artifacts.get(a.path()))) {
+          artifacts++;
+        }
+      }
+    }
     return new UploadBacklog(points, params, tags, artifacts, c.terminated == null, c.rejected.size());
   }
 }

@@ -14,13 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import org.prov4ml.internal.sink.local.RunLayout;
 
 /**
  * How far the tracking server has acknowledged a run directory, persisted in the directory as
  * {@code mlflow_GR<rank>.json} after every acknowledged request, replaced atomically (write, then
  * rename), so a crash leaves the previous cursor or the next one. It is what makes an upload
- * resumable ({@code sync}) and idempotent (a second {@code sync} finds nothing to send).
+ * resumable ({@code sync}) and idempotent (a second {@code sync} finds nothing to send). It is the
+ * uploader's own file, and the one record of the MLflow run's ids that always exists (the PROV
+ * document gets them too, through the writer, while the run is live: see docs/design.md).
  *
  * <p>Metric batches are the one non-idempotent request: MLflow appends every point it receives,
  * so a batch sent twice would show twice on stores that do not deduplicate. A batch is therefore
@@ -73,21 +74,23 @@ final class UploadCursor {
 
   private transient Path file;
 
-  static Path fileOf(RunLayout layout) {
-    return layout.runDir().resolve("mlflow_GR" + layout.rank() + ".json");
+  /** {@code mlflow_GR<rank>.json} in the run directory: each rank is its own MLflow run. */
+  static Path fileOf(Path runDir, int rank) {
+    return runDir.resolve("mlflow_GR" + rank + ".json");
   }
 
   /**
-   * The run directory's cursor, or a fresh one for {@code trackingUri}. A cursor of another URI is
-   * returned as it is: {@link RunBinder} decides whether that URI named the same server.
+   * The cursor of {@code rank} in the run directory, or a fresh one for {@code trackingUri}. A cursor
+   * of another URI is returned as it is: {@link RunBinder} decides whether that URI named the same
+   * server.
    */
-  static UploadCursor load(RunLayout layout, String trackingUri) throws IOException {
-    UploadCursor cursor = peek(layout);
+  static UploadCursor load(Path runDir, int rank, String trackingUri) throws IOException {
+    UploadCursor cursor = peek(runDir, rank);
     if (cursor == null) {
       cursor = new UploadCursor();
       cursor.trackingUri = trackingUri;
     }
-    cursor.file = fileOf(layout);
+    cursor.file = fileOf(runDir, rank);
     return cursor;
   }
 
@@ -109,9 +112,9 @@ final class UploadCursor {
     terminated = null;
   }
 
-  /** Reads a cursor for reporting, or null when the directory has none. */
-  static UploadCursor peek(RunLayout layout) throws IOException {
-    Path file = fileOf(layout);
+  /** Reads a cursor for reporting, or null when the directory has none for {@code rank}. */
+  static UploadCursor peek(Path runDir, int rank) throws IOException {
+    Path file = fileOf(runDir, rank);
     return Files.exists(file) ? JSON.readValue(file.toFile(), UploadCursor.class) : null;
   }
 

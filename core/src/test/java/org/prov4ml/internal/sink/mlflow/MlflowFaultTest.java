@@ -92,7 +92,7 @@ class MlflowFaultTest extends RealMlflowServerTest {
       long start = System.nanoTime();
       run.close();
       assertTrue(System.nanoTime() - start < 10_000_000_000L, "the end waited about flush-timeout, not more");
-      UploadBacklog left = UploadBacklog.of(RunLayout.open(run.runDirectory()));
+      UploadBacklog left = UploadBacklog.of(run.runDirectory(), 0);
       assertEquals(new UploadBacklog(2222, 1, 3, 0, true, 0), left);
 
       late.startProcess();
@@ -147,7 +147,7 @@ class MlflowFaultTest extends RealMlflowServerTest {
     run.logArtifact(artifact);
     run.close();
     Path runDir = run.runDirectory();
-    assertFalse(Files.exists(UploadCursor.fileOf(RunLayout.open(runDir))), "nothing was uploaded");
+    assertFalse(Files.exists(UploadCursor.fileOf(runDir, 0)), "nothing was uploaded");
 
     try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
       assertEquals(0, cli("sync", runDir.toString(), "--tracking-uri", proxy.uri()));
@@ -199,7 +199,7 @@ class MlflowFaultTest extends RealMlflowServerTest {
 
   private static void rewindWithBatchInFlight(RunLayout layout, String csv, long from, long to, long lastStep)
       throws Exception {
-    UploadCursor cursor = UploadCursor.load(layout, server.uri());
+    UploadCursor cursor = UploadCursor.load(layout.runDir(), layout.rank(), server.uri());
     cursor.trackingUri = server.uri();
     cursor.metricOffsets.put(csv, from);
     UploadCursor.InFlight f = new UploadCursor.InFlight();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.prov4ml.internal.sink.mlflow.LogBatchRequest.KeyValue;
@@ -24,9 +23,6 @@ class MlflowRequestsTest {
     assertTrue(up.getMessage().contains("escapes the run's artifact folder"), up.getMessage());
     var absolute = assertThrows(IllegalArgumentException.class, () -> ArtifactPath.of("/etc/passwd"));
     assertTrue(absolute.getMessage().contains("is absolute"), absolute.getMessage());
-    var outside = assertThrows(IllegalArgumentException.class,
-        () -> ArtifactPath.under(Path.of("/runs/r/artifacts_GR0"), Path.of("/runs/r/artifacts_GR0/../secret")));
-    assertTrue(outside.getMessage().contains("outside the run's artifact folder"), outside.getMessage());
   }
 
   @Test

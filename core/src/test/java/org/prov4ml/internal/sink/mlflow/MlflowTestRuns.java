@@ -8,7 +8,6 @@ import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.RunOptions;
 import org.prov4ml.internal.config.Prov4mlConfig;
-import org.prov4ml.internal.sink.local.RunLayout;
 
 /** Starting runs against a test server, with short retry waits so fault tests stay quick. */
 final class MlflowTestRuns {
@@ -43,6 +42,6 @@ final class MlflowTestRuns {
   }
 
   static UploadCursor cursor(Run run) throws Exception {
-    return UploadCursor.peek(RunLayout.open(run.runDirectory()));
+    return UploadCursor.peek(run.runDirectory(), 0);
   }
 }

@@ -1,0 +1,60 @@
+package org.prov4ml.internal.pipeline;
+
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A copy of the run directory kept elsewhere (MLflow), fed from the directory rather than from the
+ * ring: it receives no events, only how far the directory is durable, and reads the directory itself.
+ * So the directory is the one record and has one writer, and a replica that falls behind (a server
+ * away for an hour) costs disk, never the ring's slots or the heap.
+ *
+ * <p>Every method but {@link #start} and {@link #completesStartLine} is called on the drainer thread and
+ * must return at once, except {@link #close}, which may wait for the replica up to its own timeout.
+ */
+public interface Replica {
+
+  /** A short name for reports and barriers, e.g. {@code mlflow}. */
+  String name();
+
+  /**
+   * Whether this replica logs the run's start line itself, completed with what it only learns later
+   * (MLflow: the run's page, known once the server answered). Asked once, before the first event.
+   */
+  default boolean completesStartLine() {
+    return false;
+  }
+
+  /**
+   * Starts following the run directory.
+   *
+   * @param recordRunAttributes records attributes of the run activity (e.g. the replica's own ids) the
+   *     way every record reaches the directory: as an event for its writer. Never blocks: false when
+   *     the ring has no free slot or the run has ended, and the replica may try again later.
+   */
+  void start(Predicate<Map<String, String>> recordRunAttributes);
+
+  /**
+   * Every event up to ring sequence {@code sequence} is in the run directory's files (metric rows
+   * flushed; the PROV document written when its records changed). Cheap: called after every drained
+   * batch.
+   */
+  void durableThrough(long sequence);
+
+  /**
+   * Arrives at {@code barrier} (from any thread) once the replica has everything the directory held
+   * when it was durable through {@code sequence}, the barrier's own sequence.
+   */
+  void arriveWhenAcknowledged(Barrier barrier, long sequence);
+
+  /**
+   * The run ended and its directory is final (durable through the end): the replica finishes, waiting
+   * up to its own timeout, and says what it could not deliver.
+   */
+  void close(RunOutcome outcome) throws Exception;
+
+  /** After {@link #close}: what this replica holds of the run, for the run's end line, or null. */
+  default String endSummary() {
+    return null;
+  }
+}

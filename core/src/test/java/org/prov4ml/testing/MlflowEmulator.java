@@ -1,0 +1,402 @@
+package org.prov4ml.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The few endpoints of MLflow's REST API that prov4ml's upload uses, in the JVM, for fast tests of the
+ * uploader's logic (cursor, binding, batching, in-flight resolution, the Model Registry). It keeps
+ * MLflow's semantics where the uploader depends on them: params are immutable, a metric key with
+ * {@code //} is refused, a run's latest value per key follows MLflow's order (step, timestamp, value,
+ * with NaN stored as 0 and infinities as the largest doubles), one {@code log-batch} applies all of its
+ * metrics or none. Unlike MLflow's SQL stores it never drops a repeated metric point, so a point sent
+ * twice shows twice. Behaviour against MLflow itself is tested with {@link MlflowServer}.
+ *
+ * <p>Faults are injected per request path: {@link #failNext} answers the next matching request with a
+ * fault before or after applying it.
+ */
+public final class MlflowEmulator implements AutoCloseable {
+
+  /** What the emulator does to a request that a test chose to fail. */
+  public enum Fault {
+    /** Answers 503 without applying it. */
+    UNAVAILABLE,
+    /** Applies the request, then closes the connection without an answer: its outcome is unknown. */
+    APPLY_THEN_DROP,
+    /** Closes the connection without applying the request or answering: its outcome is unknown too. */
+    DROP
+  }
+
+  /** A stored metric point. */
+  public record Point(long step, double value, long timestamp) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String API = "/api/2.0/mlflow/";
+  private static final Pattern FILTER = Pattern.compile("tags\\.`([^`]+)` = '([^']*)'");
+
+  private final HttpServer server;
+  private final Map<String, String> experiments = new ConcurrentHashMap<>(); // name -> id
+  private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  private final Map<String, List<ObjectNode>> modelVersions = new ConcurrentHashMap<>();
+  private final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+  private final List<FaultAt> faults = new CopyOnWriteArrayList<>();
+
+  private record FaultAt(String pathSuffix, AtomicInteger skip, Fault fault) {}
+  private final AtomicLong ids = new AtomicLong();
+
+  private static final class Run {
+    final ObjectNode info;
+    final Map<String, String> params = new LinkedHashMap<>();
+    final Map<String, String> tags = new LinkedHashMap<>();
+    final Map<String, List<Point>> metrics = new LinkedHashMap<>();
+    final Map<String, Point> latest = new LinkedHashMap<>();
+
+    Run(ObjectNode info) {
+      this.info = info;
+    }
+  }
+
+  public MlflowEmulator() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "mlflow-emulator");
+      t.setDaemon(true);
+      return t;
+    }));
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  public String uri() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** The next request whose path ends with {@code pathSuffix} (e.g. {@code runs/log-batch}) gets {@code fault}. */
+  public void failNext(String pathSuffix, Fault fault) {
+    failNext(pathSuffix, 0, fault);
+  }
+
+  /** The request whose path ends with {@code pathSuffix} after the next {@code skip} such requests gets {@code fault}. */
+  public void failNext(String pathSuffix, int skip, Fault fault) {
+    faults.add(new FaultAt(pathSuffix, new AtomicInteger(skip), fault));
+  }
+
+  /** Requests received (faulted ones too) whose {@code METHOD path} ends with {@code suffix}. */
+  public int requests(String suffix) {
+    return requests.entrySet().stream().filter(e -> e.getKey().endsWith(suffix))
+        .mapToInt(e -> e.getValue().get()).sum();
+  }
+
+  /** Every point stored for {@code key}, in the order received, repeats included. */
+  public synchronized List<Point> history(String runId, String key) {
+    return List.copyOf(run(runId).metrics.getOrDefault(key, List.of()));
+  }
+
+  public synchronized Map<String, String> params(String runId) {
+    return Map.copyOf(run(runId).params);
+  }
+
+  public synchronized Map<String, String> tags(String runId) {
+    return Map.copyOf(run(runId).tags);
+  }
+
+  public synchronized String status(String runId) {
+    return run(runId).info.path("status").asText();
+  }
+
+  /** The ids of the runs created, in no particular order. */
+  public List<String> runIds() {
+    return List.copyOf(runs.keySet());
+  }
+
+  /** Artifact paths stored, {@code <experiment>/<run>/artifacts/<path>}. */
+  public Map<String, byte[]> artifacts() {
+    return Collections.unmodifiableMap(artifacts);
+  }
+
+  /** The versions of a registered model, as {@code model-versions/get} answers them. */
+  public synchronized List<JsonNode> modelVersions(String name) {
+    return List.copyOf(modelVersions.getOrDefault(name, List.of()));
+  }
+
+  private Run run(String runId) {
+    Run run = runs.get(runId);
+    if (run == null) {
+      throw new IllegalArgumentException("no run " + runId);
+    }
+    return run;
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getRawPath();
+    String method = exchange.getRequestMethod();
+    requests.computeIfAbsent(method + " " + path, k -> new AtomicInteger()).incrementAndGet();
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    Fault fault = takeFault(path);
+    try {
+      if (fault == Fault.UNAVAILABLE) {
+        reply(exchange, 503, error("TEMPORARILY_UNAVAILABLE", "injected"));
+        return;
+      }
+      if (fault == Fault.DROP) {
+        exchange.close(); // no answer: the client sees the connection end
+        return;
+      }
+      JsonNode answer;
+      synchronized (this) {
+        answer = path.startsWith("/api/2.0/mlflow-artifacts/artifacts/")
+            ? putArtifact(path.substring("/api/2.0/mlflow-artifacts/artifacts/".length()), body)
+            : apply(method, path.substring(API.length()), query(exchange), body.length == 0 ? null : JSON.readTree(body));
+      }
+      if (fault == Fault.APPLY_THEN_DROP) {
+        exchange.close();
+        return;
+      }
+      reply(exchange, 200, answer);
+    } catch (Refused r) {
+      reply(exchange, r.status, error(r.code, r.getMessage()));
+    } catch (RuntimeException e) {
+      reply(exchange, 500, error("INTERNAL_ERROR", String.valueOf(e)));
+    }
+  }
+
+  private synchronized Fault takeFault(String path) {
+    for (FaultAt f : faults) {
+      if (path.endsWith(f.pathSuffix())) {
+        if (f.skip().getAndDecrement() > 0) {
+          return null;
+        }
+        faults.remove(f);
+        return f.fault();
+      }
+    }
+    return null;
+  }
+
+  /** An MLflow error answer. */
+  private static final class Refused extends RuntimeException {
+    final int status;
+    final String code;
+
+    Refused(int status, String code, String message) {
+      super(message);
+      this.status = status;
+      this.code = code;
+    }
+  }
+
+  private JsonNode apply(String method, String endpoint, Map<String, String> query, JsonNode body) {
+    ObjectNode out = JSON.createObjectNode();
+    switch (method + " " + endpoint) {
+      case "GET experiments/get-by-name" -> {
+        String id = experiments.get(query.get("experiment_name"));
+        if (id == null) {
+          throw new Refused(404, "RESOURCE_DOES_NOT_EXIST", "no experiment " + query.get("experiment_name"));
+        }
+        out.putObject("experiment").put("experiment_id", id).put("name", query.get("experiment_name"))
+            .put("lifecycle_stage", "active");
+      }
+      case "POST experiments/create" -> {
+        String name = body.path("name").asText();
+        if (experiments.containsKey(name)) {
+          throw new Refused(400, "RESOURCE_ALREADY_EXISTS", "experiment " + name + " exists");
+        }
+        String id = Long.toString(ids.incrementAndGet());
+        experiments.put(name, id);
+        out.put("experiment_id", id);
+      }
+      case "POST runs/create" -> {
+        String runId = UUID.randomUUID().toString().replace("-", "");
+        String experiment = body.path("experiment_id").asText();
+        ObjectNode info = JSON.createObjectNode().put("run_id", runId).put("experiment_id", experiment)
+            .put("run_name", body.path("run_name").asText()).put("status", "RUNNING")
+            .put("start_time", body.path("start_time").asLong())
+            .put("artifact_uri", "mlflow-artifacts:/" + experiment + "/" + runId + "/artifacts");
+        Run run = new Run(info);
+        body.path("tags").forEach(t -> run.tags.put(t.path("key").asText(), t.path("value").asText()));
+        runs.put(runId, run);
+        out.putObject("run").set("info", info);
+      }
+      case "GET runs/get" -> out.set("run", runJson(run(query.get("run_id"))));
+      case "POST runs/search" -> {
+        Matcher m = FILTER.matcher(body.path("filter").asText());
+        ArrayNode found = out.putArray("runs");
+        for (Run r : runs.values()) {
+          boolean inExperiment = false;
+          for (JsonNode e : body.path("experiment_ids")) {
+            inExperiment |= e.asText().equals(r.info.path("experiment_id").asText());
+          }
+          if (inExperiment && m.matches() && m.group(2).equals(r.tags.get(m.group(1)))) {
+            found.add(runJson(r));
+          }
+        }
+      }
+      case "POST runs/log-batch" -> logBatch(run(body.path("run_id").asText()), body);
+      case "POST runs/update" -> {
+        Run run = run(body.path("run_id").asText());
+        run.info.put("status", body.path("status").asText()).put("end_time", body.path("end_time").asLong());
+        out.set("run_info", run.info);
+      }
+      case "GET metrics/get-history" -> {
+        ArrayNode metrics = out.putArray("metrics");
+        String key = query.get("metric_key");
+        for (Point p : run(query.get("run_id")).metrics.getOrDefault(key, List.of())) {
+          metrics.addObject().put("key", key).put("value", p.value()).put("timestamp", p.timestamp())
+              .put("step", p.step());
+        }
+      }
+      case "POST registered-models/create" -> {
+        String name = body.path("name").asText();
+        if (modelVersions.containsKey(name)) {
+          throw new Refused(400, "RESOURCE_ALREADY_EXISTS", "Registered Model (name=" + name + ") already exists.");
+        }
+        modelVersions.put(name, new ArrayList<>());
+        out.putObject("registered_model").put("name", name);
+      }
+      case "POST model-versions/create" -> {
+        String name = body.path("name").asText();
+        List<ObjectNode> versions = modelVersions.get(name);
+        if (versions == null) {
+          throw new Refused(404, "RESOURCE_DOES_NOT_EXIST", "Registered Model with name=" + name + " not found");
+        }
+        ObjectNode v = JSON.createObjectNode().put("name", name).put("version", Integer.toString(versions.size() + 1))
+            .put("source", body.path("source").asText()).put("run_id", body.path("run_id").asText())
+            .put("status", "READY");
+        v.set("tags", body.path("tags").deepCopy());
+        versions.add(v);
+        out.set("model_version", v);
+      }
+      case "GET model-versions/search" -> {
+        ArrayNode found = out.putArray("model_versions");
+        Matcher m = Pattern.compile("name\\s*=\\s*'([^']*)'").matcher(query.getOrDefault("filter", ""));
+        if (m.find()) {
+          modelVersions.getOrDefault(m.group(1), List.of()).forEach(found::add);
+        }
+      }
+      default -> throw new Refused(404, "ENDPOINT_NOT_FOUND", method + " " + endpoint + " is not emulated");
+    }
+    return out;
+  }
+
+  private void logBatch(Run run, JsonNode body) {
+    // MLflow validates the whole request before it stores anything.
+    for (JsonNode p : body.path("params")) {
+      String old = run.params.get(p.path("key").asText());
+      if (old != null && !old.equals(p.path("value").asText())) {
+        throw new Refused(400, "INVALID_PARAMETER_VALUE", "Changing param values is not allowed. Param with key='"
+            + p.path("key").asText() + "' was already logged with value='" + old + "'");
+      }
+    }
+    for (JsonNode m : body.path("metrics")) {
+      if (m.path("key").asText().contains("//")) {
+        throw new Refused(400, "INVALID_PARAMETER_VALUE", "Invalid metric name: '" + m.path("key").asText() + "'");
+      }
+    }
+    body.path("params").forEach(p -> run.params.put(p.path("key").asText(), p.path("value").asText()));
+    for (JsonNode m : body.path("metrics")) {
+      String key = m.path("key").asText();
+      Point p = new Point(m.path("step").asLong(), value(m.path("value")), m.path("timestamp").asLong());
+      run.metrics.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+      Point latest = run.latest.get(key);
+      if (latest == null || newer(p, latest)) {
+        run.latest.put(key, p);
+      }
+    }
+    body.path("tags").forEach(t -> run.tags.put(t.path("key").asText(), t.path("value").asText()));
+  }
+
+  /** MLflow's {@code _compare_metrics}: (step, timestamp, value) on stored values. */
+  private static boolean newer(Point a, Point b) {
+    if (a.step() != b.step()) {
+      return a.step() > b.step();
+    }
+    if (a.timestamp() != b.timestamp()) {
+      return a.timestamp() > b.timestamp();
+    }
+    return stored(a.value()) > stored(b.value());
+  }
+
+  private static double stored(double v) {
+    return Double.isNaN(v) ? 0 : Double.isInfinite(v) ? Math.copySign(Double.MAX_VALUE, v) : v;
+  }
+
+  private static double value(JsonNode v) {
+    return v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble();
+  }
+
+  private static ObjectNode runJson(Run run) {
+    ObjectNode r = JSON.createObjectNode();
+    r.set("info", run.info);
+    ObjectNode data = r.putObject("data");
+    ArrayNode metrics = data.putArray("metrics");
+    // As MLflow answers: NaN as NaN, an infinity as the largest double it was stored as.
+    run.latest.forEach((key, p) -> metrics.addObject().put("key", key)
+        .put("value", Double.isNaN(p.value()) ? p.value() : stored(p.value()))
+        .put("timestamp", p.timestamp()).put("step", p.step()));
+    ArrayNode params = data.putArray("params");
+    run.params.forEach((k, v) -> params.addObject().put("key", k).put("value", v));
+    ArrayNode tags = data.putArray("tags");
+    run.tags.forEach((k, v) -> tags.addObject().put("key", k).put("value", v));
+    return r;
+  }
+
+  private JsonNode putArtifact(String path, byte[] body) {
+    artifacts.put(URLDecoder.decode(path, StandardCharsets.UTF_8), body);
+    return JSON.createObjectNode();
+  }
+
+  private static Map<String, String> query(HttpExchange exchange) {
+    Map<String, String> query = new LinkedHashMap<>();
+    String raw = exchange.getRequestURI().getRawQuery();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        query.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    return query;
+  }
+
+  private static JsonNode error(String code, String message) {
+    return JSON.createObjectNode().put("error_code", code).put("message", Objects.toString(message));
+  }
+
+  private static void reply(HttpExchange exchange, int status, JsonNode body) throws IOException {
+    byte[] bytes = JSON.writeValueAsBytes(body);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
