@@ -8,12 +8,22 @@ import java.util.Map;
 import org.prov4ml.internal.sink.mlflow.LogBatchRequest.Metric;
 import org.prov4ml.internal.sink.mlflow.MlflowTracking.StoredPoint;
 import org.prov4ml.internal.sink.mlflow.UploadCursor.InFlight;
+import org.prov4ml.internal.sink.mlflow.UploadCursor.Point;
 import org.prov4ml.rundir.MetricSeries;
 
 /**
  * Sends the rows of the metric files that the server has not acknowledged, 1000 points per
  * {@code log-batch}, reading them from the files rather than from memory: an outage costs disk,
- * not heap. See {@link UploadCursor} for how a batch is never applied twice.
+ * not heap.
+ *
+ * <p>A batch is never applied twice. Before it is sent it is recorded in the cursor as in flight, and
+ * when its outcome is unknown (the process died, the answer was lost) the server is asked before
+ * anything is sent again. The question costs the batch, not the series: MLflow keeps each key's latest
+ * value (greatest step, then timestamp, then value) and updates it in the transaction that stores the
+ * batch's points, so {@code runs/get} tells whether a batch that moves some key's latest value forward
+ * arrived: that key's latest is the batch's point, or older. (A tag sent in the same request would not
+ * do: MLflow commits a request's metrics and its tags in two transactions.) Only a batch that moves no
+ * key forward, all of its steps behind ones already sent, is looked up in its key's history.
  */
 final class MetricUpload {
 
@@ -86,7 +96,7 @@ final class MetricUpload {
   private void send(String runId, LogBatchRequest batch, List<Segment> segments)
       throws IOException, InterruptedException {
     UploadCursor cursor = upload.cursor();
-    cursor.inFlight = intent(batch.metrics().get(batch.size() - 1), segments);
+    cursor.inFlight = intent(cursor, batch.metrics(), segments);
     cursor.save();
     try {
       upload.tracking().logBatch(runId, batch);
@@ -118,7 +128,7 @@ final class MetricUpload {
       LogBatchRequest single = new LogBatchRequest();
       batch.metrics().subList(s.from(), s.to()).forEach(single::add);
       Segment alone = new Segment(s.series(), 0, single.size(), s.end());
-      cursor.inFlight = intent(single.metrics().get(single.size() - 1), List.of(alone));
+      cursor.inFlight = intent(cursor, single.metrics(), List.of(alone));
       cursor.save();
       try {
         upload.tracking().logBatch(runId, single);
@@ -142,44 +152,93 @@ final class MetricUpload {
     return true;
   }
 
-  private static InFlight intent(Metric last, List<Segment> segments) {
+  /** What the cursor records of a batch before it is sent: see the class comment. */
+  private static InFlight intent(UploadCursor cursor, List<Metric> metrics, List<Segment> segments) {
     InFlight f = new InFlight();
+    Metric last = metrics.get(metrics.size() - 1);
     f.key = last.key();
     f.step = last.step();
     f.timestamp = last.timestamp();
     f.value = last.value();
-    Map<String, Long> offsets = new LinkedHashMap<>();
-    segments.forEach(s -> offsets.put(RunUpload.fileName(s.series()), s.end()));
-    f.offsets = offsets;
+    segments.forEach(s -> f.offsets.put(RunUpload.fileName(s.series()), s.end()));
+    for (Metric m : metrics) {
+      Point before = f.latest.getOrDefault(m.key(), cursor.latestMetrics.get(m.key()));
+      if (before == null || newer(m.step(), m.timestamp(), m.value(), before)) {
+        f.latest.put(m.key(), new Point(m.step(), m.timestamp(), m.value()));
+      }
+    }
+    if (!f.latest.isEmpty()) {
+      var witness = f.latest.entrySet().iterator().next();
+      f.witnessKey = witness.getKey();
+      f.witness = witness.getValue();
+    }
     return f;
   }
 
   private static void acknowledge(UploadCursor cursor, List<Segment> segments) {
     segments.forEach(s -> cursor.metricOffsets.put(RunUpload.fileName(s.series()), s.end()));
+    if (cursor.inFlight != null) {
+      cursor.latestMetrics.putAll(cursor.inFlight.latest);
+    }
     cursor.inFlight = null;
   }
 
+  /** MLflow's order of metric points ({@code _compare_metrics}): step, timestamp, then the stored value. */
+  static boolean newer(long step, long timestamp, double value, Point than) {
+    if (step != than.step) {
+      return step > than.step;
+    }
+    if (timestamp != than.timestamp) {
+      return timestamp > than.timestamp;
+    }
+    return stored(value) > stored(than.value);
+  }
+
+  /** How MLflow stores a value: NaN as 0 (with a flag), an infinity as the largest double of its sign. */
+  private static double stored(double value) {
+    return Double.isNaN(value) ? 0 : Double.isInfinite(value) ? Math.copySign(Double.MAX_VALUE, value) : value;
+  }
+
   /**
-   * A batch whose outcome is unknown (the process died, or the answer was lost): its last point
-   * on the server means the whole batch arrived, as {@code log-batch} is one transaction.
+   * A batch whose outcome is unknown (the process died, or the answer was lost): did it arrive? The
+   * witness key's latest value on the server answers (see the class comment); when the batch has no
+   * witness, or another writer moved the key further, the batch's last point is looked up in its key's
+   * history, which costs the series.
    */
   private void resolveInFlight(String runId, UploadCursor cursor) throws IOException, InterruptedException {
     InFlight f = cursor.inFlight;
     if (f == null) {
       return;
     }
-    boolean arrived = false;
-    for (StoredPoint p : upload.tracking().metricHistory(runId, f.key)) {
-      if (p.step() == f.step && p.timestamp() == f.timestamp && sameValue(p.value(), f.value)) {
+    Boolean arrived = null;
+    if (f.witnessKey != null) {
+      StoredPoint latest = upload.tracking().latestMetrics(runId).get(f.witnessKey);
+      if (latest == null || newer(f.witness.step, f.witness.timestamp, f.witness.value,
+          new Point(latest.step(), latest.timestamp(), latest.value()))) {
+        arrived = false; // the batch would have made the witness the latest
+      } else if (same(latest, f.witness.step, f.witness.timestamp, f.witness.value)) {
         arrived = true;
-        break;
+      }
+    }
+    if (arrived == null) {
+      arrived = false;
+      for (StoredPoint p : upload.tracking().metricHistory(runId, f.key)) {
+        if (same(p, f.step, f.timestamp, f.value)) {
+          arrived = true;
+          break;
+        }
       }
     }
     if (arrived) {
       cursor.metricOffsets.putAll(f.offsets);
+      cursor.latestMetrics.putAll(f.latest);
     }
     cursor.inFlight = null;
     cursor.save();
+  }
+
+  private static boolean same(StoredPoint p, long step, long timestamp, double value) {
+    return p.step() == step && p.timestamp() == timestamp && sameValue(p.value(), value);
   }
 
   /** Equal as stored: NaN is NaN, and the server stores an infinity as +-Double.MAX_VALUE. */

@@ -11,6 +11,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,15 +117,34 @@ final class MlflowTracking {
     http.postJson(API + "runs/update", JSON.writeValueAsBytes(body));
   }
 
-  /** Every point of a metric; the 2.17 server ignores paging and returns the whole history. */
+  /**
+   * Every point of a metric: costs the whole series (the 2.17 server ignores paging and answers with
+   * every point at once), so only the last resort of an in-flight check.
+   */
   List<StoredPoint> metricHistory(String runId, String key) throws IOException, InterruptedException {
     JsonNode metrics = http.get(API + "metrics/get-history?run_id=" + query(runId) + "&metric_key=" + query(key))
         .path("metrics");
     List<StoredPoint> points = new ArrayList<>(metrics.size());
     for (JsonNode m : metrics) {
-      points.add(new StoredPoint(m.path("step").asLong(), m.path("timestamp").asLong(), m.path("value").asDouble()));
+      points.add(point(m));
     }
     return points;
+  }
+
+  /** Each key's latest value ({@code runs/get}): costs the run's keys, params and tags, not its points. */
+  Map<String, StoredPoint> latestMetrics(String runId) throws IOException, InterruptedException {
+    Map<String, StoredPoint> latest = new LinkedHashMap<>();
+    for (JsonNode m : http.get(API + "runs/get?run_id=" + query(runId)).path("run").path("data").path("metrics")) {
+      latest.put(m.path("key").asText(), point(m));
+    }
+    return latest;
+  }
+
+  private static StoredPoint point(JsonNode m) {
+    JsonNode v = m.path("value");
+    // Protobuf's JSON writes NaN and the infinities as strings.
+    double value = v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble();
+    return new StoredPoint(m.path("step").asLong(), m.path("timestamp").asLong(), value);
   }
 
   /**

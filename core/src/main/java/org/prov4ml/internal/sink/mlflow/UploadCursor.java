@@ -27,20 +27,46 @@ import java.util.Set;
  * so a batch sent twice would show twice on stores that do not deduplicate. A batch is therefore
  * recorded as {@link #inFlight} before it is sent (written together with the acknowledgement of
  * the previous batch, one write per batch); when its outcome is unknown (a crash, a timeout) the
- * uploader asks the server for the batch's last point before sending anything again. The
- * server applies a batch in one transaction, so that point tells whether the whole batch arrived.
+ * uploader finds out whether it arrived before sending anything again, from the run's latest value
+ * of a key the batch moves forward (see {@link MetricUpload}), which MLflow updates in the batch's
+ * own transaction.
  *
  * <p>Only the uploader's thread (or {@code sync}'s) touches a cursor.
  */
 final class UploadCursor {
 
-  /** A metric batch that may have reached the server: its last point, and the offsets it acknowledges. */
+  /** A metric point as MLflow orders it: by step, then timestamp, then value. */
+  static final class Point {
+    long step;
+    long timestamp;
+    double value;
+
+    Point() {}
+
+    Point(long step, long timestamp, double value) {
+      this.step = step;
+      this.timestamp = timestamp;
+      this.value = value;
+    }
+  }
+
+  /**
+   * A metric batch that may have reached the server: the offsets it acknowledges, what it makes each
+   * key's latest value, and a witness to ask the server about.
+   */
   static final class InFlight {
+    /** The batch's last point ({@code key}, {@code step}, ...): found in the key's history, if all else fails. */
     String key;
     long step;
     long timestamp;
     double value;
+    /** A key whose latest value on the server the batch moves forward, or null when it moves none. */
+    String witnessKey;
+    /** The witness key's latest value once the batch is applied. */
+    Point witness;
     Map<String, Long> offsets = new LinkedHashMap<>();
+    /** Each key's latest value once the batch is applied. */
+    Map<String, Point> latest = new LinkedHashMap<>();
   }
 
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -60,6 +86,8 @@ final class UploadCursor {
   String artifactUri;
   /** Per metric file (name in the metrics folder): bytes whose rows the server has acknowledged. */
   Map<String, Long> metricOffsets = new LinkedHashMap<>();
+  /** Per MLflow metric key: the latest value on the server as far as this upload knows, in MLflow's order. */
+  Map<String, Point> latestMetrics = new LinkedHashMap<>();
   InFlight inFlight;
   Set<String> params = new LinkedHashSet<>();
   Set<String> tags = new LinkedHashSet<>();
@@ -103,6 +131,7 @@ final class UploadCursor {
     runId = null;
     artifactUri = null;
     metricOffsets = fresh.metricOffsets;
+    latestMetrics = fresh.latestMetrics;
     inFlight = null;
     params = fresh.params;
     tags = fresh.tags;

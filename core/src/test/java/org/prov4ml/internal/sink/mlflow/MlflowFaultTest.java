@@ -187,12 +187,15 @@ class MlflowFaultTest extends RealMlflowServerTest {
     try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
       assertTrue(MlflowTestRuns.sync(runDir, proxy.uri(), Map.of()).complete());
       assertEquals(0, proxy.metricPointsDelivered(), "the batch was found on the server, not sent again");
+      assertEquals(0, proxy.count(Mode.PASS, "GET", "/metrics/get-history"), "found without the history");
     }
-    // The process died before the batch reached the server: its last point is not there, so it is sent.
+    // The process died before the batch reached the server: the key's latest value is behind the batch's
+    // last point, so the batch is sent. (The sqlite store drops a point it already has; the proxy counts it.)
     rewindWithBatchInFlight(layout, csv, after1000, end, 99_999);
     try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
       assertTrue(MlflowTestRuns.sync(runDir, proxy.uri(), Map.of()).complete());
       assertEquals(500, proxy.metricPointsDelivered(), "the batch that had not arrived is sent");
+      assertEquals(0, proxy.count(Mode.PASS, "GET", "/metrics/get-history"), "found without the history");
     }
     assertFinishedWith(runIdOf(run), loss);
   }
@@ -202,12 +205,18 @@ class MlflowFaultTest extends RealMlflowServerTest {
     UploadCursor cursor = UploadCursor.load(layout.runDir(), layout.rank(), server.uri());
     cursor.trackingUri = server.uri();
     cursor.metricOffsets.put(csv, from);
+    // As the uploader records a batch before it sends it: the server's latest value of training/loss
+    // (step 999) before it, and the batch's last point, which moves that latest value forward.
+    cursor.latestMetrics.put("training/loss", new UploadCursor.Point(999, T0 + 999, 99.9));
     UploadCursor.InFlight f = new UploadCursor.InFlight();
     f.key = "training/loss";
     f.step = lastStep;
     f.timestamp = T0 + lastStep;
     f.value = lastStep / 10.0;
     f.offsets = Map.of(csv, to);
+    f.witnessKey = f.key;
+    f.witness = new UploadCursor.Point(f.step, f.timestamp, f.value);
+    f.latest = Map.of(f.key, f.witness);
     cursor.inFlight = f;
     cursor.save();
   }
