@@ -201,13 +201,41 @@ final class MetricCsv {
         throw problem("line " + lineNumber + " is not 'step,value,timestamp': '" + text(0, end) + "'");
       }
       try {
-        long step = Long.parseLong(text(0, first));
+        long step = parseLong(0, first);
         double value = parseValue(text(first + 1, second));
-        long timestamp = parseTimestamp(text(second + 1, end));
+        long timestamp = second + 1 < end && isLong(second + 1, end) ? parseLong(second + 1, end)
+            : parseTimestamp(text(second + 1, end));
         return new MetricPoint(step, value, timestamp);
       } catch (NumberFormatException e) {
         throw problem("line " + lineNumber + " is not 'step,value,timestamp': '" + text(0, end) + "'");
       }
+    }
+
+    /** Whether bytes [from, to) are an optional '-' and 1 to 18 digits: a long that cannot overflow. */
+    private boolean isLong(int from, int to) {
+      int start = from < to && line[from] == '-' ? from + 1 : from;
+      if (to - start < 1 || to - start > 18) {
+        return false;
+      }
+      for (int i = start; i < to; i++) {
+        if (line[i] < '0' || line[i] > '9') {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** A long straight from the bytes, without a String per field: most rows are two of these. */
+    private long parseLong(int from, int to) {
+      if (!isLong(from, to)) {
+        return Long.parseLong(text(from, to)); // the rare long beyond 18 digits, or the error it is
+      }
+      boolean negative = line[from] == '-';
+      long n = 0;
+      for (int i = negative ? from + 1 : from; i < to; i++) {
+        n = n * 10 + (line[i] - '0');
+      }
+      return negative ? -n : n;
     }
 
     private int indexOf(char c, int from, int to) {

@@ -236,6 +236,19 @@ class RunDirectoryTest {
     assertEquals(loss.file() + ": line 3 is not 'step,value,timestamp': '1,abc,11'", cause.getMessage());
   }
 
+  @Test
+  void rowsOfEveryShapeAWriterUsesAreRead() throws Exception {
+    Run run = start(out, 0);
+    run.logMetric("loss", 1, Context.TRAINING, 0, false, 10);
+    run.close();
+    MetricSeries loss = RunDirectory.open(run.runDirectory()).metric("loss", Context.TRAINING).orElseThrow();
+    // A Python float timestamp, a step beyond 18 digits, a negative step, Windows line ends, an empty line.
+    Files.writeString(loss.file(), "epoch,value,timestep\r\n5,1e-3,1.7e12\r\n" + Long.MAX_VALUE + ",-0.5,12\n\n"
+        + "-3,+inf,13\n");
+    assertEquals(List.of(new MetricPoint(5, 0.001, 1_700_000_000_000L), new MetricPoint(Long.MAX_VALUE, -0.5, 12),
+        new MetricPoint(-3, Double.POSITIVE_INFINITY, 13)), points(loss));
+  }
+
   /**
    * Three million points, ~90 MB of CSV, streamed by a JVM with a 24 MB heap: holding them (a list of
    * points is ~100 MB) would fail with OutOfMemoryError.

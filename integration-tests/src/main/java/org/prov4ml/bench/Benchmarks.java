@@ -8,7 +8,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs the hot-path benchmark with 1 and 2 producer threads and the GC profiler, so time and
- * allocation per call come from the same run as the JDK queues they are compared with.
+ * allocation per call come from the same run as the JDK queues they are compared with; then the
+ * run-directory reader beside a plain JDK read of the same file.
  */
 public final class Benchmarks {
 
@@ -25,5 +26,11 @@ public final class Benchmarks {
           .build();
       new Runner(options).run();
     }
+    new Runner(new OptionsBuilder()
+        .include("org.prov4ml.RunDirectoryReadBenchmark")
+        .addProfiler(GCProfiler.class)
+        .resultFormat(ResultFormatType.TEXT)
+        .result("target/jmh-rundirectory-read.txt")
+        .build()).run();
   }
 }
