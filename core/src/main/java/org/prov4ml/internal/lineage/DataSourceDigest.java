@@ -122,6 +122,16 @@ public record DataSourceDigest(List<Path> roots, List<SourceFile> files, long li
   public void writeManifest(Path file, String label, String context) throws IOException {
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      write(tmp, label, context);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      Files.deleteIfExists(tmp); // a full disk keeps no half manifest
+      throw e;
+    }
+  }
+
+  private void write(Path tmp, String label, String context) throws IOException {
     try (JsonGenerator json = JSON.createGenerator(Files.newOutputStream(tmp), JsonEncoding.UTF8)) {
       json.useDefaultPrettyPrinter();
       json.writeStartObject();
@@ -147,6 +157,5 @@ public record DataSourceDigest(List<Path> roots, List<SourceFile> files, long li
       json.writeEndArray();
       json.writeEndObject();
     }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -80,7 +80,15 @@ public final class RunInputs {
       @Override
       public void run() throws IOException {
         DataSourceDigest digest = DataSourceDigest.of(description.localSources(), limit);
-        digest.writeManifest(manifest, label, owner);
+        try {
+          digest.writeManifest(manifest, label, owner);
+        } catch (IOException e) {
+          recorder.notWritten("manifest of data set " + label + " not written", manifest, e);
+          publishInput(label, context, null, Map.of("yprov:" + label + "_source_files",
+              Integer.toString(digest.files().size()), "yprov:" + label + "_source_note",
+              "its manifest could not be written (" + e.getMessage() + ")"));
+          return;
+        }
         recorder.publish(EventKind.ARTIFACT, manifest.getFileName().toString(), null,
             new ArtifactRecord(manifest, manifest, null, false));
         publishInput(label, context, null, digest.attributes(label, manifest));
@@ -172,9 +180,16 @@ public final class RunInputs {
       for (Path jar : ClassPathBom.jarsOf(classPath)) {
         jars.add(ClassPathBom.describe(jar));
       }
+      String json = ClassPathBom.json(jars);
       Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-      Files.writeString(tmp, ClassPathBom.json(jars), StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try {
+        Files.writeString(tmp, json, StandardCharsets.UTF_8);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        Files.deleteIfExists(tmp);
+        recorder.notWritten("bill of materials not written", target, e);
+        return;
+      }
       recorder.publish(EventKind.ARTIFACT, target.getFileName().toString(), null,
           new ArtifactRecord(target, target, null, false));
     });

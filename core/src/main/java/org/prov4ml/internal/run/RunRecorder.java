@@ -202,6 +202,11 @@ public final class RunRecorder {
     }
   }
 
+  /** A file the run's background could not write into the run directory: the run ends INCOMPLETE naming it. */
+  void notWritten(String what, Path where, IOException reason) {
+    local.unwritten().file(what, where, reason);
+  }
+
   /** Copies a file or directory into the artifacts and records it. */
   public void logArtifact(Path path, Context context) {
     checkOpen();
