@@ -65,7 +65,7 @@ public final class Prov4ml {
    *     created or written (said once, see {@link #activeOrImplicitRun})
    */
   public static Run activeRunOrStart() {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run == null) {
       UnwritableOutputDirectoryException why = unavailable;
       throw new IllegalStateException("no run can be started: "
@@ -81,11 +81,19 @@ public final class Prov4ml {
    * application runs on without provenance. The agent's way in.
    */
   public static Optional<Run> activeOrImplicitRun() {
-    return Optional.ofNullable(implicitRun());
+    return Optional.ofNullable(implicitRun(null));
+  }
+
+  /**
+   * {@link #activeOrImplicitRun()}, a run started with {@code options} (null: all from the
+   * configuration) if there is none, as the training listener does.
+   */
+  public static Optional<Run> activeOrImplicitRun(RunOptions options) {
+    return Optional.ofNullable(implicitRun(options));
   }
 
   /** The active or an implicitly started run; null when the output directory is unwritable. */
-  private static Run implicitRun() {
+  private static Run implicitRun(RunOptions options) {
     Run run = active;
     if (run != null && !run.isEnded()) {
       return run;
@@ -102,7 +110,7 @@ public final class Prov4ml {
         return null;
       }
       try {
-        return start(RunOptions.builder().build(), true);
+        return start(options != null ? options : RunOptions.builder().build(), true);
       } catch (UnwritableOutputDirectoryException e) {
         unavailable = e;
         Logger.error("prov4ml: {}; the application runs on without provenance", e.getMessage());
@@ -165,28 +173,28 @@ public final class Prov4ml {
   }
 
   public static void logParam(String key, Object value) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.logParam(key, value);
     }
   }
 
   public static void logParams(Map<String, ?> params) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.logParams(params);
     }
   }
 
   public static void logMetric(String key, double value, Context context) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.logMetric(key, value, context);
     }
   }
 
   public static void logMetric(String key, double value, Context context, long step) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.logMetric(key, value, context, step);
     }
@@ -194,14 +202,14 @@ public final class Prov4ml {
 
   public static void logMetric(String key, double value, Context context, long step, boolean synchronous,
       long timestampMillis) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.logMetric(key, value, context, step, synchronous, timestampMillis);
     }
   }
 
   public static void logMetrics(Map<String, ? extends Number> metrics, Context context, long step) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.logMetrics(metrics, context, step);
     }
@@ -209,56 +217,56 @@ public final class Prov4ml {
 
   public static void logMetrics(Map<String, ? extends Number> metrics, Context context, long step,
       boolean synchronous) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.logMetrics(metrics, context, step, synchronous);
     }
   }
 
   public static void logArtifact(Path path) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.logArtifact(path);
     }
   }
 
   public static void logArtifact(Path path, Context context) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.logArtifact(path, context);
     }
   }
 
   public static void logModel(Model model, String modelName) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.logModel(model, modelName);
     }
   }
 
   public static void logModel(Model model, String modelName, boolean logModelInfo, boolean logAsArtifact) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.logModel(model, modelName, logModelInfo, logAsArtifact);
     }
   }
 
   public static void saveModelVersion(Model model, String modelName, Context context) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.saveModelVersion(model, modelName, context);
     }
   }
 
   public static void saveModelVersion(Model model, String modelName, Context context, long step) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.saveModelVersion(model, modelName, context, step);
     }
   }
 
   public static void logOptimizer(Optimizer optimizer) {
-    Run run = implicitRun();
+    Run run = implicitRun(null);
     if (run != null) {
       run.logOptimizer(optimizer);
     }

@@ -1,53 +1,65 @@
 package org.prov4ml.internal.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
-import org.prov4ml.internal.agent.DjlHooks.Hook;
 import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.djl.RecordingFailures;
 import org.tinylog.Logger;
 
 /**
- * Byte Buddy's agent for the enabled {@link DjlHooks}. Types are matched by name and advice classes
- * are named, not loaded, so installing loads no DJL class; the advice is inlined (no class format
- * change), so classes DJL already loaded can be retransformed when the agent is attached late (or
- * when BaseModel loaded before the instrumentation was ready). Advice needs no new members, so the
- * builder only decorates the class files it reads from the pool, with no type validation: the
- * cheapest way through Byte Buddy, whose own start-up dominates the agent's. The agent jar's build
- * runs this same builder over DJL 0.36.0 ({@link PrewovenClasses}), so most JVMs never load Byte
- * Buddy at all.
+ * What the agent instruments in DJL ({@link TrainerInstrumentation}, {@link EasyTrainInstrumentation},
+ * {@link BaseModelInstrumentation}), and Byte Buddy's agent for the enabled hooks. Types are
+ * matched by name and advice classes are named, not loaded, so instrumenting loads no DJL class;
+ * the advice is inlined (no class format change), so DJL classes loaded before an agent attached
+ * late can be retransformed. Advice needs no new members, so the builder only decorates the class
+ * files it reads, with no type validation: the cheapest way through Byte Buddy.
  */
 final class DjlInstrumentation {
 
+  static final List<DjlHook> HOOKS = concat(TrainerInstrumentation.HOOKS, EasyTrainInstrumentation.HOOKS,
+      BaseModelInstrumentation.HOOKS);
+
+  /** The instrumented types in the JVM's internal form ({@code ai/djl/training/Trainer}), as transformers see them. */
+  static final Set<String> INTERNAL_NAMES = HOOKS.stream().map(h -> h.type().replace('.', '/'))
+      .collect(Collectors.toUnmodifiableSet());
+
   private DjlInstrumentation() {}
 
-  /**
-   * The agent builder of the enabled hooks. The caller installs it ({@code installOn}, which
-   * retransforms DJL classes already loaded) or takes it raw for the {@link DeferredTransformer}.
-   */
+  /** Byte Buddy's agent for the hooks {@code config} leaves on. */
   static AgentBuilder builder(Prov4mlConfig config) {
-    Map<String, List<Hook>> byType = new LinkedHashMap<>();
-    for (Hook hook : DjlHooks.HOOKS) {
+    Map<String, List<DjlHook>> byType = new LinkedHashMap<>();
+    for (DjlHook hook : HOOKS) {
       if (config.instrumentationEnabled(hook.name())) {
         byType.computeIfAbsent(hook.type(), t -> new ArrayList<>()).add(hook);
       } else {
         Logger.info("prov4ml agent: instrumentation '{}' is off (prov4ml.instrument.{}.enabled=false)",
             hook.name(), hook.name());
+      }
+    }
+    Set<String> known = HOOKS.stream().map(DjlHook::name).collect(Collectors.toSet());
+    for (String name : config.instrumentationSwitches()) {
+      if (!known.contains(name)) {
+        Logger.warn("prov4ml agent: prov4ml.instrument.{}.enabled names no instrumentation and is ignored; "
+            + "the instrumentations are {}", name, HOOKS.stream().map(DjlHook::name).toList());
       }
     }
     AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
@@ -59,20 +71,63 @@ final class DjlInstrumentation {
         .with(new FailureListener())
         .ignore(not(nameStartsWith("ai.djl.")));
     ClassLoader agentLoader = DjlInstrumentation.class.getClassLoader();
-    for (Map.Entry<String, List<Hook>> type : byType.entrySet()) {
+    for (Map.Entry<String, List<DjlHook>> type : byType.entrySet()) {
       AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice().include(agentLoader);
-      for (Hook hook : type.getValue()) {
-        advice = advice.advice(methods(hook), hook.advice());
+      for (DjlHook hook : type.getValue()) {
+        advice = advice.advice(hook.method(), hook.advice());
       }
       builder = builder.type(named(type.getKey())).transform(advice);
     }
     return builder;
   }
 
-  private static ElementMatcher<MethodDescription> methods(Hook hook) {
-    ElementMatcher.Junction<MethodDescription> methods = hook.method().equals("<init>") ? isConstructor()
-        : named(hook.method());
-    return hook.arguments() < 0 ? methods : methods.and(takesArguments(hook.arguments()));
+  /**
+   * Null when every hooked method is in the DJL classes {@code loader} holds, exactly once, with
+   * the signature the advice expects; else what differs, e.g. {@code ai.djl.training.Trainer has no
+   * step()}. Read from the class files, so no DJL class is loaded.
+   */
+  static String shapeMismatch(ClassLoader loader) {
+    TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
+    List<String> differences = new ArrayList<>();
+    for (DjlHook hook : HOOKS) {
+      TypePool.Resolution resolution = pool.describe(hook.type());
+      if (!resolution.isResolved()) {
+        differences.add(hook.type() + " is missing");
+        continue;
+      }
+      TypeDescription type = resolution.resolve();
+      int matching = type.getDeclaredMethods().filter(hook.method()).size();
+      if (matching != 1) {
+        differences.add(hook.type() + " has " + (matching == 0 ? "no" : matching) + " public " + hook.signature());
+      }
+    }
+    return differences.isEmpty() ? null : String.join("; ", differences);
+  }
+
+  /** The DJL release {@code loader} holds, as DJL itself tells it ({@code ai/djl/engine/api.properties}). */
+  static String djlVersion(ClassLoader loader) {
+    try (InputStream in = loader.getResourceAsStream("ai/djl/engine/api.properties")) {
+      if (in != null) {
+        Properties properties = new Properties();
+        properties.load(in);
+        String version = properties.getProperty("djl_version");
+        if (version != null && !version.isBlank()) {
+          return version.trim();
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // fall through: the version is only for the message
+    }
+    return "(version unknown)";
+  }
+
+  @SafeVarargs
+  private static List<DjlHook> concat(List<DjlHook>... lists) {
+    List<DjlHook> all = new ArrayList<>();
+    for (List<DjlHook> list : lists) {
+      all.addAll(list);
+    }
+    return List.copyOf(all);
   }
 
   /** A DJL class that cannot be instrumented is logged once and left as it is. */
@@ -80,7 +135,7 @@ final class DjlInstrumentation {
     @Override
     public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
         Throwable throwable) {
-      AgentFailures.record("instrumenting " + typeName, throwable);
+      RecordingFailures.record("agent instrumenting " + typeName, throwable);
     }
 
     @Override

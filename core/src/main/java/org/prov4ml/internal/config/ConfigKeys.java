@@ -81,14 +81,14 @@ public final class ConfigKeys {
       "Least time between two uploads to MLflow (a full request of 1000 points, a flush or the run's end "
           + "does not wait for it).");
   public static final ConfigKey<Boolean> BATCH_METRICS = new ConfigKey<>("prov4ml.metrics.batch.enabled",
-      BOOLEAN, () -> true, "Agent: record `batch_loss` for every training batch.");
+      BOOLEAN, () -> true, "Listener and agent: record `batch_loss` for every training batch.");
   public static final ConfigKey<Integer> LR_EVERY_N_STEPS = new ConfigKey<>("prov4ml.metrics.lr-every-n-steps",
-      POSITIVE_INT, () -> 1, "Agent: record `learning_rate` every N optimizer steps.");
+      POSITIVE_INT, () -> 1, "Listener and agent: record `learning_rate` every N optimizer steps.");
   public static final ConfigKey<Duration> SYSTEM_METRICS_INTERVAL = new ConfigKey<>(
       "prov4ml.system-metrics.interval", DURATION, () -> Duration.ofSeconds(10),
-      "Agent: period of system metrics (CPU, memory, heap, GC); 0 turns them off.");
+      "Listener and agent: period of system metrics (CPU, memory, heap, GC); 0 turns them off.");
   public static final ConfigKey<Boolean> RUN_PER_TRAINER = new ConfigKey<>("prov4ml.run.per-trainer", BOOLEAN,
-      () -> false, "Agent: give each Trainer its own run, ended at Trainer.close.");
+      () -> false, "Listener and agent: give each Trainer its own run, ended at Trainer.close.");
 
   public static final ConfigKey<Long> DATA_HASH_LIMIT = new ConfigKey<>("prov4ml.data.hash-limit", SIZE,
       () -> 1L << 30, "Most bytes of a data set's files hashed (in path order); the rest keep their sizes and "

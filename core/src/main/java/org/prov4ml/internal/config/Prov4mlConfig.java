@@ -97,6 +97,11 @@ public final class Prov4mlConfig {
     return instrumentSwitches.getOrDefault(name, true);
   }
 
+  /** The instrumentation names the configuration switches ({@code prov4ml.instrument.<name>.enabled}). */
+  public java.util.Set<String> instrumentationSwitches() {
+    return java.util.Collections.unmodifiableSet(instrumentSwitches.keySet());
+  }
+
   /** A copy with one value replaced, for tests and for the API's per-run options. */
   public <T> Prov4mlConfig with(ConfigKey<T> key, T value) {
     Map<String, Object> copy = new HashMap<>(values);

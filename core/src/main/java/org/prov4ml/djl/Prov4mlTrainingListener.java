@@ -1,0 +1,128 @@
+package org.prov4ml.djl;
+
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListener;
+import org.prov4ml.RunOptions;
+import org.prov4ml.internal.djl.ListenerSettings;
+import org.prov4ml.internal.djl.RecordingFailures;
+import org.prov4ml.internal.djl.TrainerEvents;
+
+/**
+ * Records a DJL training into prov4ml's active run, the DJL way:
+ *
+ * <pre>{@code
+ * DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+ *     .addTrainingListeners(TrainingListener.Defaults.basic())
+ *     .addTrainingListeners(new Prov4mlTrainingListener());
+ * }</pre>
+ *
+ * <p>What it records, under the same names, steps and values as the {@code -javaagent}:
+ *
+ * <ul>
+ *   <li>when the trainer is built: a run if none is active (started with {@link #optRunOptions}, else
+ *       from the configuration); the optimizer as {@code Prov4ml.logOptimizer} records it; params
+ *       {@code loss}, {@code evaluators}, {@code devices}, {@code initializers}, {@code model_name};
+ *   <li>once the model's block is initialised: {@code model_total_params}, {@code model_memory_bytes}
+ *       and the artifact {@code model_summary.txt};
+ *   <li>every training batch: {@code batch_loss} and {@code learning_rate} (the rate that batch's
+ *       optimizer step applies), TRAINING, step = the run's batch index from 0;
+ *   <li>every epoch: DJL's {@code train_X} as X in TRAINING, {@code validate_X} as X in VALIDATION,
+ *       and {@code epoch_time_ms}, step = the epoch from 1;
+ *   <li>when the trainer is closed: {@code epochs_done} and {@code final_<evaluation>}.
+ * </ul>
+ *
+ * <p>It reads the values DJL's {@code EvaluatorTrainingListener} computed, so it must come after
+ * DJL's listeners ({@code addTrainingListeners} appends). It uses only DJL's API, so it works with
+ * any engine. A second trainer in the same run records its params as {@code trainer2.*} and
+ * continues the run's batch and epoch numbers. Like the agent it never throws: a failure is logged
+ * once, counted and reported at exit. One instance may serve several trainers; under the agent,
+ * a trainer that has this listener is not recorded a second time. What only the agent sees:
+ * {@code EasyTrain.fit}'s epochs and data sets, test evaluations and model saves.
+ */
+public final class Prov4mlTrainingListener implements TrainingListener {
+
+  private volatile ListenerSettings settings = ListenerSettings.FROM_CONFIGURATION;
+
+  /** A listener whose every option comes from the configuration ({@code prov4ml.*} keys). */
+  public Prov4mlTrainingListener() {}
+
+  /** The run started when a trainer begins with no run active; by default all from the configuration. */
+  public Prov4mlTrainingListener optRunOptions(RunOptions runOptions) {
+    ListenerSettings s = settings;
+    settings = new ListenerSettings(runOptions, s.batchMetrics(), s.learningRateEvery(), s.runPerTrainer());
+    return this;
+  }
+
+  /** Whether to record {@code batch_loss} every batch; default {@code prov4ml.metrics.batch.enabled}. */
+  public Prov4mlTrainingListener optBatchMetrics(boolean batchMetrics) {
+    ListenerSettings s = settings;
+    settings = new ListenerSettings(s.runOptions(), batchMetrics, s.learningRateEvery(), s.runPerTrainer());
+    return this;
+  }
+
+  /**
+   * Records {@code learning_rate} every {@code steps} steps; default
+   * {@code prov4ml.metrics.lr-every-n-steps}.
+   *
+   * @throws IllegalArgumentException when {@code steps} is less than 1
+   */
+  public Prov4mlTrainingListener optLearningRateEvery(int steps) {
+    if (steps < 1) {
+      throw new IllegalArgumentException("learning rate every " + steps + " steps: steps must be >= 1");
+    }
+    ListenerSettings s = settings;
+    settings = new ListenerSettings(s.runOptions(), s.batchMetrics(), steps, s.runPerTrainer());
+    return this;
+  }
+
+  /**
+   * Whether each trainer that begins with no run active gets a run of its own, ended when the
+   * trainer is closed; default {@code prov4ml.run.per-trainer}.
+   */
+  public Prov4mlTrainingListener optRunPerTrainer(boolean runPerTrainer) {
+    ListenerSettings s = settings;
+    settings = new ListenerSettings(s.runOptions(), s.batchMetrics(), s.learningRateEvery(), runPerTrainer);
+    return this;
+  }
+
+  @Override
+  public void onTrainingBegin(Trainer trainer) {
+    try {
+      TrainerEvents.began(trainer, this, settings);
+    } catch (Throwable e) {
+      RecordingFailures.record("DJL training begin", e);
+    }
+  }
+
+  @Override
+  public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+    try {
+      TrainerEvents.batchEnded(trainer, this, settings);
+    } catch (Throwable e) {
+      RecordingFailures.record("DJL training batch", e);
+    }
+  }
+
+  @Override
+  public void onValidationBatch(Trainer trainer, BatchData batchData) {
+    // DJL's EvaluatorTrainingListener accumulates the validation; its values are read at the epoch's end.
+  }
+
+  @Override
+  public void onEpoch(Trainer trainer) {
+    try {
+      TrainerEvents.epochEnded(trainer, this, settings);
+    } catch (Throwable e) {
+      RecordingFailures.record("DJL epoch metrics", e);
+    }
+  }
+
+  @Override
+  public void onTrainingEnd(Trainer trainer) {
+    try {
+      TrainerEvents.trainingEnded(trainer, this, settings);
+    } catch (Throwable e) {
+      RecordingFailures.record("DJL training summary", e);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package org.prov4ml.internal.djl;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The counts of one run, shared by every trainer recorded into it: a second trainer (fine-tuning
+ * after pre-training, say) continues the batch, step and epoch numbers of the first, so the run's
+ * charts read on instead of starting over at 0.
+ */
+final class RunProgress {
+
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong steps = new AtomicLong();
+  private final AtomicInteger epochs = new AtomicInteger();
+  private final AtomicInteger trainers = new AtomicInteger();
+
+  /** The index of the training batch that just ended, from 0 over the whole run. */
+  long nextBatch() {
+    return batches.getAndIncrement();
+  }
+
+  /** The index of the optimizer step that just ended, from 0 over the whole run. */
+  long nextStep() {
+    return steps.getAndIncrement();
+  }
+
+  /** The run's number of the epoch that just ended, from 1 as DJL counts epochs. */
+  int nextEpoch() {
+    return epochs.incrementAndGet();
+  }
+
+  /** Epochs completed in this run so far. */
+  int epochs() {
+    return epochs.get();
+  }
+
+  /** The 1-based number of a trainer that joins this run. */
+  int joinTrainer() {
+    return trainers.incrementAndGet();
+  }
+}

@@ -1,0 +1,170 @@
+package org.prov4ml.internal.djl;
+
+import ai.djl.Model;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.util.Utils;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.prov4ml.Context;
+import org.prov4ml.Prov4ml;
+import org.prov4ml.Run;
+import org.prov4ml.djl.Prov4mlTrainingListener;
+
+/**
+ * The DJL events prov4ml records, from its two observers: the training listener's events
+ * ({@link Prov4mlTrainingListener}, which catches what escapes) and the agent's advice, which sees
+ * the calls a listener cannot and delivers DJL's listener events to the agent's own listener. The
+ * advice's arguments are typed {@code Object}, as it hands them over; each of its methods catches
+ * everything, counts it in {@link RecordingFailures}, and returns normally.
+ */
+public final class TrainerEvents {
+
+  /** The listener the agent adds to every trainer, recording with the configuration's settings. */
+  private static final Prov4mlTrainingListener AGENT_LISTENER = new Prov4mlTrainingListener();
+
+  /** The model property DJL's {@code BaseModel.save} numbers its file with. */
+  private static final String EPOCH_PROPERTY = "Epoch";
+
+  /** Set once the agent has instrumented {@code Trainer.step()}: then it, not the listener, records learning rates. */
+  private static volatile boolean stepsObserved;
+
+  private TrainerEvents() {}
+
+  /** {@code onTrainingBegin}: registers the trainer (its run and params) unless another listener has. */
+  public static void began(Trainer trainer, Object listener, ListenerSettings settings) {
+    TrainerRegistry.forListener(trainer, listener, settings);
+  }
+
+  public static void batchEnded(Trainer trainer, Object listener, ListenerSettings settings) {
+    TrainerState state = TrainerRegistry.forListener(trainer, listener, settings);
+    if (state != null) {
+      state.batchEnded(trainer);
+    }
+  }
+
+  public static void epochEnded(Trainer trainer, Object listener, ListenerSettings settings) {
+    TrainerState state = TrainerRegistry.forListener(trainer, listener, settings);
+    if (state != null) {
+      state.epochEnded(trainer);
+    }
+  }
+
+  public static void trainingEnded(Trainer trainer, Object listener, ListenerSettings settings) {
+    TrainerState state = TrainerRegistry.forListener(trainer, listener, settings);
+    if (state != null) {
+      state.trainingEnded(trainer);
+    }
+  }
+
+  /** The agent instruments {@code Trainer.step()}: every step's learning rate is recorded there. */
+  public static void observeSteps() {
+    stepsObserved = true;
+  }
+
+  static boolean stepsObserved() {
+    return stepsObserved;
+  }
+
+  /**
+   * {@code Trainer.notifyListeners(event)} returned: the application's listeners have had the event,
+   * and now the agent's listener has it too. DJL's consumer is the event (for instance
+   * {@code listener -> listener.onEpoch(trainer)}), so applying it to the agent's listener tells it
+   * which event it was, after every listener of the application (so that DJL's accumulators are
+   * updated and not yet reset). A trainer whose application added a Prov4mlTrainingListener of its
+   * own is recorded by that one; the agent's then ignores it.
+   */
+  @SuppressWarnings("unchecked")
+  public static void listenersNotified(Object event) {
+    try {
+      ((Consumer<TrainingListener>) event).accept(AGENT_LISTENER);
+    } catch (Throwable e) {
+      // e.g. an application's own consumer that casts each listener to its own type
+      RecordingFailures.record("agent Trainer.notifyListeners", e);
+    }
+  }
+
+  /** {@code Trainer.step()} returned: the learning rate that step applied, every N steps. */
+  public static void stepped(Object trainer) {
+    try {
+      TrainerState state = stateOf(trainer);
+      if (state != null) {
+        state.stepped();
+      }
+    } catch (Throwable e) {
+      RecordingFailures.record("agent Trainer.step", e);
+    }
+  }
+
+  /** {@code EasyTrain.fit} starts: its epochs and data sets. */
+  public static void fitStarted(Object trainer, int epochs, Object train, Object validate) {
+    try {
+      TrainerState state = stateOf(trainer);
+      if (state != null) {
+        state.fitStarted(epochs, train, validate);
+      }
+    } catch (Throwable e) {
+      RecordingFailures.record("agent EasyTrain.fit", e);
+    }
+  }
+
+  /** {@code EasyTrain.fit} returned or threw. */
+  public static void fitEnded(Object trainer) {
+    try {
+      TrainerState state = stateOf(trainer);
+      if (state != null) {
+        state.fitEnded();
+      }
+    } catch (Throwable e) {
+      RecordingFailures.record("agent EasyTrain.fit", e);
+    }
+  }
+
+  /** {@code EasyTrain.evaluateDataset} returned: outside {@code fit}, a test. */
+  public static void evaluated(Object trainer, Object dataset) {
+    try {
+      TrainerState state = dataset == null ? null : stateOf(trainer);
+      if (state != null) {
+        state.evaluated((Trainer) trainer);
+      }
+    } catch (Throwable e) {
+      RecordingFailures.record("agent EasyTrain.evaluateDataset", e);
+    }
+  }
+
+  /**
+   * {@code BaseModel.save(directory, name)} returned: its {@code .params} file is a version of the
+   * model, at the epoch DJL numbered it with (continued past the run's earlier trainers), in the run
+   * its trainer records to, or the active run. Saves prov4ml itself makes (into the run directory)
+   * are not versions of their own.
+   */
+  public static void modelSaved(Object model, Object directory, Object name) {
+    try {
+      Model m = (Model) model;
+      TrainerState state = TrainerRegistry.ofModel(m);
+      Run run = state != null && state.recording() ? state.run : Prov4ml.activeRun().orElse(null);
+      Path dir = ((Path) directory).toAbsolutePath().normalize();
+      if (run == null || dir.startsWith(run.runDirectory())) {
+        return;
+      }
+      String modelName = name == null || ((String) name).isEmpty() ? m.getName() : (String) name;
+      // The epoch in the file name, as BaseModel.save chose it: the Epoch property, else one past the
+      // highest <name>-NNNN.params before the save, i.e. the highest one now.
+      String property = m.getProperty(EPOCH_PROPERTY);
+      int epoch = property != null ? Integer.parseInt(property) : Utils.getCurrentEpoch(dir, modelName);
+      Path file = dir.resolve(String.format(Locale.ROOT, "%s-%04d.params", modelName, epoch));
+      if (Files.isRegularFile(file)) {
+        long step = epoch + (state != null ? state.epochOffset : 0);
+        run.logModelVersion(m, modelName, Context.TRAINING, step, file);
+      }
+    } catch (Throwable e) {
+      RecordingFailures.record("agent Model.save", e);
+    }
+  }
+
+  private static TrainerState stateOf(Object trainer) {
+    return TrainerRegistry.of((Trainer) trainer, AGENT_LISTENER, ListenerSettings.FROM_CONFIGURATION);
+  }
+}
