@@ -41,6 +41,19 @@ final class ForkedApp {
     return this;
   }
 
+  /** The apps' class path with another DJL: this module's classes and {@code dir/*} (DJL and the rest). */
+  ForkedApp appClassPath(Path dir) {
+    classPath.add(TARGET.resolve("classes").toString());
+    classPath.add(dir + File.separator + "*");
+    return this;
+  }
+
+  /** Appends jars (or {@code dir/*}) to the class path. */
+  ForkedApp appendClassPath(String entry) {
+    classPath.add(entry);
+    return this;
+  }
+
   /** Puts jars (or {@code dir/*}) first on the class path, ahead of everything else. */
   ForkedApp prependClassPath(String entry) {
     classPath.add(0, entry);
@@ -79,10 +92,15 @@ final class ForkedApp {
 
   /** {@code java ... -cp <class path> mainClass args}. */
   Result runMain(Class<?> mainClass, String... args) throws IOException, InterruptedException {
+    return runMain(mainClass.getName(), args);
+  }
+
+  /** {@code java ... -cp <class path> mainClass args}, for a class this module does not have. */
+  Result runMain(String mainClass, String... args) throws IOException, InterruptedException {
     List<String> command = javaCommand();
     command.add("-cp");
     command.add(String.join(File.pathSeparator, classPath));
-    command.add(mainClass.getName());
+    command.add(mainClass);
     command.addAll(List.of(args));
     return run(command);
   }
@@ -108,7 +126,7 @@ final class ForkedApp {
         .redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("PROV4ML_") || k.equals("MLFLOW_TRACKING_URI"));
     Process process = builder.start();
-    if (!process.waitFor(180, TimeUnit.SECONDS)) {
+    if (!process.waitFor(300, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("timed out: " + command + "\n" + Files.readString(err));
     }
@@ -147,6 +165,20 @@ final class ForkedApp {
         }
         return runs;
       }
+    }
+
+    /**
+     * The application's own lines of stdout: what its training printed ({@code EPOCH}, {@code TEST},
+     * {@code LR}, {@code DONE} lines), without what prov4ml logged there (as a library, without a
+     * tinylog configuration of the application's, tinylog writes its INFO lines to stdout).
+     */
+    String appLines() {
+      return String.join("\n", stdout.lines().filter(l -> l.matches("(EPOCH|TEST|LR|DONE)\\b.*")).toList());
+    }
+
+    /** How many lines of stdout and stderr together contain {@code text}. */
+    long outputLines(String text) {
+      return stdout.lines().filter(l -> l.contains(text)).count() + stderrLines(text);
     }
 
     /** How many lines of stderr contain {@code text}. */

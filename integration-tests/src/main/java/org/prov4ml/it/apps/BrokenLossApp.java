@@ -33,6 +33,7 @@ public final class BrokenLossApp {
     DefaultTrainingConfig config = new DefaultTrainingConfig(new UnreadableBatchLoss())
         .addEvaluator(new Accuracy())
         .addTrainingListeners(new EpochTrainingListener(), new EvaluatorTrainingListener(), new ResultPrinter());
+    ListenerOption.addIfAsked(config);
     try (NDManager manager = NDManager.newBaseManager(); Model model = DemoTraining.mlp();
         Trainer trainer = model.newTrainer(config)) {
       blockAccuracyMetricFile(Path.of(System.getProperty("prov4ml.output-dir", "prov4ml-runs")));

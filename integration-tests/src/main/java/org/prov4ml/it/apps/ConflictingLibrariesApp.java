@@ -19,7 +19,7 @@ public final class ConflictingLibrariesApp {
     useGuavaAndProtobuf();
     useSlf4j();
     DemoApp.train(2, DemoTraining.TRAIN_SAMPLES, DemoTraining.BATCH, DemoTraining.HIDDEN,
-        Path.of(DemoApp.option(args, "--models", "build/models")), 0, true);
+        Path.of(DemoApp.option(args, "--models", DemoApp.MODELS)), 0, true);
   }
 
   private static void useByteBuddy() throws Exception {

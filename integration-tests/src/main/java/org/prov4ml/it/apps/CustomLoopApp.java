@@ -34,6 +34,7 @@ public final class CustomLoopApp {
     DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
         .optOptimizer(Optimizer.sgd().setLearningRateTracker(tracker).optMomentum(0.5f).build())
         .addTrainingListeners(new EvaluatorTrainingListener(), new ResultPrinter());
+    ListenerOption.addIfAsked(config);
     try (NDManager manager = NDManager.newBaseManager(); Model model = DemoTraining.mlp();
         Trainer trainer = model.newTrainer(config)) {
       ArrayDataset train = DemoTraining.dataset(manager, DemoTraining.TRAIN_SAMPLES, true);

@@ -19,7 +19,8 @@ import java.nio.file.Path;
  *
  * <pre>
  * java -Dai.djl.offline=true [-javaagent:agent/target/prov4ml.jar] -jar integration-tests/target/prov4ml-demo.jar
- *     [--epochs 3] [--train-samples 256] [--models dir] [--fail-at-epoch N] [--no-evaluator-listener]
+ *     [--epochs 3] [--train-samples 256] [--models target/prov4ml-demo-models] [--fail-at-epoch N]
+ *     [--no-evaluator-listener]
  *     [--batch-size 32] [--hidden 32]
  * </pre>
  *
@@ -28,11 +29,14 @@ import java.nio.file.Path;
  */
 public final class DemoApp {
 
+  /** Where the models go by default: under {@code target/}, which every clean removes and git ignores. */
+  static final String MODELS = "target/prov4ml-demo-models";
+
   private DemoApp() {}
 
   public static void main(String[] args) throws Exception {
     int epochs = Integer.parseInt(option(args, "--epochs", "3"));
-    Path models = Path.of(option(args, "--models", "build/models"));
+    Path models = Path.of(option(args, "--models", MODELS));
     int failAt = Integer.parseInt(option(args, "--fail-at-epoch", "0"));
     boolean evaluatorListener = !java.util.Arrays.asList(args).contains("--no-evaluator-listener");
     int samples = Integer.parseInt(option(args, "--train-samples", Integer.toString(DemoTraining.TRAIN_SAMPLES)));
@@ -52,6 +56,7 @@ public final class DemoApp {
               : new TrainingListener[] {new EpochTrainingListener()})
           .addTrainingListeners(new SaveModelTrainingListener(models.toString(), "mlp", 1),
               new ResultPrinter(), new FailAtEpoch(failAt));
+      ListenerOption.addIfAsked(config);
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(DemoTraining.inputShape(batch));
         EasyTrain.fit(trainer, epochs, train, validate);

@@ -29,6 +29,7 @@ public final class TwoTrainersApp {
       ArrayDataset validate = DemoTraining.dataset(manager, DemoTraining.VALIDATION_SAMPLES, false);
       DefaultTrainingConfig pretraining = DemoTraining.config()
           .addTrainingListeners(TrainingListener.Defaults.basic()).addTrainingListeners(new ResultPrinter());
+      ListenerOption.addIfAsked(pretraining);
       try (Trainer trainer = model.newTrainer(pretraining)) {
         trainer.initialize(DemoTraining.inputShape());
         EasyTrain.fit(trainer, epochs, train, validate);
@@ -37,6 +38,7 @@ public final class TwoTrainersApp {
           .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(FINE_TUNE_LR))
               .optMomentum(FINE_TUNE_MOMENTUM).build())
           .addTrainingListeners(TrainingListener.Defaults.basic()).addTrainingListeners(new ResultPrinter());
+      ListenerOption.addIfAsked(fineTuning);
       try (Trainer trainer = model.newTrainer(fineTuning)) {
         trainer.initialize(DemoTraining.inputShape());
         EasyTrain.fit(trainer, epochs, train, validate);

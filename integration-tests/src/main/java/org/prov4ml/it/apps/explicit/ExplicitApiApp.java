@@ -9,6 +9,7 @@ import ai.djl.training.listener.TrainingListener;
 import org.prov4ml.Context;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.it.apps.DemoTraining;
+import org.prov4ml.it.apps.ListenerOption;
 import org.prov4ml.it.apps.ResultPrinter;
 
 /**
@@ -25,8 +26,8 @@ public final class ExplicitApiApp {
     Prov4ml.logParam("dataset_seed", 42);
     try (NDManager manager = NDManager.newBaseManager(); Model model = DemoTraining.mlp()) {
       ArrayDataset train = DemoTraining.dataset(manager, DemoTraining.TRAIN_SAMPLES, true);
-      try (Trainer trainer = model.newTrainer(DemoTraining.config()
-          .addTrainingListeners(TrainingListener.Defaults.basic()).addTrainingListeners(new ResultPrinter()))) {
+      try (Trainer trainer = model.newTrainer(ListenerOption.addIfAsked(DemoTraining.config()
+          .addTrainingListeners(TrainingListener.Defaults.basic()).addTrainingListeners(new ResultPrinter())))) {
         trainer.initialize(DemoTraining.inputShape());
         EasyTrain.fit(trainer, 1, train, null);
       }

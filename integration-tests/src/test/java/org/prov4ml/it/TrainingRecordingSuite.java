@@ -1,0 +1,263 @@
+package org.prov4ml.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.prov4ml.testing.ReadBack.points;
+import static org.prov4ml.testing.ReadBack.steps;
+import static org.prov4ml.testing.ReadBack.valueAt;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prov4ml.Context;
+import org.prov4ml.it.apps.BrokenLossApp;
+import org.prov4ml.it.apps.CustomLoopApp;
+import org.prov4ml.it.apps.DemoApp;
+import org.prov4ml.it.apps.DemoTraining;
+import org.prov4ml.it.apps.TwoTrainersApp;
+import org.prov4ml.it.apps.explicit.ExplicitApiApp;
+import org.prov4ml.rundir.MetricPoint;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.testing.ReadBack;
+
+/**
+ * What a DJL training's run directory must hold, whichever way it is recorded: one suite, run by
+ * each {@link RecordingMode} (as OpenTelemetry's instrumentations share one suite between the
+ * library and the agent). The applications are ordinary DJL apps in forked JVMs; what DJL itself
+ * reports (they print it) is what the run must hold, under the same names and steps in every mode.
+ * Where only the agent sees a call ({@code EasyTrain.fit}, test evaluations, model saves), the
+ * suite checks that the agent records it and the listener does not.
+ */
+abstract class TrainingRecordingSuite {
+
+  private static final int BATCHES = DemoTraining.TRAIN_SAMPLES / DemoTraining.BATCH;
+
+  @TempDir
+  Path work;
+
+  /** The mode this suite runs in. */
+  abstract RecordingMode mode();
+
+  private ForkedApp fork(Path dir) {
+    return mode().fork(dir);
+  }
+
+  private ForkedApp.Result run(ForkedApp.Result result) throws Exception {
+    mode().checkDjl(result);
+    return result;
+  }
+
+  @Test
+  void recordsEveryBatchAndEpochOfTheDemo() throws Exception {
+    int epochs = 3;
+    ForkedApp.Result app = run(mode().runDemo(fork(work).property("prov4ml.system-metrics.interval", "100ms"),
+        "--epochs", Integer.toString(epochs), "--models", "models").requireSuccess());
+    RunDirectory run = app.onlyRun();
+
+    List<Long> everyBatch = LongStream.range(0, (long) epochs * BATCHES).boxed().toList();
+    assertEquals(everyBatch, steps(run, "batch_loss", Context.TRAINING));
+    assertEquals(everyBatch, steps(run, "learning_rate", Context.TRAINING));
+    points(run, "learning_rate", Context.TRAINING)
+        .forEach(p -> assertEquals(DemoTraining.LEARNING_RATE, (float) p.value()));
+
+    List<Map<String, Float>> printed = AppOutput.epochs(app.stdout());
+    assertEquals(epochs, printed.size());
+    for (int epoch = 1; epoch <= epochs; epoch++) {
+      Map<String, Float> djl = printed.get(epoch - 1);
+      for (String name : List.of("loss", "Accuracy", "SoftmaxCrossEntropyLoss")) {
+        assertEquals(djl.get("train_" + name), valueAt(run, name, Context.TRAINING, epoch), name + " epoch " + epoch);
+        assertEquals(djl.get("validate_" + name), valueAt(run, name, Context.VALIDATION, epoch),
+            name + " epoch " + epoch);
+      }
+    }
+    assertEquals(List.of(1L, 2L, 3L), steps(run, "epoch_time_ms", Context.TRAINING));
+    assertTrue(Files.exists(run.path().resolve("artifacts_GR0/model_summary.txt")));
+
+    Map<String, String> expected = new TreeMap<>(Map.of("optimizer_name", "Adam", "optimizer_lr", "0.01",
+        "optimizer_weight_decay", "1.0E-4", "optimizer_beta1", "0.9", "optimizer_beta2", "0.999",
+        "loss", "SoftmaxCrossEntropyLoss", "evaluators", "Accuracy", "model_name", "mlp",
+        "initializers", "XavierInitializer,ZEROS"));
+    expected.putAll(Map.of("model_total_params", "451", // 10*32+32 + 32*3+3
+        "epochs_done", "3", "final_validate_loss", printed.get(epochs - 1).get("validate_loss").toString()));
+    assertEquals(expected, ReadBack.params(run, expected));
+    assertEquals("FINISHED", ReadBack.status(run));
+    assertFalse(points(run, "system/cpu_utilization_percentage", Context.SYSTEM).isEmpty()
+        && points(run, "system/jvm_heap_used_megabytes", Context.SYSTEM).isEmpty(), "system metrics");
+
+    Map<String, Float> test = AppOutput.values(app.stdout(), "TEST");
+    Map<String, String> fit = Map.of("epochs", "3", "train_size", "256", "train_batch_size", "32",
+        "validation_size", "64", "validation_batch_size", "32");
+    if (mode().seesCallsListenersDoNot()) {
+      assertEquals(fit, ReadBack.params(run, fit));
+      assertEquals(test.get("Accuracy"), valueAt(run, "Accuracy", Context.TESTING, epochs));
+      assertEquals(test.get("SoftmaxCrossEntropyLoss"), valueAt(run, "loss", Context.TESTING, epochs));
+      assertEquals(Map.of("mlp-0001.params", 1L, "mlp-0002.params", 2L, "mlp-0003.params", 3L),
+          ReadBack.versionSteps(run));
+      for (int epoch = 1; epoch <= epochs; epoch++) {
+        String file = String.format("mlp-%04d.params", epoch);
+        assertEquals(Files.size(work.resolve("models").resolve(file)),
+            Files.size(run.path().resolve("artifacts_GR0/mlp").resolve(file)));
+      }
+    } else {
+      assertTrue(fit.keySet().stream().noneMatch(run.params()::containsKey), run.params().toString());
+      assertEquals(List.of(), steps(run, "Accuracy", Context.TESTING));
+      assertEquals(Map.of(), ReadBack.versionSteps(run));
+    }
+    // One line when the run starts, one when it ends, nothing else from prov4ml.
+    assertEquals(1, app.outputLines("prov4ml 0.1.0-SNAPSHOT: run " + run.path().getFileName()
+        + " started, provenance in " + run.path()), app.stderr());
+    assertEquals(1, app.outputLines("FINISHED: "), app.stderr());
+    assertEquals(0, app.outputLines("WARN") + app.outputLines("ERROR"), app.stderr());
+  }
+
+  @Test
+  void aConfigurationFileThinsLearningRatesAndTurnsBatchLossAndSystemMetricsOff() throws Exception {
+    Path config = Files.writeString(work.resolve("prov4ml.properties"), String.join("\n",
+        "prov4ml.metrics.lr-every-n-steps=5", "prov4ml.metrics.batch.enabled=false",
+        "prov4ml.experiment-name=configured", "prov4ml.system-metrics.interval=0"));
+    RunDirectory run = run(mode().runDemo(fork(work).property("prov4ml.config", config.toString()),
+        "--epochs", "2", "--models", "models").requireSuccess()).onlyRun();
+    assertTrue(run.path().getFileName().toString().startsWith("configured_"), run.toString());
+    assertEquals(List.of(0L, 5L, 10L, 15L), steps(run, "learning_rate", Context.TRAINING));
+    assertEquals(List.of(), steps(run, "batch_loss", Context.TRAINING));
+    assertEquals(List.of(1L, 2L), steps(run, "loss", Context.TRAINING));
+    assertTrue(points(run, "system/jvm_heap_used_megabytes", Context.SYSTEM).isEmpty());
+  }
+
+  @Test
+  void anAppThatDiesInEpochTwoLeavesAFailedRunWithEverythingBefore() throws Exception {
+    ForkedApp.Result app = run(mode().runDemo(fork(work), "--epochs", "3", "--models", "models",
+        "--fail-at-epoch", "2"));
+    assertNotEquals(0, app.exitCode());
+    assertTrue(app.stderr().contains("simulated failure at the end of epoch 2"), app.stderr());
+    RunDirectory run = app.onlyRun();
+    assertEquals("FAILED", ReadBack.status(run));
+    assertEquals(LongStream.range(0, 2L * BATCHES).boxed().toList(), steps(run, "batch_loss", Context.TRAINING));
+    assertEquals(List.of(1L), steps(run, "loss", Context.TRAINING)); // epoch 2's end never completed
+    assertEquals(mode().seesCallsListenersDoNot() ? Map.of("mlp-0001.params", 1L, "mlp-0002.params", 2L) : Map.of(),
+        ReadBack.versionSteps(run));
+  }
+
+  @Test
+  void withoutEvaluatorTrainingListenerWarnsOnceAndRecordsTheRest() throws Exception {
+    ForkedApp.Result app = run(mode().runDemo(fork(work), "--epochs", "2", "--models", "models",
+        "--no-evaluator-listener").requireSuccess());
+    assertEquals(1, app.stderrLines("has no EvaluatorTrainingListener"), app.stderr());
+    RunDirectory run = app.onlyRun();
+    assertEquals(List.of(), steps(run, "batch_loss", Context.TRAINING));
+    assertEquals(2L * BATCHES, steps(run, "learning_rate", Context.TRAINING).size());
+    assertEquals(List.of(1L, 2L), steps(run, "epoch_time_ms", Context.TRAINING));
+    assertEquals("451", run.params().get("model_total_params"));
+    assertEquals(mode().seesCallsListenersDoNot() ? 2 : 0, ReadBack.versionSteps(run).size());
+    assertEquals(0, app.stderrLines("failed;"), app.stderr());
+  }
+
+  @Test
+  void customLoopWithoutEasyTrainGetsEveryStepsLearningRateAndWhatItsListenersFire() throws Exception {
+    ForkedApp.Result app = run(fork(work).runMain(CustomLoopApp.class, "--epochs", "2").requireSuccess());
+    RunDirectory run = app.onlyRun();
+    Map<String, Float> printed = AppOutput.values(app.stdout().replaceAll("(?m)^LR (\\d+) ", "LR $1="), "LR");
+    List<MetricPoint> rates = points(run, "learning_rate", Context.TRAINING);
+    assertEquals(2 * BATCHES, rates.size());
+    for (MetricPoint p : rates) {
+      assertEquals(printed.get(Long.toString(p.step())), (float) p.value(), "learning rate at step " + p.step());
+    }
+    assertTrue(rates.get(0).value() > rates.get(rates.size() - 1).value(), "the rate decays");
+    assertEquals(LongStream.range(0, 2L * BATCHES).boxed().toList(), steps(run, "batch_loss", Context.TRAINING));
+    List<Map<String, Float>> epochs = AppOutput.epochs(app.stdout());
+    assertEquals(epochs.get(1).get("train_loss"), valueAt(run, "loss", Context.TRAINING, 2));
+    assertEquals(List.of(), steps(run, "loss", Context.VALIDATION), "no validation set: NaN is not recorded");
+    assertEquals("Sgd", run.params().get("optimizer_name"));
+    assertEquals("0.5", run.params().get("optimizer_momentum"));
+  }
+
+  @Test
+  void secondTrainerContinuesTheRunsCountsUnderItsOwnPrefix() throws Exception {
+    ForkedApp.Result app = run(fork(work).runMain(TwoTrainersApp.class, "--epochs", "2").requireSuccess());
+    RunDirectory run = app.onlyRun();
+    assertEquals(LongStream.range(0, 4L * BATCHES).boxed().toList(), steps(run, "batch_loss", Context.TRAINING));
+    assertEquals(LongStream.range(0, 4L * BATCHES).boxed().toList(), steps(run, "learning_rate", Context.TRAINING));
+    List<Map<String, Float>> printed = AppOutput.epochs(app.stdout());
+    assertEquals(4, printed.size());
+    for (int epoch = 1; epoch <= 4; epoch++) {
+      assertEquals(printed.get(epoch - 1).get("train_loss"), valueAt(run, "loss", Context.TRAINING, epoch));
+    }
+    assertEquals((float) TwoTrainersApp.FINE_TUNE_LR, valueAt(run, "learning_rate", Context.TRAINING, 2L * BATCHES));
+    Map<String, String> expected = Map.of("optimizer_name", "Adam", "trainer2.optimizer_name", "Sgd",
+        "trainer2.optimizer_lr", "0.05", "trainer2.optimizer_momentum", "0.9", "trainer2.epochs_done", "2",
+        "trainer2.model_total_params", "451");
+    assertEquals(expected, ReadBack.params(run, expected));
+  }
+
+  @Test
+  void perTrainerRunsGiveEachTrainerItsOwnRun() throws Exception {
+    ForkedApp.Result app = run(fork(work).property("prov4ml.run.per-trainer", "true")
+        .runMain(TwoTrainersApp.class, "--epochs", "1").requireSuccess());
+    List<RunDirectory> runs = app.runs();
+    assertEquals(2, runs.size(), runs.toString());
+    for (RunDirectory run : runs) {
+      assertEquals(LongStream.range(0, BATCHES).boxed().toList(), steps(run, "batch_loss", Context.TRAINING));
+      assertEquals(List.of(1L), steps(run, "loss", Context.TRAINING));
+      assertEquals("FINISHED", ReadBack.status(run));
+    }
+    assertEquals("Adam", runs.get(0).params().get("optimizer_name"));
+    assertEquals("Sgd", runs.get(1).params().get("optimizer_name"));
+  }
+
+  @Test
+  void trainingIsIdenticalWithAndWithoutRecordingAndWhenNothingCanBeRecorded() throws Exception {
+    String without = new ForkedApp(work.resolve("without")).withoutAgent().appClassPath()
+        .runMain(DemoApp.class, "--epochs", "2").requireSuccess().stdout();
+    String with = run(fork(work.resolve("with")).runMain(DemoApp.class, "--epochs", "2").requireSuccess())
+        .appLines();
+    // A run directory that cannot be created: nothing can be recorded, the app must not notice.
+    ForkedApp.Result failing = run(fork(work.resolve("failing"))
+        .property("prov4ml.output-dir", "/proc/prov4ml-cannot-be-here")
+        .runMain(DemoApp.class, "--epochs", "2").requireSuccess());
+    assertEquals(without.strip(), with);
+    assertEquals(without.strip(), failing.appLines());
+    // Said once, in one line, and not tried again by the next event.
+    assertEquals(1, failing.outputLines("prov4ml: "), failing.stdout() + failing.stderr());
+    assertEquals(1, failing.outputLines("ERROR: prov4ml: cannot create a run directory in "
+        + "/proc/prov4ml-cannot-be-here: No such file or directory; the application runs on without provenance"),
+        failing.stderr());
+    assertEquals(List.of(), failing.runs());
+  }
+
+  @Test
+  void aFailingRecordAndASinkThatThrowAreLoggedOnceAndTheRestIsRecorded() throws Exception {
+    ForkedApp.Result app = run(fork(work).runMain(BrokenLossApp.class).requireSuccess());
+    assertEquals(1, app.stderrLines("DJL batch_loss failed"), app.stderr());
+    assertEquals(1, app.stderrLines("this loss does not tell its per-batch value"), app.stderr());
+    assertTrue(app.stderr().contains("DJL batch_loss=" + 2 * BATCHES), app.stderr());
+    // The accuracy metric file is blocked (TRAINING, a point at each epoch): told once, counted, and the
+    // run ends INCOMPLETE saying what was not written and where.
+    assertEquals(1, app.outputLines("cannot write "), app.stderr());
+    assertEquals(1, app.outputLines("INCOMPLETE: 2 metric points not written to "
+        + "metrics_GR0/Accuracy_TRAINING_None_GR0.csv (File exists); "), app.stderr());
+    RunDirectory run = app.onlyRun();
+    assertEquals(List.of(), steps(run, "batch_loss", Context.TRAINING));
+    assertEquals(List.of(1L, 2L), steps(run, "loss", Context.TRAINING));
+    assertEquals(2 * BATCHES, steps(run, "learning_rate", Context.TRAINING).size());
+  }
+
+  @Test
+  void anAppThatAlsoCallsTheApiGetsOneRunHoldingBoth() throws Exception {
+    ForkedApp.Result app = run(fork(work).runMain(ExplicitApiApp.class).requireSuccess());
+    RunDirectory run = app.onlyRun();
+    assertTrue(run.path().getFileName().toString().startsWith("explicit_"), run.toString());
+    Map<String, String> params = run.params();
+    assertEquals("42", params.get("dataset_seed"));
+    assertEquals("Adam", params.get("optimizer_name"));
+    assertEquals(List.of(0L), steps(run, "custom_score", Context.TESTING));
+    assertEquals(LongStream.range(0, BATCHES).boxed().toList(), steps(run, "batch_loss", Context.TRAINING));
+    assertEquals("FINISHED", ReadBack.status(run));
+  }
+}
