@@ -2,7 +2,6 @@ package org.prov4ml.internal.run;
 
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
-import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,7 +38,7 @@ public final class OptimizerParams {
       params.put(prefix + "optimizer_lr", lr);
     }
     FIELDS.forEach((field, suffix) -> {
-      Object value = read(optimizer, field);
+      Object value = PrivateFields.read(optimizer, field);
       if (value != null) {
         params.put(prefix + "optimizer_" + suffix, value);
       }
@@ -52,28 +51,12 @@ public final class OptimizerParams {
    * later step: DJL's {@code MultiFactorTracker} advances its own state when asked.
    */
   public static Float currentLearningRate(Optimizer optimizer) {
-    Object tracker = read(optimizer, "learningRateTracker");
+    Object tracker = PrivateFields.read(optimizer, "learningRateTracker");
     if (!(tracker instanceof ParameterTracker parameterTracker)) {
       return null; // Adadelta has none
     }
-    Object numUpdate = read(optimizer, "numUpdate");
+    Object numUpdate = PrivateFields.read(optimizer, "numUpdate");
     int step = numUpdate instanceof Integer n ? n : 0;
     return parameterTracker.getNewValue("", step);
-  }
-
-  /** The value of a (private) field declared by the optimizer's class or a superclass, or null. */
-  private static Object read(Object target, String name) {
-    for (Class<?> c = target.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-      try {
-        Field f = c.getDeclaredField(name);
-        f.setAccessible(true);
-        return f.get(target);
-      } catch (NoSuchFieldException e) {
-        // declared higher up, or not at all
-      } catch (ReflectiveOperationException | RuntimeException e) {
-        return null;
-      }
-    }
-    return null;
   }
 }
