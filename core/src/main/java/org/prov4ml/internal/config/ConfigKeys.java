@@ -64,7 +64,7 @@ public final class ConfigKeys {
       DURATION, () -> Duration.ofSeconds(30), "How long a `synchronous = true` call waits for every sink.");
   public static final ConfigKey<Duration> DOCUMENT_INTERVAL = new ConfigKey<>(
       "prov4ml.document.rewrite-interval", DURATION, () -> Duration.ofSeconds(5),
-      "How often an open run's PROV document is rewritten to catch up with its metric files.");
+      "How far an open run's PROV document may fall behind: it is rewritten at most this often.");
   public static final ConfigKey<String> MLFLOW_TRACKING_URI = new ConfigKey<>("prov4ml.mlflow.tracking-uri",
       TEXT, () -> System.getenv("MLFLOW_TRACKING_URI"), "MLflow tracking server; default MLFLOW_TRACKING_URI, "
           + "none means local only.");

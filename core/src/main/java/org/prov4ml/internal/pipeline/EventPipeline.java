@@ -3,7 +3,6 @@ package org.prov4ml.internal.pipeline;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
@@ -25,24 +24,20 @@ import org.tinylog.Logger;
  * directory's writer), which the run's {@link Replica}s (MLflow) follow as it becomes durable.
  *
  * <p>Publishing a metric point claims a slot, fills it in place and publishes it: no allocation, no
- * lock. The drainer waits with a {@link SleepingWaitStrategy}, whose publish side is free (no
- * signalling), so producers pay nothing for a sleeping consumer; the consumer's latency is at most
- * one sleep period, which only flushes see.
+ * lock. The drainer sleeps between looks at the ring ({@link SleepingIdleWaitStrategy}), whose
+ * publish side is free (no signalling), so producers pay nothing for a sleeping consumer; the
+ * consumer's latency is at most one sleep period, which only flushes see. A look that finds nothing
+ * is passed on to the sinks as {@link Sink#idle}.
  */
 public final class EventPipeline {
 
   /**
-   * No spinning or yielding before the drainer sleeps: a training logs a point every few ms, so a
-   * spinning drainer would always be runnable, and next to PyTorch's OpenMP threads (which busy-wait
-   * for each other) on a machine with few cores that stalled training several-fold. Sleeping at once
-   * costs at most one sleep period of latency, which only flushes see.
-   */
-  private static final int DRAINER_SPINS = 0;
-
-  /**
-   * How long the idle drainer sleeps between looks at the ring. Each wake-up that finds points ends
-   * with a flush of the metric files (a write per file); at 1 ms, under the agent's one point per
-   * batch that was ~3.5% of a core on the drainer, at 10 ms it is ~1.7%, and a flush waits 10 ms more.
+   * How long the idle drainer sleeps between looks at the ring. It sleeps at once, without spinning
+   * or yielding first: a training logs a point every few ms, so a spinning drainer would always be
+   * runnable, and next to PyTorch's OpenMP threads (which busy-wait for each other) on a machine with
+   * few cores that stalled training several-fold. Each wake-up that finds points ends with a flush
+   * of the metric files (a write per file); at 1 ms, under the agent's one point per batch that was
+   * ~3.5% of a core on the drainer, at 10 ms it is ~1.7%, and a flush waits 10 ms more.
    */
   private static final long DRAINER_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -75,7 +70,7 @@ public final class EventPipeline {
       t.setDaemon(true); // the app's exit must not wait for us; the shutdown hook ends the run
       drainer = t;
       return t;
-    }, ProducerType.MULTI, new SleepingWaitStrategy(DRAINER_SPINS, DRAINER_SLEEP_NANOS));
+    }, ProducerType.MULTI, new SleepingIdleWaitStrategy(DRAINER_SLEEP_NANOS));
     disruptor.handleEventsWith(dispatcher);
     disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler(failures));
     this.ring = disruptor.start();

@@ -35,9 +35,10 @@ public interface Replica {
   void start(Predicate<Map<String, String>> recordRunAttributes);
 
   /**
-   * Every event up to ring sequence {@code sequence} is in the run directory's files (metric rows
-   * flushed; the PROV document written when its records changed). Cheap: called after every drained
-   * batch.
+   * Every event up to ring sequence {@code sequence} is in the run directory's files: metric rows
+   * flushed and a new metric file named in the PROV document; the document's other records follow
+   * within {@code prov4ml.document.rewrite-interval}, and are there at once before a barrier. Cheap:
+   * called after every drained batch.
    */
   void durableThrough(long sequence);
 

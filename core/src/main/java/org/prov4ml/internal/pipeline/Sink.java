@@ -26,6 +26,14 @@ public interface Sink {
   default void endOfBatch() throws Exception {}
 
   /**
+   * Nothing new was published since the drainer last looked, i.e. up to one drainer sleep ago: a
+   * sink that put work off to a deadline does it here once the deadline has passed, so that it is
+   * not late when the run goes quiet. Called often while the run is idle; must be cheap when there
+   * is nothing to do.
+   */
+  default void idle() throws Exception {}
+
+  /**
    * Everything accepted so far must be durable in this sink before {@code barrier} is released
    * for it. The default flushes and arrives at once; an asynchronous sink arrives later, from its
    * own thread, when its destination has acknowledged.

@@ -69,6 +69,21 @@ final class SinkDispatcher implements EventHandler<Event> {
     }
   }
 
+  /** The drainer looked at the ring and found nothing new (see {@link SleepingIdleWaitStrategy}). */
+  @Override
+  public void onTimeout(long sequence) {
+    if (ended) {
+      return;
+    }
+    for (Sink sink : sinks) {
+      try {
+        sink.idle();
+      } catch (Throwable t) {
+        failures.record(placeOf(sink), t);
+      }
+    }
+  }
+
   private void dispatch(Event event, long sequence) {
     switch (event.kind) {
       case BARRIER -> barrier(event.payload(Barrier.class), sequence);

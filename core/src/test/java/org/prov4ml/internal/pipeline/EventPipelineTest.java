@@ -23,6 +23,8 @@ class EventPipelineTest {
     final String name;
     final List<String> metrics = new ArrayList<>();
     volatile CountDownLatch gate;
+    /** Counted down at each {@link #idle}. */
+    volatile CountDownLatch idle;
     volatile boolean closed;
     volatile RunOutcome outcome;
     final boolean throwing;
@@ -47,6 +49,14 @@ class EventPipelineTest {
         throw new IllegalStateException("sink " + name + " is broken");
       }
       metrics.add(event.key() + "@" + event.step());
+    }
+
+    @Override
+    public void idle() {
+      CountDownLatch i = idle;
+      if (i != null) {
+        i.countDown();
+      }
     }
 
     @Override
@@ -228,5 +238,17 @@ class EventPipelineTest {
     assertTrue(pipeline.close(RunStatus.FINISHED, Duration.ofSeconds(10)));
     assertFalse(replica.record.test(Map.of("yprov:mlflow_run_id", "r2")), "the run has ended: refused at once");
     assertEquals(0, pipeline.report().lateEvents());
+  }
+
+  @Test
+  void sinksHearThatTheRingIsQuiet() throws Exception {
+    RecordingSink sink = new RecordingSink("quiet", false);
+    CountDownLatch idle = new CountDownLatch(3);
+    sink.idle = idle;
+    EventPipeline pipeline = new EventPipeline("t", 64, OverflowPolicy.BLOCK, List.of(sink), new FailureCounts());
+    pipeline.publishMetric("m", Context.TRAINING, 0, 0, 0);
+    assertTrue(idle.await(10, TimeUnit.SECONDS), "idle() is called while nothing is published");
+    assertTrue(pipeline.close(RunStatus.FINISHED, Duration.ofSeconds(10)));
+    assertEquals(List.of("m@0"), sink.metrics);
   }
 }

@@ -16,9 +16,13 @@ public final class ResultPrinter extends TrainingListenerAdapter {
 
   @Override
   public void onEpoch(Trainer trainer) {
-    epochs++;
+    print(trainer, ++epochs);
+  }
+
+  /** Prints the line of {@code epoch}, counted from 1. */
+  static void print(Trainer trainer, int epoch) {
     TrainingResult result = trainer.getTrainingResult();
-    StringBuilder line = new StringBuilder("EPOCH ").append(epochs);
+    StringBuilder line = new StringBuilder("EPOCH ").append(epoch);
     for (Map.Entry<String, Float> e : new TreeMap<>(result.getEvaluations()).entrySet()) {
       line.append(' ').append(e.getKey()).append('=').append(e.getValue());
     }

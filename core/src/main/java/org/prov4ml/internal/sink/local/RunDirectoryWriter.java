@@ -1,5 +1,6 @@
 package org.prov4ml.internal.sink.local;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.prov4ml.RunStatus;
 import org.prov4ml.internal.lineage.FileDigests;
@@ -30,8 +32,19 @@ import org.prov4ml.rundir.RunActivity;
 
 /**
  * The local run directory, the source of truth of a run: metric points are appended to their CSV
- * files as they are drained; the PROV document is rewritten atomically (write, then rename) when
- * its records change, and every {@code rewriteInterval} to catch up with the metric files' sizes.
+ * files as they are drained; the PROV document is rewritten atomically (write, then rename).
+ *
+ * <p>A rewrite writes the whole document, which grows with the run (a model version per epoch adds
+ * an entity and two relations), so rewriting it per event would make an epoch's cost grow with the
+ * run's age. Changes are coalesced instead: the document is rewritten at most once per
+ * {@code rewriteInterval}, at once when the last rewrite is older than that, else when it becomes
+ * so, also in a quiet run ({@link #idle}); and at once at a barrier ({@code flush}) and at the end.
+ * It is thus never more than one interval (and a drainer sleep) behind. See docs/benchmarks.md.
+ *
+ * <p>One change is written at once: a new metric file. The document is the directory's index, and
+ * until it names a file no reader finds the points going into it (MLflow's uploader among them,
+ * which may have been woken for those very points). There are as many such rewrites as metric
+ * series, however long the run.
  */
 public final class RunDirectoryWriter implements Sink {
 
@@ -46,24 +59,36 @@ public final class RunDirectoryWriter implements Sink {
   private final DiskReserve reserve;
   private final MetricCsvFiles metrics;
   private final RunProvenance provenance;
-  private final long rewriteIntervalMillis;
+  private final long rewriteIntervalNanos;
+  private final LongSupplier nanoClock;
   private final ZoneId zone = ZoneId.systemDefault();
 
   private boolean recordsChanged = true;
   private boolean metricsChanged;
-  private long lastWriteMillis;
+  private boolean newMetricFile;
+  /** When the document was last written, or tried. */
+  private long lastWriteNanos;
+  private long documentWrites;
   /** Why the last rewrite of the document failed; null once one succeeds. */
   private IOException documentFailure;
   private String endStatus;
 
   public RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval) {
+    this(run, runAttributes, rewriteInterval, System::nanoTime);
+  }
+
+  /** With the clock the rewrite interval is measured on: tests move it by hand. */
+  RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval,
+      LongSupplier nanoClock) {
     this.run = run;
     this.layout = run.layout();
     this.unwritten = new UnwrittenRecords(run.runName(), layout.runDir());
     this.reserve = DiskReserve.of(layout);
     this.metrics = new MetricCsvFiles(layout, unwritten);
     this.provenance = new RunProvenance(run, runAttributes);
-    this.rewriteIntervalMillis = rewriteInterval.toMillis();
+    this.rewriteIntervalNanos = rewriteInterval.toNanos();
+    this.nanoClock = nanoClock;
+    this.lastWriteNanos = nanoClock.getAsLong() - rewriteIntervalNanos; // the first batch writes it
   }
 
   @Override
@@ -84,6 +109,7 @@ public final class RunDirectoryWriter implements Sink {
           }
           provenance.metric(file, timeOf(event));
           recordsChanged = true;
+          newMetricFile = true;
         }
         metrics.append(file, event.step(), event.value(), event.timestampMillis());
         metricsChanged = true;
@@ -162,9 +188,19 @@ public final class RunDirectoryWriter implements Sink {
   @Override
   public void endOfBatch() {
     metrics.flush();
-    boolean due = now() - lastWriteMillis >= rewriteIntervalMillis;
-    // After a failed rewrite (disk full) the next try waits for the interval, not the next batch.
-    if ((recordsChanged && (documentFailure == null || due)) || (metricsChanged && due)) {
+    writeDocumentIfDue();
+  }
+
+  /** Keeps the document within one interval of the events even when none follow. */
+  @Override
+  public void idle() {
+    writeDocumentIfDue();
+  }
+
+  private void writeDocumentIfDue() {
+    boolean due = nanoClock.getAsLong() - lastWriteNanos >= rewriteIntervalNanos;
+    // After a failed rewrite (disk full) even a new metric file waits for the interval.
+    if ((recordsChanged || metricsChanged) && due || newMetricFile && documentFailure == null) {
       writeDocument();
     }
   }
@@ -234,7 +270,7 @@ public final class RunDirectoryWriter implements Sink {
     Path target = layout.provFile();
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     try {
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
         provenance.document().writeTo(out);
       }
       // A reader sees the old document or the new one, never half of one.
@@ -247,13 +283,15 @@ public final class RunDirectoryWriter implements Sink {
       }
       unwritten.documentNotRewritten(target, e); // the previous document stays; tried again later
       documentFailure = e;
-      lastWriteMillis = now();
+      lastWriteNanos = nanoClock.getAsLong();
       return false;
     }
     documentFailure = null;
     recordsChanged = false;
     metricsChanged = false;
-    lastWriteMillis = now();
+    newMetricFile = false;
+    lastWriteNanos = nanoClock.getAsLong();
+    documentWrites++;
     try {
       reserve.ensureRoomFor(Files.size(target));
     } catch (IOException ignored) {
@@ -262,12 +300,13 @@ public final class RunDirectoryWriter implements Sink {
     return true;
   }
 
-  private ZonedDateTime timeOf(Event event) {
-    return ZonedDateTime.ofInstant(Instant.ofEpochMilli(event.timestampMillis()), zone);
+  /** How many times the document was written: coalescing bounds it by time, not by events. */
+  long documentWrites() {
+    return documentWrites;
   }
 
-  private static long now() {
-    return System.currentTimeMillis();
+  private ZonedDateTime timeOf(Event event) {
+    return ZonedDateTime.ofInstant(Instant.ofEpochMilli(event.timestampMillis()), zone);
   }
 
   /** The SHA-256 of a file, in lower-case hex. */

@@ -306,7 +306,8 @@ public final class MlflowUploader implements Replica {
    * step costs us. A full request's worth of new events, a waiting flush or the run's end cuts the wait
    * short: points that pile up behind the interval are what the run's end then waits for (measured
    * with the demo: a last pass of ~0.7 s, ~3,500 points, after the training was done). With nothing
-   * new in the directory there is no pass at all.
+   * new in the directory there is no pass at all; a document replaced with no event after its records
+   * (the writer coalesces rewrites) is new, found within a poll.
    */
   private void waitForWork(long lastPassNanos, boolean retry) {
     long due = lastPassNanos + upload.settings().uploadInterval().toNanos();
@@ -314,7 +315,7 @@ public final class MlflowUploader implements Replica {
     while (!urgent() && (left = due - System.nanoTime()) > 0) {
       LockSupport.parkNanos(this, left);
     }
-    while (!urgent() && !retry && durable <= acknowledged) {
+    while (!urgent() && !retry && durable <= acknowledged && !upload.documentReplaced()) {
       LockSupport.parkNanos(this, IDLE_POLL_NANOS);
     }
   }

@@ -117,14 +117,33 @@ final class RunUpload {
     if (document == null || !Files.exists(document)) {
       return false;
     }
-    BasicFileAttributes attributes = Files.readAttributes(document, BasicFileAttributes.class);
-    // Every rewrite is a new file renamed over the old one: a new file key (inode) each time.
-    Object version = List.of(String.valueOf(attributes.fileKey()), attributes.lastModifiedTime(), attributes.size());
+    Object version = versionOf(document);
     if (!version.equals(documentVersion)) {
       record = RunDirectory.openRank(runDir, rank);
       documentVersion = version;
     }
     return true;
+  }
+
+  /** Every rewrite is a new file renamed over the old one: a new file key (inode) each time. */
+  private static Object versionOf(Path document) throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(document, BasicFileAttributes.class);
+    return List.of(String.valueOf(attributes.fileKey()), attributes.lastModifiedTime(), attributes.size());
+  }
+
+  /**
+   * Whether the document was replaced since a pass last read it. The writer rewrites it at most once
+   * per interval, so records can reach it with no event after them: a pass is due then too.
+   */
+  boolean documentReplaced() {
+    if (record == null) {
+      return false; // no pass has read one yet: the first event makes the first pass
+    }
+    try {
+      return !versionOf(record.document()).equals(documentVersion);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private Path findDocument() throws IOException {

@@ -216,6 +216,26 @@ class MlflowUploadTest extends RealMlflowServerTest {
     run.close();
   }
 
+  /**
+   * The document is rewritten at most once per interval, so a param can reach it with no event after
+   * it: the uploader follows the document's replacement too, not only new events.
+   */
+  @Test
+  void aParamLoggedInAQuietRunReachesMlflowWithoutAFlushOrAnotherEvent() throws Exception {
+    Properties settings = MlflowTestRuns.settings(server.uri());
+    settings.setProperty("prov4ml.document.rewrite-interval", "4s"); // longer than the upload interval
+    Run run = MlflowTestRuns.start(settings, out, "quiet", "quiet");
+    run.logMetric("warm-up", 0.0, Context.TRAINING, 0, true, 1_700_000_000_000L); // binds the run, waits for it
+    String runId = MlflowTestRuns.cursor(run).runId;
+    run.logParam("late", "yes"); // within the interval of the rewrite the warm-up's flush made; nothing follows
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (!rest.params(runId).containsKey("late") && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals("yes", rest.params(runId).get("late"));
+    run.close();
+  }
+
   @Test
   void aRunThatEndsFailedIsFailedInMlflow() throws Exception {
     // What the JVM exit hook does when the main thread died on an uncaught exception.
