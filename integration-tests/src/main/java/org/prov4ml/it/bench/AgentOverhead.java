@@ -2,13 +2,18 @@ package org.prov4ml.it.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -26,7 +31,17 @@ import java.util.stream.Stream;
  * java -cp integration-tests/target/prov4ml-demo.jar org.prov4ml.it.bench.AgentOverhead \
  *     [--pairs 10] [--epochs 10] [--train-samples 4096] [--agent agent/target/prov4ml.jar] [--torch-threads N]
  *     [--batch-size 32] [--hidden 32]
+ * java -cp integration-tests/target/prov4ml-demo.jar org.prov4ml.it.bench.AgentOverhead --workload small-epochs \
+ *     [--pairs 6] [--epoch-counts 60,600,6000] [--agent agent/target/prov4ml.jar] [--torch-threads N]
  * </pre>
+ *
+ * <p>{@code --workload small-epochs} measures the per-epoch cost instead ({@code SmallEpochsApp}:
+ * 20 batches of 25 and a model save every epoch) at each epoch count: wall and CPU time (the
+ * child's user + system time, Linux only), and the CPU of prov4ml's own threads, sampled from
+ * {@code /proc} while the JVM runs (so the last fraction of a second is missed). From the median
+ * with-minus-without differences at consecutive counts it derives the cost per epoch between them
+ * and the fixed cost: a per-epoch cost that grew with the run's age would show as a higher slope
+ * between the longer counts.
  *
  * <p>{@code --torch-threads N} sets OMP_NUM_THREADS for both sides: on a small machine shared with
  * other work, PyTorch's OpenMP threads busy-wait for each other and a run's time then depends on
@@ -42,16 +57,19 @@ public final class AgentOverhead {
     int pairs = Integer.parseInt(option(args, "--pairs", "10"));
     Path agent = Path.of(option(args, "--agent", "agent/target/prov4ml.jar")).toAbsolutePath();
     Path demo = Path.of(AgentOverhead.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    if (option(args, "--workload", "demo").equals("small-epochs")) {
+      torchThreads = option(args, "--torch-threads", null);
+      printMachine(pairs);
+      smallEpochs(pairs, agent, demo, option(args, "--epoch-counts", "60,600,6000"));
+      return;
+    }
     List<String> demoArgs = List.of("-jar", demo.toString(), "--epochs", option(args, "--epochs", "10"),
         "--train-samples", option(args, "--train-samples", "4096"), "--models", "models",
         "--batch-size", option(args, "--batch-size", "32"), "--hidden", option(args, "--hidden", "32"));
     List<String> helloArgs = List.of("-cp", demo.toString(), "org.prov4ml.it.apps.HelloApp");
     String mlflow = System.getenv("MLFLOW_TRACKING_URI");
     torchThreads = option(args, "--torch-threads", null);
-    System.out.printf(Locale.ROOT, "machine: %d cores, %s %s, Java %s; %d pairs, OMP_NUM_THREADS=%s%n",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-        System.getProperty("java.version"), pairs,
-        torchThreads != null ? torchThreads : System.getenv("OMP_NUM_THREADS"));
+    printMachine(pairs);
     Path noOpAgent = noOpAgentJar();
     report("demo, a Java agent that does nothing (ratio)", measure(pairs, noOpAgent, demoArgs, false), true);
     report("demo, agent local only (ratio)", measure(pairs, agent, demoArgs, false), true);
@@ -79,15 +97,32 @@ public final class AgentOverhead {
     return jar;
   }
 
-  /** Per pair: {without ms, with ms}. */
+  private static void printMachine(int pairs) {
+    System.out.printf(Locale.ROOT, "machine: %d cores, %s %s, Java %s; %d pairs, OMP_NUM_THREADS=%s%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
+        System.getProperty("java.version"), pairs,
+        torchThreads != null ? torchThreads : System.getenv("OMP_NUM_THREADS"));
+  }
+
+  /** Per pair: {without ms, with ms}, wall time. */
   private static List<double[]> measure(int pairs, Path agent, List<String> appArgs, boolean mlflow)
       throws IOException, InterruptedException {
+    List<double[]> walls = new ArrayList<>();
+    for (Sample[] pair : measureSamples(pairs, agent, appArgs, mlflow)) {
+      walls.add(new double[] {pair[0].wallMs, pair[1].wallMs});
+    }
+    return walls;
+  }
+
+  /** Per pair: {without, with}. */
+  private static List<Sample[]> measureSamples(int pairs, Path agent, List<String> appArgs, boolean mlflow)
+      throws IOException, InterruptedException {
     Random order = new Random(1);
-    List<double[]> results = new ArrayList<>();
+    List<Sample[]> results = new ArrayList<>();
     timed(null, appArgs, mlflow); // warm the page cache and DJL's native library cache
     for (int i = 0; i < pairs; i++) {
-      double without;
-      double with;
+      Sample without;
+      Sample with;
       if (order.nextBoolean()) {
         without = timed(null, appArgs, mlflow);
         with = timed(agent, appArgs, mlflow);
@@ -95,13 +130,75 @@ public final class AgentOverhead {
         with = timed(agent, appArgs, mlflow);
         without = timed(null, appArgs, mlflow);
       }
-      results.add(new double[] {without, with});
+      results.add(new Sample[] {without, with});
     }
     return results;
   }
 
-  /** One JVM's wall time in ms, in a fresh working directory that is deleted afterwards. */
-  private static double timed(Path agent, List<String> appArgs, boolean mlflow)
+  /**
+   * One JVM: wall ms, CPU ms (user + system, NaN where {@code /proc} is missing) and the CPU ms of
+   * its threads named {@code prov4ml-*}.
+   */
+  private record Sample(double wallMs, double cpuMs, double prov4mlThreadsMs) {}
+
+  /** {@code SmallEpochsApp} at each epoch count, then the cost per epoch between the counts. */
+  private static void smallEpochs(int pairs, Path agent, Path demo, String epochCounts)
+      throws IOException, InterruptedException {
+    int[] counts = Arrays.stream(epochCounts.split(",")).mapToInt(Integer::parseInt).toArray();
+    double[] wallAdded = new double[counts.length];
+    double[] cpuAdded = new double[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      List<String> appArgs = List.of("-cp", demo.toString(), "org.prov4ml.it.apps.SmallEpochsApp",
+          "--epochs", Integer.toString(counts[i]), "--models", "models");
+      String loadBefore = loadAverage();
+      List<Sample[]> samples = measureSamples(pairs, agent, appArgs, false);
+      String what = "small epochs, " + counts[i] + " epochs";
+      System.out.printf(Locale.ROOT, "%s: load average before %s, after %s%n", what, loadBefore, loadAverage());
+      report(what + ", wall (ratio)", project(samples, Sample::wallMs), true);
+      report(what + ", CPU (ratio)", project(samples, Sample::cpuMs), true);
+      wallAdded[i] = medianOf(differences(samples, Sample::wallMs));
+      cpuAdded[i] = medianOf(differences(samples, Sample::cpuMs));
+      System.out.printf(Locale.ROOT, "%s: added per run (median of pairs) wall %+.0f ms, CPU %+.0f ms, of which "
+          + "prov4ml threads %.0f ms (%.3f ms an epoch)%n", what, wallAdded[i], cpuAdded[i],
+          medianOf(samples.stream().map(p -> p[1].prov4mlThreadsMs).toList()),
+          medianOf(samples.stream().map(p -> p[1].prov4mlThreadsMs).toList()) / counts[i]);
+    }
+    for (int i = 1; i < counts.length; i++) {
+      double epochs = counts[i] - counts[i - 1];
+      double wallPerEpoch = (wallAdded[i] - wallAdded[i - 1]) / epochs;
+      double cpuPerEpoch = (cpuAdded[i] - cpuAdded[i - 1]) / epochs;
+      System.out.printf(Locale.ROOT, "epochs %d..%d: per epoch wall %+.3f ms, CPU %+.3f ms; fixed (what remains at "
+          + "0 epochs) wall %+.0f ms, CPU %+.0f ms%n", counts[i - 1], counts[i], wallPerEpoch, cpuPerEpoch,
+          wallAdded[i - 1] - wallPerEpoch * counts[i - 1], cpuAdded[i - 1] - cpuPerEpoch * counts[i - 1]);
+    }
+  }
+
+  private static List<double[]> project(List<Sample[]> samples, ToDoubleFunction<Sample> value) {
+    return samples.stream().map(p -> new double[] {value.applyAsDouble(p[0]), value.applyAsDouble(p[1])})
+        .toList();
+  }
+
+  private static List<Double> differences(List<Sample[]> samples, ToDoubleFunction<Sample> value) {
+    return samples.stream().map(p -> value.applyAsDouble(p[1]) - value.applyAsDouble(p[0])).toList();
+  }
+
+  private static double medianOf(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Comparator.naturalOrder());
+    return percentile(sorted, 0.5);
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** One JVM, in a fresh working directory that is deleted afterwards. */
+  private static Sample timed(Path agent, List<String> appArgs, boolean mlflow)
       throws IOException, InterruptedException {
     Path work = Files.createTempDirectory("prov4ml-bench");
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -118,14 +215,56 @@ public final class AgentOverhead {
     if (torchThreads != null) {
       builder.environment().put("OMP_NUM_THREADS", torchThreads);
     }
+    double childCpuBefore = childrenCpuMs();
     long start = System.nanoTime();
     Process process = builder.start();
-    if (!process.waitFor(600, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IllegalStateException("failed: " + command + "\n" + Files.readString(work.resolve("stderr.txt")));
+    Map<String, Double> threadCpu = new HashMap<>(); // by thread id: the last CPU ms seen of prov4ml's
+    while (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
+      sampleThreads(process.pid(), threadCpu);
     }
     double millis = (System.nanoTime() - start) / 1e6;
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException("failed: " + command + "\n" + Files.readString(work.resolve("stderr.txt")));
+    }
+    double cpu = childrenCpuMs() - childCpuBefore;
     delete(work);
-    return millis;
+    return new Sample(millis, cpu, threadCpu.values().stream().mapToDouble(Double::doubleValue).sum());
+  }
+
+  /** The CPU time of this JVM's children that have ended, in ms: /proc/self/stat's cutime + cstime. */
+  private static double childrenCpuMs() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 1000.0 / CLOCK_TICKS_PER_SECOND;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** USER_HZ, 100 on every Linux this runs on. */
+  private static final double CLOCK_TICKS_PER_SECOND = 100;
+
+  /** Updates the CPU ms of each {@code prov4ml-*} thread of {@code pid}, read from /proc. */
+  private static void sampleThreads(long pid, Map<String, Double> cpuByThread) {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    try (Stream<Path> threads = Files.list(tasks)) {
+      for (Path task : threads.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.startsWith("prov4ml-")) {
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            cpuByThread.put(task.getFileName().toString(),
+                (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / CLOCK_TICKS_PER_SECOND);
+          }
+        } catch (NoSuchFileException ended) {
+          // the thread ended between the listing and the read
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the process ended, or no /proc: the figure stays what was seen
+    }
   }
 
   private static void report(String what, List<double[]> pairs, boolean asRatio) {
