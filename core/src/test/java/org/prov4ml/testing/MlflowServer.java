@@ -26,11 +26,15 @@ public final class MlflowServer implements AutoCloseable {
 
   private final Path dir;
   private final int port;
+  private final String backendStoreUri;
+  private final int workers;
   private Process process;
 
-  private MlflowServer(Path dir, int port) {
+  private MlflowServer(Path dir, int port, String backendStoreUri, int workers) {
     this.dir = dir;
     this.port = port;
+    this.backendStoreUri = backendStoreUri != null ? backendStoreUri : "sqlite:///" + dir.resolve("mlflow.db");
+    this.workers = workers;
   }
 
   /** A server that is up and healthy. */
@@ -40,9 +44,20 @@ public final class MlflowServer implements AutoCloseable {
     return server;
   }
 
+  /**
+   * A server that is up and healthy, on another backend store (e.g. {@link PostgresServer#uri}),
+   * with {@code workers} gunicorn workers.
+   */
+  public static MlflowServer start(String backendStoreUri, int workers) throws IOException, InterruptedException {
+    MlflowServer server = new MlflowServer(Files.createTempDirectory("prov4ml-mlflow"), freePort(), backendStoreUri,
+        workers);
+    server.startProcess();
+    return server;
+  }
+
   /** A port and a store, with no server yet: for runs that begin while the server is down. */
   public static MlflowServer notStarted() throws IOException {
-    return new MlflowServer(Files.createTempDirectory("prov4ml-mlflow"), freePort());
+    return new MlflowServer(Files.createTempDirectory("prov4ml-mlflow"), freePort(), null, 1);
   }
 
   public String uri() {
@@ -69,8 +84,8 @@ public final class MlflowServer implements AutoCloseable {
     }
     Path log = dir.resolve("server.log");
     process = new ProcessBuilder(List.of(PythonEnv.bin("mlflow").toString(), "server", "--host", "127.0.0.1",
-        "--port", Integer.toString(port), "--workers", "1",
-        "--backend-store-uri", "sqlite:///" + database(),
+        "--port", Integer.toString(port), "--workers", Integer.toString(workers),
+        "--backend-store-uri", backendStoreUri,
         "--artifacts-destination", dir.resolve("artifacts").toString()))
         .directory(dir.toFile())
         .redirectErrorStream(true)
