@@ -27,6 +27,7 @@ final class ForkedApp {
   private final List<String> classPath = new ArrayList<>();
   private final Map<String, String> properties = new LinkedHashMap<>();
   private final List<String> jvmOptions = new ArrayList<>();
+  private final Map<String, String> environment = new LinkedHashMap<>();
   private String agentArgument;
   private boolean agent = true;
 
@@ -71,6 +72,12 @@ final class ForkedApp {
     return this;
   }
 
+  /** An environment variable of the application, e.g. {@code OMP_NUM_THREADS}. */
+  ForkedApp env(String name, String value) {
+    environment.put(name, value);
+    return this;
+  }
+
   ForkedApp agentArgument(String argument) {
     this.agentArgument = argument;
     return this;
@@ -83,11 +90,16 @@ final class ForkedApp {
 
   /** {@code java ... -jar prov4ml-demo.jar args}. */
   Result runJar(Path jar, String... args) throws IOException, InterruptedException {
+    return startJar(jar, args).await();
+  }
+
+  /** {@link #runJar}, not waited for: several applications run at once. */
+  Started startJar(Path jar, String... args) throws IOException {
     List<String> command = javaCommand();
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));
-    return run(command);
+    return start(command);
   }
 
   /** {@code java ... -cp <class path> mainClass args}. */
@@ -97,12 +109,21 @@ final class ForkedApp {
 
   /** {@code java ... -cp <class path> mainClass args}, for a class this module does not have. */
   Result runMain(String mainClass, String... args) throws IOException, InterruptedException {
+    return startMain(mainClass, args).await();
+  }
+
+  /** {@link #runMain}, not waited for: several applications run at once. */
+  Started startMain(Class<?> mainClass, String... args) throws IOException {
+    return startMain(mainClass.getName(), args);
+  }
+
+  Started startMain(String mainClass, String... args) throws IOException {
     List<String> command = javaCommand();
     command.add("-cp");
     command.add(String.join(File.pathSeparator, classPath));
     command.add(mainClass);
     command.addAll(List.of(args));
-    return run(command);
+    return start(command);
   }
 
   private List<String> javaCommand() {
@@ -118,19 +139,33 @@ final class ForkedApp {
     return command;
   }
 
-  private Result run(List<String> command) throws IOException, InterruptedException {
+  private Started start(List<String> command) throws IOException {
     Files.createDirectories(workDir);
-    Path out = workDir.resolve("stdout.txt");
-    Path err = workDir.resolve("stderr.txt");
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+        .redirectOutput(workDir.resolve("stdout.txt").toFile()).redirectError(workDir.resolve("stderr.txt").toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("PROV4ML_") || k.equals("MLFLOW_TRACKING_URI"));
-    Process process = builder.start();
-    if (!process.waitFor(300, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("timed out: " + command + "\n" + Files.readString(err));
+    builder.environment().putAll(environment);
+    return new Started(builder.start(), command, workDir);
+  }
+
+  /** A started application. */
+  record Started(Process process, List<String> command, Path workDir) {
+
+    /** Waits for it (up to 300 s) and returns how it ended. */
+    Result await() throws IOException, InterruptedException {
+      return await(300);
     }
-    return new Result(process.exitValue(), Files.readString(out), Files.readString(err), workDir);
+
+    /** Waits for it up to {@code timeoutSeconds}, else kills it and fails. */
+    Result await(long timeoutSeconds) throws IOException, InterruptedException {
+      Path err = workDir.resolve("stderr.txt");
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+        throw new AssertionError("timed out: " + command + "\n" + Files.readString(err));
+      }
+      return new Result(process.exitValue(), Files.readString(workDir.resolve("stdout.txt")), Files.readString(err),
+          workDir);
+    }
   }
 
   /** A finished application. */
