@@ -3,6 +3,7 @@ package org.prov4ml.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,8 +92,7 @@ class FleetOnPostgresTest {
     for (ForkedApp.Result result : results) {
       RunDirectory local = result.onlyRun();
       assertEquals(Optional.of(RunStatus.FINISHED), local.run().status(), local.toString());
-      String runId = local.run().attribute("yprov:mlflow_run_id").orElseThrow(() -> new AssertionError(
-          "no MLflow run id in " + local + "\n" + result.stderr()));
+      String runId = mlflowRunId(local);
       assertEquals("FINISHED", postgres.sql("mlflow", "SELECT status FROM runs WHERE run_uuid = '" + runId + "'"));
       for (MetricSeries series : local.metrics()) {
         expected.merge(runId + " " + mlflowKey(series), series.pointCount(), Long::sum);
@@ -118,6 +118,19 @@ class FleetOnPostgresTest {
     return new ForkedApp(work.resolve(name)).property("prov4ml.mlflow.tracking-uri", server.uri())
         .property("prov4ml.experiment-name", EXPERIMENT).property("prov4ml.mlflow.max-retry-backoff", "2s")
         .property("prov4ml.mlflow.flush-timeout", "600s");
+  }
+
+  /**
+   * The run's MLflow id: in its document when the upload bound it while the run was live, always in
+   * the uploader's cursor {@code mlflow_GR<rank>.json}.
+   */
+  private static String mlflowRunId(RunDirectory local) throws Exception {
+    Optional<String> inDocument = local.run().attribute("yprov:mlflow_run_id");
+    String inCursor = new ObjectMapper().readTree(local.path().resolve("mlflow_GR0.json").toFile()).path("run_id")
+        .asText();
+    inDocument.ifPresent(id -> assertEquals(id, inCursor));
+    assertTrue(!inCursor.isEmpty(), "no MLflow run id in " + local);
+    return inCursor;
   }
 
   /** MLflow's key of a series: {@code <context in lower case>/<key>}, system metrics as they are. */
