@@ -26,9 +26,21 @@ public final class Prov4ml {
 
   private static final Object LOCK = new Object();
   private static volatile Run active;
-  private static volatile Prov4mlConfig config;
   /** Why implicit runs cannot start (their output directory is unwritable); null while they can. */
-  private static volatile UnwritableOutputDirectoryException unavailable;
+  /**
+   * Why no run could be started, under which configuration: not tried again while that is the JVM's
+   * configuration (another one may name another output directory).
+   */
+  private static volatile Unavailable unavailable;
+
+  private record Unavailable(UnwritableOutputDirectoryException why, Prov4mlConfig config) {
+
+    /** The reason, if it still holds: the configuration is the one it was found under. */
+    static UnwritableOutputDirectoryException now() {
+      Unavailable u = unavailable;
+      return u != null && u.config == Prov4mlConfig.current() ? u.why : null;
+    }
+  }
 
   private Prov4ml() {}
 
@@ -67,7 +79,7 @@ public final class Prov4ml {
   public static Run activeRunOrStart() {
     Run run = implicitRun(null);
     if (run == null) {
-      UnwritableOutputDirectoryException why = unavailable;
+      UnwritableOutputDirectoryException why = Unavailable.now();
       throw new IllegalStateException("no run can be started: "
           + (why == null ? "the output directory cannot be written" : why.getMessage()));
     }
@@ -77,8 +89,8 @@ public final class Prov4ml {
   /**
    * The active run, started implicitly if there is none; empty when no run can be started because
    * the output directory cannot be created or written. That is logged once, in one line naming the
-   * directory and the operating system's reason, and not tried again until {@link #configure}: the
-   * application runs on without provenance. The agent's way in.
+   * directory and the operating system's reason, and not tried again while the configuration is the
+   * same: the application runs on without provenance. The agent's way in.
    */
   public static Optional<Run> activeOrImplicitRun() {
     return Optional.ofNullable(implicitRun(null));
@@ -98,7 +110,7 @@ public final class Prov4ml {
     if (run != null && !run.isEnded()) {
       return run;
     }
-    if (unavailable != null) {
+    if (Unavailable.now() != null) {
       return null; // one failed attempt is enough: every hook and log call would fail the same way
     }
     synchronized (LOCK) {
@@ -106,13 +118,13 @@ public final class Prov4ml {
       if (run != null && !run.isEnded()) {
         return run;
       }
-      if (unavailable != null) {
+      if (Unavailable.now() != null) {
         return null;
       }
       try {
         return start(options != null ? options : RunOptions.builder().build(), true);
       } catch (UnwritableOutputDirectoryException e) {
-        unavailable = e;
+        unavailable = new Unavailable(e, Prov4mlConfig.current());
         Logger.error("prov4ml: {}; the application runs on without provenance", e.getMessage());
         return null;
       } catch (IOException e) {
@@ -128,30 +140,10 @@ public final class Prov4ml {
   }
 
   private static Run start(RunOptions options, boolean implicit) throws IOException {
-    Run run = new Run(RunRecorder.start(options, config()), implicit);
+    Run run = new Run(RunRecorder.start(options, Prov4mlConfig.current()), implicit);
     JvmExitHook.install(() -> activeRun().ifPresent(r -> r.end(JvmExitHook.exitStatus())));
     active = run;
     return run;
-  }
-
-  /** The configuration of this JVM, loaded on first use. */
-  public static Prov4mlConfig config() {
-    Prov4mlConfig c = config;
-    if (c == null) {
-      synchronized (LOCK) {
-        if (config == null) {
-          config = Prov4mlConfig.load();
-        }
-        c = config;
-      }
-    }
-    return c;
-  }
-
-  /** Replaces the configuration for runs started from now on (the agent's {@code config=} file). */
-  public static void configure(Prov4mlConfig newConfig) {
-    config = ArgumentChecks.notNull(newConfig, "config");
-    unavailable = null; // another output directory, perhaps: implicit runs may try again
   }
 
   static void forget(Run run) {

@@ -1,5 +1,6 @@
 package org.prov4ml;
 
+import org.prov4ml.internal.config.Prov4mlConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -158,13 +159,13 @@ class DataAndCodeLoggingTest {
     System.setProperty("prov4ml.data.hash-limit", "8");
     Run run;
     try {
-      Prov4ml.configure(org.prov4ml.internal.config.Prov4mlConfig.load());
+      Prov4mlConfig.replace(Prov4mlConfig.load());
       run = start();
       run.logDataset("big", new FolderDataset(folder));
       run.close();
     } finally {
       System.clearProperty("prov4ml.data.hash-limit");
-      Prov4ml.configure(org.prov4ml.internal.config.Prov4mlConfig.load());
+      Prov4mlConfig.replace(Prov4mlConfig.load());
     }
     Recorded r = Recorded.of(run);
     Map<String, String> e = r.entity("big//" + run.experimentName() + "_GR0_" + run.runId());

@@ -1,5 +1,6 @@
 package org.prov4ml;
 
+import org.prov4ml.internal.config.Prov4mlConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -180,7 +181,7 @@ class RunApiTest {
 
   @Test
   void logCallWithoutRunStartsOneImplicitly() throws Exception {
-    Prov4ml.configure(org.prov4ml.internal.config.Prov4mlConfig.load(new java.util.Properties(), Map.of(), null)
+    Prov4mlConfig.replace(Prov4mlConfig.load(new java.util.Properties(), Map.of(), null)
         .with(org.prov4ml.internal.config.ConfigKeys.OUTPUT_DIR, out)
         .with(org.prov4ml.internal.config.ConfigKeys.EXPERIMENT, "implicit"));
     try {
@@ -192,7 +193,7 @@ class RunApiTest {
       assertFalse(Prov4ml.activeRun().isPresent());
       assertEquals(1, points(RunDirectory.open(run.runDirectory()), "loss", Context.TRAINING).size());
     } finally {
-      Prov4ml.configure(org.prov4ml.internal.config.Prov4mlConfig.load());
+      Prov4mlConfig.replace(Prov4mlConfig.load());
     }
   }
 

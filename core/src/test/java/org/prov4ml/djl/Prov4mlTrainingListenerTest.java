@@ -65,12 +65,12 @@ class Prov4mlTrainingListenerTest {
     // No system metrics sampler: it would keep adding points to later test classes' runs in this JVM.
     Properties settings = new Properties();
     settings.setProperty("prov4ml.system-metrics.interval", "0");
-    Prov4ml.configure(Prov4mlConfig.load(settings, Map.of(), null));
+    Prov4mlConfig.replace(Prov4mlConfig.load(settings, Map.of(), null));
   }
 
   @AfterAll
   static void restoreConfiguration() {
-    Prov4ml.configure(Prov4mlConfig.load());
+    Prov4mlConfig.replace(Prov4mlConfig.load());
   }
 
   @AfterEach

@@ -4,7 +4,6 @@ import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
 import java.util.List;
-import org.prov4ml.Prov4ml;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.djl.RecordingFailures;
 import org.prov4ml.internal.run.Prov4mlVersion;
@@ -60,7 +59,7 @@ public final class AgentInstaller {
     AgentLog.configure();
     try {
       Prov4mlConfig config = Prov4mlConfig.load(System.getProperties(), System.getenv(), arguments.configFile());
-      Prov4ml.configure(config);
+      Prov4mlConfig.replace(config);
       return config;
     } catch (IllegalArgumentException e) {
       Logger.error("prov4ml agent {}: not started, the application runs without provenance: {}",

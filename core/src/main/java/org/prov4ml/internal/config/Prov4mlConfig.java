@@ -30,6 +30,34 @@ public final class Prov4mlConfig {
     this.instrumentSwitches = instrumentSwitches;
   }
 
+  /** The configuration runs of this JVM start with; see {@link #current()}. */
+  private static volatile Prov4mlConfig current;
+
+  /**
+   * The configuration runs of this JVM start with: loaded on first use ({@link #load()}) unless
+   * {@link #replace} set one.
+   */
+  public static Prov4mlConfig current() {
+    Prov4mlConfig c = current;
+    if (c == null) {
+      synchronized (Prov4mlConfig.class) {
+        if (current == null) {
+          current = load();
+        }
+        c = current;
+      }
+    }
+    return c;
+  }
+
+  /** Replaces the configuration runs started from now on take (the agent's {@code config=} file; tests). */
+  public static void replace(Prov4mlConfig config) {
+    if (config == null) {
+      throw new NullPointerException("config must not be null");
+    }
+    current = config;
+  }
+
   /** The configuration of this JVM: system properties, environment and the file they name. */
   public static Prov4mlConfig load() {
     return load(System.getProperties(), System.getenv(), null);

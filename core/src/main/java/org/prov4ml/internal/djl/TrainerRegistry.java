@@ -85,7 +85,7 @@ final class TrainerRegistry {
     // What is read of the trainer first: a trainer that cannot be read starts no run.
     Listeners listeners = Listeners.of(trainer, listener);
     LearningRateProbe learningRate = LearningRateProbe.ofTrainer(trainer);
-    Prov4mlConfig config = Prov4ml.config();
+    Prov4mlConfig config = Prov4mlConfig.current();
     boolean hadRun = Prov4ml.activeRun().isPresent();
     Run run = Prov4ml.activeOrImplicitRun(settings.runOptions()).orElse(null);
     if (run == null) {

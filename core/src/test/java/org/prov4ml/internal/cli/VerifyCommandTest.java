@@ -88,11 +88,11 @@ class VerifyCommandTest {
     System.setProperty("prov4ml.data.hash-limit", "10");
     Run run;
     try {
-      Prov4ml.configure(Prov4mlConfig.load());
+      Prov4mlConfig.replace(Prov4mlConfig.load());
       run = record();
     } finally {
       System.clearProperty("prov4ml.data.hash-limit");
-      Prov4ml.configure(Prov4mlConfig.load());
+      Prov4mlConfig.replace(Prov4mlConfig.load());
     }
     Path notes = run.runDirectory().resolve("artifacts_GR0/notes.txt");
     String recorded = FileDigests.sha256(notes);

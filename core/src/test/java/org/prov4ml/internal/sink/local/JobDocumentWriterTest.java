@@ -1,5 +1,6 @@
 package org.prov4ml.internal.sink.local;
 
+import org.prov4ml.internal.config.Prov4mlConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -98,7 +99,7 @@ class JobDocumentWriterTest {
   void aRankThatHasNotEndedIsNamedAndTheJobIsIncomplete() throws Exception {
     // Rank 1 stays open while rank 2 ends; the recorder is not the API's one active run.
     RunRecorder one = RunRecorder.start(RunOptions.builder().experimentName("merge").outputDir(out).runId("job-8")
-        .rank(1).worldSize(3).build(), Prov4ml.config());
+        .rank(1).worldSize(3).build(), Prov4mlConfig.current());
     one.flush();
     rank("job-8", 2, 3).close();
     RunLayout zero = RunLayout.claim(out, "merge", "job-8", 0);

@@ -27,7 +27,7 @@ final class MlflowTestRuns {
   }
 
   static Run start(Properties settings, Path outputDir, String experiment, String runName) {
-    Prov4ml.configure(Prov4mlConfig.load(settings, Map.of(), null));
+    Prov4mlConfig.replace(Prov4mlConfig.load(settings, Map.of(), null));
     return Prov4ml.startRun(RunOptions.builder().experimentName(experiment).outputDir(outputDir).runName(runName)
         .tag("team", "prov4ml").build());
   }

@@ -44,7 +44,7 @@ class MlflowUploaderTest {
   @AfterEach
   void stop() {
     Prov4ml.endRun();
-    Prov4ml.configure(Prov4mlConfig.load());
+    Prov4mlConfig.replace(Prov4mlConfig.load());
     mlflow.close();
   }
 

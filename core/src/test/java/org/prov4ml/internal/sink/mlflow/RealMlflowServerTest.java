@@ -28,7 +28,7 @@ abstract class RealMlflowServerTest {
   @AfterAll
   static void stopServer() throws Exception {
     // The tests configured Prov4ml for this server: later test classes must get the JVM's own configuration.
-    Prov4ml.configure(Prov4mlConfig.load());
+    Prov4mlConfig.replace(Prov4mlConfig.load());
     server.close();
   }
 

@@ -43,7 +43,7 @@ class RunUploadTest {
   @AfterEach
   void stop() {
     Prov4ml.endRun();
-    Prov4ml.configure(Prov4mlConfig.load());
+    Prov4mlConfig.replace(Prov4mlConfig.load());
     mlflow.close();
   }
 
