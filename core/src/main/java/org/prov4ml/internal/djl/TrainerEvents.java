@@ -22,8 +22,14 @@ import org.prov4ml.djl.Prov4mlTrainingListener;
  */
 public final class TrainerEvents {
 
-  /** The listener the agent adds to every trainer, recording with the configuration's settings. */
-  private static final Prov4mlTrainingListener AGENT_LISTENER = new Prov4mlTrainingListener();
+  /**
+   * The listener the agent adds to every trainer, recording with the configuration's settings. In a
+   * holder: {@link #observeSteps} runs while DJL's {@code Trainer} is being transformed, when
+   * nothing that loads a DJL class (the listener implements DJL's interface) should run.
+   */
+  private static final class AgentListener {
+    static final Prov4mlTrainingListener INSTANCE = new Prov4mlTrainingListener();
+  }
 
   /** The model property DJL's {@code BaseModel.save} numbers its file with. */
   private static final String EPOCH_PROPERTY = "Epoch";
@@ -79,7 +85,7 @@ public final class TrainerEvents {
   @SuppressWarnings("unchecked")
   public static void listenersNotified(Object event) {
     try {
-      ((Consumer<TrainingListener>) event).accept(AGENT_LISTENER);
+      ((Consumer<TrainingListener>) event).accept(AgentListener.INSTANCE);
     } catch (Throwable e) {
       // e.g. an application's own consumer that casts each listener to its own type
       RecordingFailures.record("agent Trainer.notifyListeners", e);
@@ -165,6 +171,6 @@ public final class TrainerEvents {
   }
 
   private static TrainerState stateOf(Object trainer) {
-    return TrainerRegistry.of((Trainer) trainer, AGENT_LISTENER, ListenerSettings.FROM_CONFIGURATION);
+    return TrainerRegistry.of((Trainer) trainer, AgentListener.INSTANCE, ListenerSettings.FROM_CONFIGURATION);
   }
 }
