@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.prov4ml.Context;
+import org.prov4ml.internal.sink.local.JobDocumentWriter;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RunDirectory;
@@ -27,7 +28,8 @@ import org.prov4ml.rundir.RunStatus;
  * The runs of an output directory, one line each, newest first ({@code ls}): name, status, start (UTC),
  * duration, point count, and the last value of up to three headline metrics ({@code loss}, then accuracies, then
  * other losses first),
- * each from its most telling context (TESTING, then VALIDATION, then TRAINING). A directory whose document
+ * each from its most telling context (TESTING, then VALIDATION, then TRAINING). A job of several ranks is one
+ * line, {@code <name> [<ranks found>/<world size> ranks]}, in the job's status. A directory whose document
  * cannot be read is listed as UNREADABLE with the reason; a directory with no document is not a run and is
  * left out.
  */
@@ -94,10 +96,43 @@ public final class RunListing {
       Optional<MetricPoint> last = FinalValues.last(s);
       headlines.add(s.key() + "/" + s.context().name() + "=" + FinalValues.text(last));
     }
-    String duration = a.endTime().map(end -> format(Duration.between(a.startTime(), end))).orElse("-");
-    return new Line(a.startTime(), new String[] {a.name(), a.status().map(RunStatus::name).orElse("IN PROGRESS"),
-        a.startTime().atZoneSameInstant(ZoneOffset.UTC).format(START), duration, Long.toString(points),
-        String.join("  ", headlines)});
+    int worldSize = worldSize(run);
+    if (worldSize == 1) {
+      String duration = a.endTime().map(end -> format(Duration.between(a.startTime(), end))).orElse("-");
+      return new Line(a.startTime(), new String[] {a.name(), a.status().map(RunStatus::name).orElse("IN PROGRESS"),
+          a.startTime().atZoneSameInstant(ZoneOffset.UTC).format(START), duration, Long.toString(points),
+          String.join("  ", headlines)});
+    }
+    // A job of several ranks: one line for the job, from its first start to its last end, in the job's status.
+    OffsetDateTime start = run.ranks().stream().map(r -> r.run().startTime()).min(Comparator.naturalOrder())
+        .orElseThrow();
+    boolean allEnded = run.ranks().size() == worldSize && run.ranks().stream().allMatch(r -> r.run().ended());
+    String duration = allEnded ? format(Duration.between(start, run.ranks().stream()
+        .map(r -> r.run().endTime().orElseThrow()).max(Comparator.naturalOrder()).orElseThrow())) : "-";
+    return new Line(start, new String[] {a.name() + " [" + run.ranks().size() + "/" + worldSize + " ranks]",
+        jobStatus(run, worldSize), start.atZoneSameInstant(ZoneOffset.UTC).format(START), duration,
+        Long.toString(points), String.join("  ", headlines)});
+  }
+
+  /** The job's ranks: as many as its documents say, at least as many as there are. */
+  private static int worldSize(RunDirectory run) {
+    int recorded = run.ranks().stream().mapToInt(r -> r.run().worldSize()).max().orElse(1);
+    int found = run.ranks().stream().mapToInt(r -> r.rank() + 1).max().orElse(1);
+    return Math.max(recorded, run.ranks().size() > 1 ? found : 1);
+  }
+
+  /** IN PROGRESS while a rank has not ended; else as the job's document says it (missing ranks: INCOMPLETE). */
+  private static String jobStatus(RunDirectory run, int worldSize) {
+    if (run.ranks().stream().anyMatch(r -> r.run().status().isEmpty())) {
+      return "IN PROGRESS";
+    }
+    java.util.Map<Integer, String> missing = new java.util.TreeMap<>();
+    for (int r = 0; r < worldSize; r++) {
+      missing.put(r, "no document");
+    }
+    run.ranks().forEach(r -> missing.remove(r.rank()));
+    return JobDocumentWriter.jobStatus(run.ranks().stream().map(r -> r.run().status().orElseThrow().name()).toList(),
+        missing);
   }
 
   private static List<MetricSeries> headlineSeries(RunDirectory run) {

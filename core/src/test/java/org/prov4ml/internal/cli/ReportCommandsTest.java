@@ -121,6 +121,32 @@ class ReportCommandsTest {
   }
 
   @Test
+  void lsListsAJobOfSeveralRanksAsOneRunInTheJobsStatus() {
+    Path runs = work.resolve("runs");
+    for (int rank : new int[] {2, 1}) {
+      try (Run run = Prov4ml.startRun(RunOptions.builder().experimentName("job").outputDir(runs).runId("j7")
+          .rank(rank).worldSize(3).build())) {
+        run.logMetric("loss", rank, Context.TRAINING);
+      }
+    }
+    Result partial = cli("ls", runs.toString());
+    assertEquals(0, partial.code(), partial.err());
+    String[] cells = partial.out().lines().toList().get(1).split("\\s{2,}");
+    assertEquals("job_j7 [2/3 ranks]", cells[0], partial.out());
+    assertEquals("INCOMPLETE", cells[1], "rank 0 is missing");
+    assertEquals("2", cells[4]);
+
+    try (Run run = Prov4ml.startRun(RunOptions.builder().experimentName("job").outputDir(runs).runId("j7")
+        .rank(0).worldSize(3).build())) {
+      run.logMetric("loss", 0, Context.TRAINING);
+    }
+    cells = cli("ls", runs.toString()).out().lines().toList().get(1).split("\\s{2,}");
+    assertEquals("job_j7 [3/3 ranks]", cells[0]);
+    assertEquals("FINISHED", cells[1]);
+    assertEquals("3", cells[4]);
+  }
+
+  @Test
   void aRunInProgressIsReportedAsItIsNow() throws Exception {
     try (Run run = Prov4ml.startRun(RunOptions.builder().experimentName("live").outputDir(work).build())) {
       run.logMetric("loss", 1.0, Context.TRAINING);

@@ -259,7 +259,7 @@ public final class JobDocumentWriter {
   }
 
   /** FINISHED when every rank finished; else the worst of the ranks' ends, INCOMPLETE when one is missing. */
-  static String jobStatus(List<String> statuses, Map<Integer, String> missing) {
+  public static String jobStatus(List<String> statuses, Map<Integer, String> missing) {
     if (!missing.isEmpty() || statuses.contains("INCOMPLETE")) {
       return "INCOMPLETE";
     }
