@@ -11,9 +11,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
-import ai.djl.training.dataset.Batch;
-import ai.djl.training.dataset.Dataset;
-import ai.djl.util.Progress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +30,7 @@ import org.prov4ml.rundir.DatasetRecord;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.rundir.SourceCode;
+import org.prov4ml.testing.LocalFilesDataset;
 
 /** logDataset, logSourceCode, logExecutionCommand, logEnvironment and logBillOfMaterials on a real run. */
 class DataAndCodeLoggingTest {
@@ -52,23 +50,6 @@ class DataAndCodeLoggingTest {
 
   private Run start() {
     return Prov4ml.startRun(RunOptions.builder().experimentName("lineage").outputDir(out).build());
-  }
-
-  /** A data set that reads the files under a folder, as a user's own Dataset would keep it. */
-  static final class FolderDataset implements Dataset {
-    private final Path root;
-
-    FolderDataset(Path root) {
-      this.root = root;
-    }
-
-    @Override
-    public Iterable<Batch> getData(NDManager manager) {
-      return List.of();
-    }
-
-    @Override
-    public void prepare(Progress progress) {}
   }
 
   @Test
@@ -115,7 +96,7 @@ class DataAndCodeLoggingTest {
     Files.writeString(images.resolve("sub/a.txt"), "ay");
     Files.writeString(images.resolve("c.txt"), "sea");
     Run run = start();
-    run.logDataset("images", new FolderDataset(images), Context.TRAINING);
+    run.logDataset("images", new LocalFilesDataset(images), Context.TRAINING);
     run.close();
 
     Recorded r = Recorded.of(run);
@@ -144,7 +125,7 @@ class DataAndCodeLoggingTest {
     assertEquals(Context.TRAINING, read.context().orElseThrow());
     assertEquals(List.of(images.toString()), read.sources());
     assertEquals(e.get("yprov:sha256"), read.sha256().orElseThrow());
-    assertEquals(FolderDataset.class.getName(), read.properties().get("djl_class"));
+    assertEquals(LocalFilesDataset.class.getName(), read.properties().get("djl_class"));
     assertEquals(List.of("b.txt", "c.txt", "sub/a.txt"), read.files().stream().map(DatasetRecord.DataFile::name)
         .toList());
     assertEquals(sha256("ay"), read.files().get(2).sha256().orElseThrow());
@@ -161,7 +142,7 @@ class DataAndCodeLoggingTest {
     try {
       Prov4mlConfig.replace(Prov4mlConfig.load());
       run = start();
-      run.logDataset("big", new FolderDataset(folder));
+      run.logDataset("big", new LocalFilesDataset(folder));
       run.close();
     } finally {
       System.clearProperty("prov4ml.data.hash-limit");
@@ -238,7 +219,7 @@ class DataAndCodeLoggingTest {
   @Test
   void badArgumentsNameTheArgument() {
     Run run = start();
-    var e = assertThrows(IllegalArgumentException.class, () -> run.logDataset("a/b", new FolderDataset(data)));
+    var e = assertThrows(IllegalArgumentException.class, () -> run.logDataset("a/b", new LocalFilesDataset(data)));
     assertTrue(e.getMessage().contains("label 'a/b'"), e.getMessage());
     var n = assertThrows(NullPointerException.class, () -> run.logDataset("x", null, Context.TRAINING));
     assertEquals("dataset must not be null", n.getMessage());

@@ -16,6 +16,8 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -32,8 +34,8 @@ import org.prov4ml.internal.run.PrivateFields;
  * cheap enough for the thread that logs the data set; reading the files is left to the background.
  *
  * <p>Sources are found by looking at the data set's fields (and those of a data set it wraps, such
- * as a split): a {@link Path}, {@link File}, {@code file:} {@link URL} or {@link URI}, or a local
- * DJL {@link Repository} or {@link MRL}. That covers DJL's {@code CsvDataset} ({@code csvUrl}),
+ * as a split): a {@link Path}, {@link File}, {@code file:} {@link URL} or {@link URI} (or a list or
+ * array of them), or a local DJL {@link Repository} or {@link MRL}. That covers DJL's {@code CsvDataset} ({@code csvUrl}),
  * {@code ImageFolder} (its repository) and any data set that keeps where it reads from.
  *
  * @param className the data set's class
@@ -47,6 +49,8 @@ public record DatasetDescription(String className, Map<String, String> stats, Li
 
   /** How deep wrapped data sets are followed (a split of a split of a data set). */
   private static final int MAX_DEPTH = 4;
+  /** How many elements of a collection field are looked at, at most. */
+  private static final int MAX_ELEMENTS = 10_000;
 
   public static DatasetDescription of(Dataset dataset) {
     Map<String, String> stats = new LinkedHashMap<>();
@@ -147,9 +151,28 @@ public record DatasetDescription(String className, Map<String, String> stats, Li
         Object value = PrivateFields.read(dataset, field);
         if (value instanceof Dataset nested) {
           sources(nested, depth + 1, local, other, seen);
+        } else if (value instanceof Collection<?> values) {
+          elements(values, local, other);
+        } else if (value instanceof Object[] values) {
+          elements(Arrays.asList(values), local, other);
         } else if (value != null) {
           source(value, local, other);
         }
+      }
+    }
+  }
+
+  /** The paths among a collection's first elements: a data set's shards, say; anything else is skipped. */
+  private static void elements(Collection<?> values, Set<Path> local, Set<String> other) {
+    int seen = 0;
+    for (Object value : values) {
+      if (++seen > MAX_ELEMENTS) {
+        return;
+      }
+      if (value instanceof Path || value instanceof File || value instanceof URL || value instanceof URI) {
+        source(value, local, other);
+      } else if (value != null && seen == 1) {
+        return; // a collection of something else (records, names): not a list of sources
       }
     }
   }

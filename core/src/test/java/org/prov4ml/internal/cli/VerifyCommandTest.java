@@ -3,10 +3,6 @@ package org.prov4ml.internal.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.dataset.Batch;
-import ai.djl.training.dataset.Dataset;
-import ai.djl.util.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +16,7 @@ import org.prov4ml.RunOptions;
 import org.prov4ml.internal.cli.Prov4mlCliTest.Result;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.lineage.FileDigests;
+import org.prov4ml.testing.LocalFilesDataset;
 
 /** verify on a run recorded through the API, then with its files changed under it. */
 class VerifyCommandTest {
@@ -32,32 +29,13 @@ class VerifyCommandTest {
     Prov4ml.endRun();
   }
 
-  /** A data set reading a file and a folder. */
-  static final class FilesDataset implements Dataset {
-    private final Path csv;
-    private final Path folder;
-
-    FilesDataset(Path csv, Path folder) {
-      this.csv = csv;
-      this.folder = folder;
-    }
-
-    @Override
-    public Iterable<Batch> getData(NDManager manager) {
-      return List.of();
-    }
-
-    @Override
-    public void prepare(Progress progress) {}
-  }
-
   private Run record() throws Exception {
     Path csv = Files.writeString(data.resolve("train.csv"), "x,y\n1,2\n3,4\n");
     Path folder = Files.createDirectories(data.resolve("extra"));
     Files.writeString(folder.resolve("a.txt"), "a");
     Run run = Prov4ml.startRun(RunOptions.builder().experimentName("verify").outputDir(out).build());
     run.logArtifact(Files.writeString(data.resolve("notes.txt"), "notes"));
-    run.logDataset("train_dataset", new FilesDataset(csv, folder), Context.TRAINING);
+    run.logDataset("train_dataset", new LocalFilesDataset(csv, folder), Context.TRAINING);
     run.logSourceCode(false);
     run.logBillOfMaterials();
     run.close();

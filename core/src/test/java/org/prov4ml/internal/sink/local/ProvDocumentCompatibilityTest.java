@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
-import ai.djl.training.dataset.Batch;
-import ai.djl.training.dataset.Dataset;
-import ai.djl.util.Progress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +18,7 @@ import org.prov4ml.Context;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.RunOptions;
+import org.prov4ml.testing.LocalFilesDataset;
 import org.prov4ml.testing.PythonEnv;
 
 /**
@@ -51,30 +49,13 @@ class ProvDocumentCompatibilityTest {
       run.logDataset("train_dataset", new ArrayDataset.Builder().setData(manager.ones(new Shape(10, 2)))
           .setSampling(5, true).build(), Context.TRAINING);
     }
-    run.logDataset("csv_dataset", new FileDataset(csv), Context.VALIDATION);
+    run.logDataset("csv_dataset", new LocalFilesDataset(csv), Context.VALIDATION);
     run.logExecutionCommand();
     run.logSourceCode(true);
     run.logEnvironment();
     run.logBillOfMaterials();
     run.close();
     return run;
-  }
-
-  /** A data set reading one local file. */
-  private static final class FileDataset implements Dataset {
-    private final Path file;
-
-    FileDataset(Path file) {
-      this.file = file;
-    }
-
-    @Override
-    public Iterable<Batch> getData(NDManager manager) {
-      return java.util.List.of();
-    }
-
-    @Override
-    public void prepare(Progress progress) {}
   }
 
   @Test
