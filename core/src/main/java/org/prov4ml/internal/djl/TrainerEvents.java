@@ -133,7 +133,7 @@ public final class TrainerEvents {
     try {
       TrainerState state = dataset == null ? null : stateOf(trainer);
       if (state != null) {
-        state.evaluated((Trainer) trainer);
+        state.evaluated((Trainer) trainer, dataset);
       }
     } catch (Throwable e) {
       RecordingFailures.record("agent EasyTrain.evaluateDataset", e);

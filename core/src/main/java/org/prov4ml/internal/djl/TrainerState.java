@@ -2,12 +2,15 @@ package org.prov4ml.internal.djl;
 
 import ai.djl.nn.Block;
 import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Dataset;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.listener.EvaluatorTrainingListener;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.Context;
 import org.prov4ml.Run;
+import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.run.TrainingInputs;
 
 /**
  * What is recorded of one DJL {@code Trainer}, and how: each method is one DJL event, recorded
@@ -69,6 +72,11 @@ final class TrainerState {
   void began(Trainer trainer) {
     TrainerParams.record(run, TrainerParams.of(trainer, prefix));
     recordModelOnce(trainer);
+    try {
+      TrainingInputs.trainerStarted(run, trainer.getManager().getEngine(), Prov4mlConfig.current());
+    } catch (RuntimeException e) {
+      RecordingFailures.record("DJL code and environment", e);
+    }
   }
 
   /**
@@ -142,6 +150,11 @@ final class TrainerState {
     try {
       recordModelOnce(trainer);
       TrainerParams.record(run, TrainerParams.ofSummary(prefix, epochs, trainer.getTrainingResult()));
+      try {
+        TrainingInputs.trainingEnded(run, trainer.getManager().getEngine());
+      } catch (RuntimeException e) {
+        RecordingFailures.record("DJL random seed", e);
+      }
     } finally {
       if (ownsRun) {
         run.close();
@@ -165,7 +178,10 @@ final class TrainerState {
     }
   }
 
-  /** {@code EasyTrain.fit} starts (the agent only): its epochs and data sets, from the trainer's first fit. */
+  /**
+   * {@code EasyTrain.fit} starts (the agent only): its epochs and data sets' sizes from the trainer's
+   * first fit, and the data sets as {@code train_dataset} and {@code validation_dataset}.
+   */
   void fitStarted(int epochCount, Object train, Object validate) {
     fitDepth++;
     // An app that calls fit once per epoch does its own work in between: that is not the epoch's time.
@@ -173,6 +189,12 @@ final class TrainerState {
     if (!fitParamsRecorded) {
       fitParamsRecorded = true;
       TrainerParams.record(run, TrainerParams.ofFit(prefix, epochCount, train, validate));
+    }
+    try {
+      TrainingInputs.fitStarted(run, prefix, train instanceof Dataset t ? t : null,
+          validate instanceof Dataset v ? v : null);
+    } catch (RuntimeException e) {
+      RecordingFailures.record("agent EasyTrain.fit data sets", e);
     }
   }
 
@@ -185,11 +207,19 @@ final class TrainerState {
   /**
    * {@code EasyTrain.evaluateDataset} returned (the agent only). Outside {@code fit} it is a test:
    * each evaluator's {@code validate/epoch} accumulator (which DJL resets only at {@code onEpoch})
-   * becomes a TESTING metric, at the run's epoch count as step. Inside {@code fit} it is the
-   * validation, recorded at the epoch's end.
+   * becomes a TESTING metric, at the run's epoch count as step, and its data set is
+   * {@code test_dataset}. Inside {@code fit} it is the validation, recorded at the epoch's end.
    */
-  void evaluated(Trainer trainer) {
-    if (fitDepth > 0 || !evaluatorListener) {
+  void evaluated(Trainer trainer, Object dataset) {
+    if (fitDepth > 0) {
+      return;
+    }
+    try {
+      TrainingInputs.evaluated(run, prefix, dataset instanceof Dataset d ? d : null);
+    } catch (RuntimeException e) {
+      RecordingFailures.record("agent EasyTrain.evaluateDataset data set", e);
+    }
+    if (!evaluatorListener) {
       return;
     }
     long step = progress.epochs();

@@ -13,6 +13,12 @@ import org.prov4ml.internal.config.Prov4mlConfig;
  * {@code EasyTrain.fit} and {@code evaluateDataset}, and the random seed. One place, so that both
  * record the same names; each call records what it can and leaves failures to its caller, which
  * counts them.
+ *
+ * <p>The seed is read from the trainer's engine ({@code Engine.getSeed()}, which keeps what
+ * {@code setRandomSeed} set) when each trainer begins and ends, not from a hook on
+ * {@code setRandomSeed}: the engine loads before the first model, so such a hook would set up the
+ * agent's Byte Buddy in every JVM that touches DJL, inference-only ones too, and the listener could
+ * not have it at all.
  */
 public final class TrainingInputs {
 
@@ -66,9 +72,9 @@ public final class TrainingInputs {
   }
 
   /**
-   * {@code Engine.setRandomSeed(seed)}: param {@code random_seed}; a different seed later in the same
-   * run becomes {@code random_seed_2}, {@code random_seed_3}, ... (params are immutable), the same one
-   * again records nothing.
+   * A seed: param {@code random_seed}; a different seed later in the same run becomes
+   * {@code random_seed_2}, {@code random_seed_3}, ... (params are immutable), the same one again
+   * records nothing.
    */
   public static void seedSet(Run run, long seed) {
     String value = Long.toString(seed);
