@@ -33,6 +33,22 @@ enum RecordingMode {
     this.djlVersion = djlVersion;
   }
 
+  /** The DJL release the app runs on in this mode. */
+  String djlRelease() {
+    return djlVersion != null ? djlVersion : System.getProperty("prov4ml.it.djl", "0.36.0");
+  }
+
+  /** The PyTorch release of that DJL's engine. */
+  String pytorchRelease() {
+    return djlVersion != null ? System.getProperty("prov4ml.it.oldest-pytorch", "2.5.1")
+        : System.getProperty("prov4ml.it.pytorch", "2.7.1");
+  }
+
+  /** Whether the app runs as {@code java -jar prov4ml-demo.jar} (its code a jar), not from classes. */
+  boolean runsDemoJar() {
+    return this == AGENT;
+  }
+
   /** Whether {@code EasyTrain.fit}'s epochs and data sets, test evaluations and model saves are recorded. */
   boolean seesCallsListenersDoNot() {
     return agent;
@@ -60,7 +76,7 @@ enum RecordingMode {
    * otherwise its main class on this mode's class path.
    */
   ForkedApp.Result runDemo(ForkedApp app, String... args) throws IOException, InterruptedException {
-    return this == AGENT ? app.runJar(ForkedApp.DEMO_JAR, args) : app.runMain(DemoApp.class, args);
+    return runsDemoJar() ? app.runJar(ForkedApp.DEMO_JAR, args) : app.runMain(DemoApp.class, args);
   }
 
   /** Checks that the app ran on this mode's DJL. */

@@ -59,6 +59,7 @@ public final class DemoApp {
       ListenerOption.addIfAsked(config);
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(DemoTraining.inputShape(batch));
+        ListenerOption.logDatasetsIfAsked(train, validate, test);
         EasyTrain.fit(trainer, epochs, train, validate);
         EasyTrain.evaluateDataset(trainer, test);
         if (evaluatorListener) { // without it DJL keeps no values to print

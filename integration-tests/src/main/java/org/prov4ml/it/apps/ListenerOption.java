@@ -1,7 +1,10 @@
 package org.prov4ml.it.apps;
 
 import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.dataset.Dataset;
 import ai.djl.training.listener.TrainingListener;
+import org.prov4ml.Context;
+import org.prov4ml.Prov4ml;
 import org.prov4ml.djl.Prov4mlTrainingListener;
 
 /**
@@ -23,10 +26,32 @@ public final class ListenerOption {
     return config;
   }
 
+  /**
+   * In the listener mode, the data sets the app gives {@code EasyTrain.fit} and {@code evaluateDataset},
+   * logged the API's way under the names the agent gives them (a listener cannot see them), once the
+   * trainer (and with it the listener's run) exists; {@code test} may be null.
+   */
+  public static void logDatasetsIfAsked(Dataset train, Dataset validation, Dataset test) {
+    if (Boolean.getBoolean(PROPERTY)) {
+      Listener.logDatasets(train, validation, test);
+    }
+  }
+
   /** Loaded only in the listener mode: without prov4ml-core on the class path the class would not link. */
   private static final class Listener {
     static TrainingListener create() {
       return new Prov4mlTrainingListener();
+    }
+
+    /** Into the run the listener started with the trainer; none when no run could be started. */
+    static void logDatasets(Dataset train, Dataset validation, Dataset test) {
+      Prov4ml.activeRun().ifPresent(run -> {
+        run.logDataset("train_dataset", train, Context.TRAINING);
+        run.logDataset("validation_dataset", validation, Context.VALIDATION);
+        if (test != null) {
+          run.logDataset("test_dataset", test, Context.TESTING);
+        }
+      });
     }
   }
 }
