@@ -303,9 +303,17 @@ public final class Run implements AutoCloseable {
     end(RunStatus.FINISHED);
   }
 
-  /** Ends the run with {@code status}; a second call does nothing. */
+  /**
+   * Ends the run with {@code status}; a second call does nothing.
+   *
+   * @throws IllegalArgumentException for {@link RunStatus#INCOMPLETE}, which only prov4ml records
+   */
   public void end(RunStatus status) {
     ArgumentChecks.notNull(status, "status");
+    if (status == RunStatus.INCOMPLETE) {
+      throw new IllegalArgumentException("status INCOMPLETE is recorded by prov4ml when a run lost data; "
+          + "end a run as FINISHED, FAILED or KILLED");
+    }
     if (recorder.markEnded()) {
       Prov4ml.forget(this);
       recorder.end(status);

@@ -57,6 +57,12 @@ class BadInputTest {
   }
 
   @Test
+  void endingAsIncomplete() {
+    fails(IllegalArgumentException.class, () -> run.end(RunStatus.INCOMPLETE), "INCOMPLETE", "FINISHED");
+    assertTrue(!run.isEnded(), "a refused end leaves the run open");
+  }
+
+  @Test
   void keyWithForbiddenCharacter() {
     fails(IllegalArgumentException.class, () -> run.logMetric("loss%", 1, Context.TRAINING), "'loss%'", "'%'");
     fails(IllegalArgumentException.class, () -> run.logParam("a,b", 1), "'a,b'", "','");

@@ -23,7 +23,7 @@ import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunActivity;
 import org.prov4ml.rundir.RunDirectory;
-import org.prov4ml.rundir.RunStatus;
+import org.prov4ml.RunStatus;
 import org.prov4ml.testing.ForkedJvm;
 import org.prov4ml.testing.ProgramOfOneRank;
 import org.prov4ml.testing.PythonEnv;

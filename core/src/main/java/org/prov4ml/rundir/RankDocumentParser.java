@@ -1,5 +1,6 @@
 package org.prov4ml.rundir;
 
+import org.prov4ml.RunStatus;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonEOFException;

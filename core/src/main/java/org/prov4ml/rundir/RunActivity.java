@@ -1,5 +1,6 @@
 package org.prov4ml.rundir;
 
+import org.prov4ml.RunStatus;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;

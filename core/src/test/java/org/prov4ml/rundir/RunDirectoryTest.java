@@ -1,5 +1,6 @@
 package org.prov4ml.rundir;
 
+import org.prov4ml.RunStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -17,7 +17,7 @@ import org.prov4ml.Context;
 import org.prov4ml.it.apps.explicit.MetricWriterApp;
 import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RunDirectory;
-import org.prov4ml.rundir.RunStatus;
+import org.prov4ml.RunStatus;
 import org.prov4ml.testing.MlflowServer;
 import org.prov4ml.testing.PostgresServer;
 

@@ -31,7 +31,7 @@ import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunActivity;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.rundir.RunDirectoryException;
-import org.prov4ml.rundir.RunStatus;
+import org.prov4ml.RunStatus;
 
 /**
  * A report's data island: the JSON the page's script draws everything from, written as it is read. The runs'

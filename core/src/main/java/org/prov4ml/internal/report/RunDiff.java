@@ -14,7 +14,7 @@ import org.prov4ml.Context;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RunDirectory;
-import org.prov4ml.rundir.RunStatus;
+import org.prov4ml.RunStatus;
 
 /**
  * How two runs differ, as text ({@code diff}): the params that differ, the params only one run has, and every

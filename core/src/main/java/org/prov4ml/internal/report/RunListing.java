@@ -22,7 +22,7 @@ import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.rundir.RunDirectoryException;
-import org.prov4ml.rundir.RunStatus;
+import org.prov4ml.RunStatus;
 
 /**
  * The runs of an output directory, one line each, newest first ({@code ls}): name, status, start (UTC),

@@ -13,7 +13,7 @@ import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.rundir.RunDirectoryException;
-import org.prov4ml.rundir.RunStatus;
+import org.prov4ml.RunStatus;
 import org.tinylog.Logger;
 
 /**

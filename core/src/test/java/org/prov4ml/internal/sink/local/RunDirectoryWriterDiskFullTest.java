@@ -15,7 +15,7 @@ import org.prov4ml.Context;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RunDirectory;
-import org.prov4ml.rundir.RunStatus;
+import org.prov4ml.RunStatus;
 import org.prov4ml.testing.ForkedJvm;
 import org.prov4ml.testing.ProgramOnAFullDisk;
 import org.prov4ml.testing.PythonEnv;
