@@ -1,6 +1,7 @@
 package org.prov4ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.rundir.MetricPoint;
@@ -25,14 +28,17 @@ import org.prov4ml.rundir.RunActivity;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.RunStatus;
 import org.prov4ml.testing.ForkedJvm;
+import org.prov4ml.testing.MlflowRest;
+import org.prov4ml.testing.MlflowServer;
 import org.prov4ml.testing.ProgramOfOneRank;
 import org.prov4ml.testing.PythonEnv;
 import org.prov4ml.testing.ReadBack;
 
 /**
  * Processes started at once by a launcher, each knowing only its environment: with a run identity
- * the ranks of a job meet in one run directory and rank 0 merges their documents; without one,
- * every process gets a run of its own, however many start together.
+ * the ranks of a job meet in one run directory, rank 0 merges their documents, and MLflow has one
+ * parent run for the job with a child per rank; without one, every process gets a run of its own,
+ * however many start together.
  */
 class MultiProcessRunTest {
 
@@ -41,10 +47,30 @@ class MultiProcessRunTest {
 
   @TempDir Path out;
 
+  private static MlflowServer server;
+
+  @BeforeAll
+  static void startMlflow() throws Exception {
+    server = MlflowServer.start();
+  }
+
+  @AfterAll
+  static void stopMlflow() throws Exception {
+    server.close();
+  }
+
+  /** A rank's environment with MLflow: the job's runs go to their own MLflow experiment. */
+  private static Map<String, String> withMlflow(String experiment, Map<String, String> env) {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("MLFLOW_TRACKING_URI", server.uri());
+    all.put("MLFLOW_EXPERIMENT_NAME", experiment);
+    return all;
+  }
+
   @Test
   void fourLocalRanksWithARunIdRecordOneRunAndOneJobDocument() throws Exception {
-    startAll(4, rank -> Map.of("RANK", "" + rank, "WORLD_SIZE", "4", "LOCAL_RANK", "" + rank,
-        "PROV4ML_RUN_ID", "job-42"));
+    startAll(4, rank -> withMlflow("local-ranks", Map.of("RANK", "" + rank, "WORLD_SIZE", "4", "LOCAL_RANK",
+        "" + rank, "PROV4ML_RUN_ID", "job-42")));
 
     Path runDir = out.resolve("ranks_job-42");
     assertEquals(List.of(runDir), runDirectories());
@@ -74,12 +100,14 @@ class MultiProcessRunTest {
         "print(len(doc.bundles))");
     assertEquals("4", PythonEnv.runScript(script, 120, runDir.resolve("prov_ranks_job-42.json").toString())
         .requireSuccess("prov").stdout().trim());
+    assertParentWithChildren("local-ranks", "ranks_job-42", 4);
   }
 
   @Test
   void twoSlurmTasksRecordOneRunNamedAfterTheJobStep() throws Exception {
-    startAll(2, rank -> Map.of("SLURM_JOB_ID", "4242", "SLURM_STEP_ID", "0", "SLURM_PROCID", "" + rank,
-        "SLURM_NTASKS", "2", "SLURM_LOCALID", "0", "SLURM_NODEID", "" + rank, "SLURMD_NODENAME", "node" + rank));
+    startAll(2, rank -> withMlflow("slurm-ranks", Map.of("SLURM_JOB_ID", "4242", "SLURM_STEP_ID", "0",
+        "SLURM_PROCID", "" + rank, "SLURM_NTASKS", "2", "SLURM_LOCALID", "0", "SLURM_NODEID", "" + rank,
+        "SLURMD_NODENAME", "node" + rank)));
 
     Path runDir = out.resolve("ranks_4242.0");
     assertEquals(List.of(runDir), runDirectories());
@@ -97,6 +125,37 @@ class MultiProcessRunTest {
     JsonNode job = JSON.readTree(runDir.resolve("prov_ranks_4242.0.json").toFile());
     assertEquals("FINISHED", job.path("activity").path("ranks_4242.0").path("yprov:status").asText());
     assertEquals(2, job.path("bundle").size());
+    assertParentWithChildren("slurm-ranks", "ranks_4242.0", 2);
+  }
+
+  /**
+   * MLflow has one run for the job, however the ranks raced to create it: FINISHED, with the params
+   * all ranks share and the job's document; and one child per rank, nested under it, with its own points.
+   */
+  private static void assertParentWithChildren(String experiment, String job, int ranks) throws Exception {
+    MlflowRest rest = server.rest();
+    Map<String, String> runs = rest.runsOf(experiment);
+    Set<String> names = new TreeSet<>(List.of(job));
+    for (int rank = 0; rank < ranks; rank++) {
+      names.add(job + "_GR" + rank);
+    }
+    assertEquals(names, runs.keySet(), "one parent and a child per rank, no duplicate parent left");
+    String parent = runs.get(job);
+    assertEquals("FINISHED", rest.run(parent).path("info").path("status").asText());
+    assertEquals(job, rest.tags(parent).get("prov4ml.job"));
+    assertEquals(Map.of("lr", "0.1"), rest.params(parent), "the shared param, not each rank's seed");
+    assertTrue(rest.artifacts(parent).containsKey("prov4ml/prov_" + job + ".json"), rest.artifacts(parent).toString());
+    for (int rank = 0; rank < ranks; rank++) {
+      String child = runs.get(job + "_GR" + rank);
+      assertEquals(parent, rest.tags(child).get("mlflow.parentRunId"), "rank " + rank);
+      assertEquals("FINISHED", rest.run(child).path("info").path("status").asText());
+      assertEquals("" + (1000 + rank), rest.params(child).get("seed"));
+      List<MlflowRest.Point> points = rest.history(child, "training/loss");
+      assertEquals(POINTS, points.size(), "rank " + rank);
+      for (MlflowRest.Point p : points) {
+        assertEquals(rank * 1_000_000.0 + p.step(), p.value(), "rank " + rank + "'s own points");
+      }
+    }
   }
 
   @Test

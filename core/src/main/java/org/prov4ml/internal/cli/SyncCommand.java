@@ -64,7 +64,10 @@ final class SyncCommand extends CliCommand {
       RunDirectorySync.Result r = RunDirectorySync.sync(runDir, settings, timeout);
       UploadBacklog left = r.left();
       if (r.complete() && left.isEmpty()) {
-        out().println("sync: " + runDir + " is complete in MLflow run " + r.runId() + " at " + settings.trackingUri()
+        // A job's ranks are children of the job's run, which gets the merged document (once merged).
+        String parent = RunDirectorySync.completeJob(runDir, settings, timeout);
+        out().println("sync: " + runDir + " is complete in MLflow run " + r.runId()
+            + (parent == null ? "" : ", children of the job's run " + parent) + " at " + settings.trackingUri()
             + (left.refused() > 0 ? " (" + left.refused() + " refused by the server, reported above)" : ""));
         return Prov4mlCli.OK;
       }

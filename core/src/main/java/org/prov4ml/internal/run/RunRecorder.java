@@ -33,7 +33,9 @@ import org.prov4ml.internal.sink.RunInfo;
 import org.prov4ml.internal.sink.local.JobDocumentWriter;
 import org.prov4ml.internal.sink.local.RunDirectoryWriter;
 import org.prov4ml.internal.sink.local.RunLayout;
+import org.prov4ml.internal.sink.mlflow.MlflowSettings;
 import org.prov4ml.internal.sink.mlflow.MlflowUploader;
+import org.prov4ml.internal.sink.mlflow.RunDirectorySync;
 import org.tinylog.Logger;
 
 /**
@@ -381,6 +383,9 @@ public final class RunRecorder {
         Logger.warn("prov4ml: job document {} lacks {}; once they end, run: java -jar prov4ml.jar merge {}",
             r.file(), r.describeMissing(), layout.runDir());
       }
+      if (config.get(ConfigKeys.MLFLOW_TRACKING_URI) != null) {
+        completeMlflowParent(layout);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       Logger.warn("prov4ml: interrupted while merging the job's document; run: java -jar prov4ml.jar merge {}",
@@ -388,6 +393,22 @@ public final class RunRecorder {
     } catch (IOException | RuntimeException e) {
       Logger.warn("prov4ml: cannot merge the job's document in {}: {}; run: java -jar prov4ml.jar merge {}",
           layout.runDir(), e.getMessage(), layout.runDir());
+    }
+  }
+
+  /** The job's MLflow parent run gets the job's params, document and end; a failure says how to finish it. */
+  private void completeMlflowParent(RunLayout layout) throws InterruptedException {
+    try {
+      MlflowSettings settings = MlflowSettings.from(config, System.getenv(), null);
+      String parent = RunDirectorySync.completeJob(layout.runDir(), settings,
+          config.get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT));
+      if (parent != null) {
+        Logger.info("prov4ml: job {} is MLflow run {}, its ranks' runs nested under it", layout.jobActivityId(),
+            parent);
+      }
+    } catch (IOException | RuntimeException e) {
+      Logger.warn("prov4ml: the job's MLflow parent run is not complete ({}); it is safe in the run directory; to "
+          + "finish it run: {}", e.getMessage(), RunDirectorySync.syncCommand(layout.runDir().toString()));
     }
   }
 

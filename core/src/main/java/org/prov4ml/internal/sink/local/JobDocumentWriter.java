@@ -54,9 +54,10 @@ public final class JobDocumentWriter {
    * @param missing ranks not final, each with why (no document, or not ended)
    * @param status the job's status: FINISHED only when every rank finished
    * @param sharedParams params every rank recorded with the same value
+   * @param end when the last rank ended, or null while a rank is missing
    */
   public record Result(Path file, int worldSize, List<Integer> merged, SortedMap<Integer, String> missing,
-      String status, Map<String, String> sharedParams) {
+      String status, Map<String, String> sharedParams, OffsetDateTime end) {
 
     public boolean complete() {
       return missing.isEmpty();
@@ -255,7 +256,46 @@ public final class JobDocumentWriter {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), job);
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return new Result(target, worldSize, List.copyOf(merged), missing, status, Map.copyOf(sharedParams));
+    return new Result(target, worldSize, List.copyOf(merged), missing, status, Map.copyOf(sharedParams),
+        missing.isEmpty() ? end : null);
+  }
+
+  /**
+   * What the job's document in {@code layout}'s run directory says: as {@link #write} returned it when
+   * it wrote the document (the ranks merged and missing, the status, the shared params).
+   *
+   * @throws IOException when there is no job document, or it cannot be read
+   */
+  public static Result read(RunLayout layout) throws IOException {
+    Path file = layout.jobProvFile();
+    JsonNode job = read(file);
+    JsonNode activity = job.path("activity").path(layout.jobActivityId());
+    if (!activity.isObject()) {
+      throw new RunDirectoryException(file, "no job activity " + layout.jobActivityId());
+    }
+    SortedMap<Integer, String> missing = new TreeMap<>();
+    for (String r : activity.path("yprov:missing_ranks").asText("").split(",")) {
+      if (!r.isBlank()) {
+        missing.put(Integer.parseInt(r.trim()), "not merged");
+      }
+    }
+    List<Integer> merged = new ArrayList<>();
+    for (String r : activity.path("yprov:ranks").asText("").split(",")) {
+      if (!r.isBlank()) {
+        merged.add(Integer.parseInt(r.trim()));
+      }
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    String suffix = "//" + layout.jobActivityId();
+    job.path("entity").fields().forEachRemaining(e -> {
+      if (e.getKey().endsWith(suffix) && "provml:HyperParameter".equals(e.getValue().path("prov:type").asText())) {
+        params.put(e.getValue().path("prov:label").asText(), e.getValue().path("prov:value").asText());
+      }
+    });
+    return new Result(file, activity.path("yprov:world_size").asInt(merged.size()), List.copyOf(merged), missing,
+        activity.path("yprov:status").asText("INCOMPLETE"), Map.copyOf(params),
+        activity.hasNonNull("prov:endedAtTime") ? OffsetDateTime.parse(activity.path("prov:endedAtTime").asText())
+            : null);
   }
 
   /** FINISHED when every rank finished; else the worst of the ranks' ends, INCOMPLETE when one is missing. */

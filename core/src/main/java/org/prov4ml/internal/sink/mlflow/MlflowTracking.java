@@ -108,6 +108,48 @@ final class MlflowTracking {
     return runs.isEmpty() ? Optional.empty() : Optional.of(runRef(runs.get(0).path("info")));
   }
 
+  /**
+   * The active runs of {@code experimentId} tagged {@code key=value}, oldest first (then by id): for
+   * finding a job's parent run, which racing ranks may have created more than once.
+   */
+  List<RunRef> runsByTag(String experimentId, String key, String value) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("experiment_ids").add(experimentId);
+    body.put("filter", "tags.`" + key + "` = '" + value.replace("'", "") + "'").put("max_results", 100);
+    List<JsonNode> found = new ArrayList<>();
+    http.postJson(API + "runs/search", JSON.writeValueAsBytes(body)).path("runs").forEach(r -> found.add(r.path("info")));
+    found.sort(java.util.Comparator.comparingLong((JsonNode info) -> info.path("start_time").asLong())
+        .thenComparing(info -> info.path("run_id").asText()));
+    return found.stream().map(MlflowTracking::runRef).toList();
+  }
+
+  /** Marks a run deleted (MLflow keeps it, hidden, until garbage-collected). */
+  void deleteRun(String runId) throws IOException, InterruptedException {
+    http.postJson(API + "runs/delete", JSON.writeValueAsBytes(Map.of("run_id", runId)));
+  }
+
+  /** Deletes a tag; a run without it is fine. */
+  void deleteTagIfPresent(String runId, String key) throws IOException, InterruptedException {
+    try {
+      http.postJson(API + "runs/delete-tag", JSON.writeValueAsBytes(Map.of("run_id", runId, "key", key)));
+    } catch (MlflowRejectedException noSuchTag) {
+      // nothing to delete
+    }
+  }
+
+  void setTag(String runId, String key, String value) throws IOException, InterruptedException {
+    http.postJson(API + "runs/set-tag", JSON.writeValueAsBytes(Map.of("run_id", runId, "key", key, "value", value)));
+  }
+
+  /** The run's params, by key. */
+  Map<String, String> params(String runId) throws IOException, InterruptedException {
+    Map<String, String> params = new java.util.LinkedHashMap<>();
+    for (JsonNode p : http.get(API + "runs/get?run_id=" + query(runId)).path("run").path("data").path("params")) {
+      params.put(p.path("key").asText(), p.path("value").asText());
+    }
+    return params;
+  }
+
   void logBatch(String runId, LogBatchRequest batch) throws IOException, InterruptedException {
     http.postJson(API + "runs/log-batch", batch.toJson(runId));
   }

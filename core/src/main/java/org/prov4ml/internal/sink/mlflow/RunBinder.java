@@ -1,6 +1,7 @@
 package org.prov4ml.internal.sink.mlflow;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.prov4ml.internal.sink.mlflow.LogBatchRequest.KeyValue;
@@ -11,7 +12,8 @@ import org.tinylog.Logger;
 /**
  * Finds or creates the MLflow run of a run directory, exactly once: the cursor records an upload
  * id before the run is created and the run carries it as tag {@code prov4ml.upload_id}, so a
- * process that died between {@code runs/create} and saving the cursor finds its run again.
+ * process that died between {@code runs/create} and saving the cursor finds its run again. A rank of
+ * a job of several is a child of the job's run ({@link JobParentRun}), named {@code <run>_GR<rank>}.
  */
 final class RunBinder {
 
@@ -49,8 +51,14 @@ final class RunBinder {
       String experimentId = tracking.experimentId(name);
       run = tracking.findRunByTag(experimentId, UPLOAD_ID_TAG, cursor.uploadId).orElse(null);
       if (run == null) {
-        run = tracking.createRun(experimentId, record.run().name(),
-            record.run().startTime().toInstant().toEpochMilli(), tags(record, cursor));
+        // One rank of a job is a child of the job's run, named after its rank.
+        boolean rankOfJob = record.run().worldSize() > 1;
+        String runName = rankOfJob ? record.run().name() + "_GR" + record.rank() : record.run().name();
+        List<KeyValue> tags = new ArrayList<>(tags(record, cursor, runName));
+        if (rankOfJob) {
+          tags.addAll(JobParentRun.childTags(JobParentRun.resolve(tracking, experimentId, record.run()), record.run()));
+        }
+        run = tracking.createRun(experimentId, runName, record.run().startTime().toInstant().toEpochMilli(), tags);
       }
     }
     cursor.runId = run.runId();
@@ -84,11 +92,11 @@ final class RunBinder {
   }
 
   /** MLflow's standard tags, which the server does not add by itself (only mlflow.runName). */
-  private static List<KeyValue> tags(RankRecord record, UploadCursor cursor) {
+  private static List<KeyValue> tags(RankRecord record, UploadCursor cursor, String runName) {
     return List.of(new KeyValue(USER_TAG, record.run().user().orElse("unknown")),
         new KeyValue(SOURCE_NAME_TAG, record.run().attribute("yprov:main_class").orElse("unknown")),
         new KeyValue(SOURCE_TYPE_TAG, "JOB"),
-        new KeyValue(RUN_NAME_TAG, record.run().name()),
+        new KeyValue(RUN_NAME_TAG, runName),
         new KeyValue(UPLOAD_ID_TAG, cursor.uploadId));
   }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.prov4ml.internal.sink.local.JobDocumentWriter;
 import org.prov4ml.internal.sink.local.RunLayout;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
@@ -55,6 +56,59 @@ public final class RunDirectorySync {
       runIds.add(upload.run() == null ? null : upload.run().runId());
     }
     return new Result(complete, left, runIds, lastError);
+  }
+
+  /**
+   * Gives the job's MLflow parent run what is the job's, from the job's merged document in
+   * {@code runDir}: the params every rank shares, the document, the job's end. Rank 0 does it after
+   * its merge; {@code sync} after the ranks, so a later {@code merge} reaches MLflow too. Transient
+   * failures are retried until {@code timeout}.
+   *
+   * @return the parent run's id, or null when {@code runDir} holds no job document (not a job, or not merged)
+   * @throws IOException when no rank of the job was uploaded (its experiment is unknown), or the server
+   *     refused or stayed away; the message says which
+   */
+  public static String completeJob(Path runDir, MlflowSettings settings, Duration timeout)
+      throws IOException, InterruptedException {
+    RunDirectory dir = RunDirectory.open(runDir);
+    RankRecord primary = dir.primary();
+    RunLayout layout = new RunLayout(dir.path(), primary.run().experiment(), primary.run().runId(), primary.rank());
+    if (primary.run().worldSize() < 2 || !java.nio.file.Files.exists(layout.jobProvFile())) {
+      return null;
+    }
+    JobDocumentWriter.Result job = JobDocumentWriter.read(layout);
+    String experimentId = null;
+    for (RankRecord rank : dir.ranks()) {
+      UploadCursor cursor = UploadCursor.peek(dir.path(), rank.rank());
+      if (cursor != null && cursor.experimentId != null) {
+        experimentId = cursor.experimentId;
+        break;
+      }
+    }
+    if (experimentId == null) {
+      throw new IOException("no rank of " + dir.path() + " was uploaded to MLflow yet; sync it first");
+    }
+    MlflowTracking tracking = new MlflowTracking(new MlflowHttp(settings));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Backoff backoff = new Backoff(settings.maxRetryBackoff());
+    String missing = String.join(",", job.missing().keySet().stream().map(String::valueOf).toList());
+    long end = job.end() != null ? job.end().toInstant().toEpochMilli() : System.currentTimeMillis();
+    while (true) {
+      try {
+        return JobParentRun.complete(tracking, experimentId, primary.run(), job.sharedParams(), job.file(),
+            job.status(), missing, end).runId();
+      } catch (MlflowUnavailableException e) {
+        long wait = backoff.nextNanos(e.retryAfter());
+        if (System.nanoTime() + wait > deadline) {
+          throw new IOException("MLflow at " + settings.trackingUri() + " did not take the job's parent run: "
+              + e.getMessage(), e);
+        }
+        Thread.sleep(wait / 1_000_000);
+      } catch (MlflowRejectedException e) {
+        throw new IOException("MLflow at " + settings.trackingUri() + " refused the job's parent run: "
+            + e.getMessage(), e);
+      }
+    }
   }
 
   /** The final pass of one rank; null when it succeeded, else the last error. */

@@ -84,6 +84,9 @@ final class RunUpload {
       throw new RunDirectoryException(runDir, "no PROV document of rank " + rank + ": nothing was recorded there");
     }
     artifacts.uploadProvenance(run);
+    if (record.run().worldSize() > 1 && settings.existingRunId() == null) {
+      JobParentRun.repoint(tracking, run, record.run());
+    }
     if (cursor.terminated == null) {
       String end = mlflowStatus(record, fallbackStatus);
       tracking.setTerminated(run.runId(), end, endMillis(record));
