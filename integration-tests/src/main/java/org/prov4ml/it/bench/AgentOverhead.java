@@ -33,6 +33,7 @@ import java.util.stream.Stream;
  *     [--batch-size 32] [--hidden 32]
  * java -cp integration-tests/target/prov4ml-demo.jar org.prov4ml.it.bench.AgentOverhead --workload small-epochs \
  *     [--pairs 6] [--epoch-counts 60,600,6000] [--agent agent/target/prov4ml.jar] [--torch-threads N]
+ *     [--baseline-properties prov4ml.code.enabled=false,prov4ml.environment.enabled=false]
  * </pre>
  *
  * <p>{@code --workload small-epochs} measures the per-epoch cost instead ({@code SmallEpochsApp}:
@@ -43,6 +44,10 @@ import java.util.stream.Stream;
  * and the fixed cost: a per-epoch cost that grew with the run's age would show as a higher slope
  * between the longer counts.
  *
+ * <p>{@code --baseline-properties k=v,...} runs the agent on the "without" side too, with those system
+ * properties: the difference is then what they switch off (the recording of code and environment,
+ * say), measured with everything else alike.
+ *
  * <p>{@code --torch-threads N} sets OMP_NUM_THREADS for both sides: on a small machine shared with
  * other work, PyTorch's OpenMP threads busy-wait for each other and a run's time then depends on
  * everything else that is runnable, which drowns the difference being measured.
@@ -50,6 +55,8 @@ import java.util.stream.Stream;
 public final class AgentOverhead {
 
   private static String torchThreads;
+  /** Null: the "without" side has no agent; else it has the agent, with these {@code -Dk=v}. */
+  private static List<String> baselineProperties;
 
   private AgentOverhead() {}
 
@@ -57,6 +64,10 @@ public final class AgentOverhead {
     int pairs = Integer.parseInt(option(args, "--pairs", "10"));
     Path agent = Path.of(option(args, "--agent", "agent/target/prov4ml.jar")).toAbsolutePath();
     Path demo = Path.of(AgentOverhead.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    String baseline = option(args, "--baseline-properties", null);
+    if (baseline != null) {
+      baselineProperties = Arrays.stream(baseline.split(",")).map(p -> "-D" + p.strip()).toList();
+    }
     if (option(args, "--workload", "demo").equals("small-epochs")) {
       torchThreads = option(args, "--torch-threads", null);
       printMachine(pairs);
@@ -102,6 +113,9 @@ public final class AgentOverhead {
         Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
         System.getProperty("java.version"), pairs,
         torchThreads != null ? torchThreads : System.getenv("OMP_NUM_THREADS"));
+    if (baselineProperties != null) {
+      System.out.println("without = the agent with " + String.join(" ", baselineProperties));
+    }
   }
 
   /** Per pair: {without ms, with ms}, wall time. */
@@ -120,15 +134,16 @@ public final class AgentOverhead {
     Random order = new Random(1);
     List<Sample[]> results = new ArrayList<>();
     timed(null, appArgs, mlflow); // warm the page cache and DJL's native library cache
+    timed(agent, appArgs, mlflow); // and the agent's: the jars it reads (the class path it hashes)
     for (int i = 0; i < pairs; i++) {
       Sample without;
       Sample with;
       if (order.nextBoolean()) {
-        without = timed(null, appArgs, mlflow);
+        without = baseline(agent, appArgs, mlflow);
         with = timed(agent, appArgs, mlflow);
       } else {
         with = timed(agent, appArgs, mlflow);
-        without = timed(null, appArgs, mlflow);
+        without = baseline(agent, appArgs, mlflow);
       }
       results.add(new Sample[] {without, with});
     }
@@ -195,6 +210,17 @@ public final class AgentOverhead {
     } catch (IOException e) {
       return "unknown";
     }
+  }
+
+  /** The "without" side: no agent, or the agent with {@link #baselineProperties}. */
+  private static Sample baseline(Path agent, List<String> appArgs, boolean mlflow)
+      throws IOException, InterruptedException {
+    if (baselineProperties == null) {
+      return timed(null, appArgs, mlflow);
+    }
+    List<String> args = new ArrayList<>(baselineProperties);
+    args.addAll(appArgs);
+    return timed(agent, args, mlflow);
   }
 
   /** One JVM, in a fresh working directory that is deleted afterwards. */
