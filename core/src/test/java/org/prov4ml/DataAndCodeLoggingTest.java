@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.basicdataset.cv.classification.ImageFolder;
+import ai.djl.basicdataset.tabular.CsvDataset;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -129,6 +131,29 @@ class DataAndCodeLoggingTest {
     assertEquals(List.of("b.txt", "c.txt", "sub/a.txt"), read.files().stream().map(DatasetRecord.DataFile::name)
         .toList());
     assertEquals(sha256("ay"), read.files().get(2).sha256().orElseThrow());
+  }
+
+  @Test
+  void djlsCsvDatasetAndImageFolderNameTheirFilesWithoutBeingRead() throws Exception {
+    Path csv = Files.writeString(data.resolve("points.csv"), "x,y\n1,2\n3,4\n");
+    Path images = Files.createDirectories(data.resolve("images/cat"));
+    Files.write(images.resolve("1.png"), new byte[] {1, 2, 3});
+    Run run = start();
+    run.logDataset("csv", CsvDataset.builder().optCsvFile(csv).addNumericFeature("x").addNumericLabel("y")
+        .setSampling(1, false).build(), Context.TRAINING); // not prepared: no size yet, still its file
+    run.logDataset("images", ImageFolder.builder().setRepositoryPath(data.resolve("images")).setSampling(1, true)
+        .build(), Context.VALIDATION);
+    run.close();
+    RunDirectory dir = RunDirectory.open(run.runDirectory());
+    DatasetRecord csvRecord = dir.datasets().get(0);
+    assertEquals(List.of(csv.toString()), csvRecord.sources());
+    assertEquals(sha256("x,y\n1,2\n3,4\n"), csvRecord.sha256().orElseThrow());
+    assertEquals("ai.djl.basicdataset.tabular.CsvDataset", csvRecord.properties().get("djl_class"));
+    assertEquals("1", csvRecord.properties().get("stat_batch_size"));
+    assertFalse(csvRecord.properties().containsKey("stat_total_samples"), "unknown before prepare()");
+    DatasetRecord folder = dir.datasets().get(1);
+    assertEquals(List.of(data.resolve("images").toString()), folder.sources());
+    assertEquals(List.of("cat/1.png"), folder.files().stream().map(DatasetRecord.DataFile::name).toList());
   }
 
   @Test
