@@ -34,7 +34,8 @@ public final class TrainingInputs {
   /**
    * A trainer starts in {@code run}: with {@code prov4ml.code.enabled}, {@code execution_command},
    * the application's code and git's {@code source_code}; with {@code prov4ml.environment.enabled}, the
-   * environment of {@code engine} and the bill of materials. Each is recorded once per run.
+   * environment of {@code engine} (none without one) and the bill of materials. Each is recorded once
+   * per run.
    */
   public static void trainerStarted(Run run, Engine engine, Prov4mlConfig config) {
     if (config.get(ConfigKeys.CODE_ENABLED)) {
@@ -42,10 +43,8 @@ public final class TrainingInputs {
       run.logSourceCode(true);
     }
     if (config.get(ConfigKeys.ENVIRONMENT_ENABLED)) {
-      if (engine != null) {
+      if (engine != null) { // never Engine.getInstance() here: it would load DJL's default engine
         run.logEnvironment(engine);
-      } else {
-        run.logEnvironment();
       }
       run.logBillOfMaterials();
     }
