@@ -165,10 +165,9 @@ final class RunUpload {
     tags.put("prov4ml.version", record.run().attribute("yprov:prov4ml_version").orElse("unknown"));
     tags.put("prov4ml.rank", Integer.toString(record.rank()));
     tags.putAll(record.run().tags());
-    if (record.run().status().orElse(null) == RunStatus.INCOMPLETE) {
-      tags.put(INCOMPLETE_TAG, record.run().incompleteDetail().orElse("the run directory lacks part of what was "
-          + "logged"));
-    }
+    // A FAILED or KILLED run that also lost data keeps its status and says so too.
+    record.run().incompleteDetail().or(() -> record.run().status().filter(s -> s == RunStatus.INCOMPLETE)
+        .map(s -> "the run directory lacks part of what was logged")).ifPresent(d -> tags.put(INCOMPLETE_TAG, d));
     return tags;
   }
 
