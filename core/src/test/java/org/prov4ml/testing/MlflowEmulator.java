@@ -283,6 +283,12 @@ public final class MlflowEmulator implements AutoCloseable {
         if (versions == null) {
           throw new Refused(404, "RESOURCE_DOES_NOT_EXIST", "Registered Model with name=" + name + " not found");
         }
+        // As MLflow 3.x checks it: an mlflow-artifacts: source lies in the artifacts of the run it names.
+        Run source = runs.get(body.path("run_id").asText());
+        if (source == null || !body.path("source").asText().startsWith(source.info.path("artifact_uri").asText() + "/")) {
+          throw new Refused(400, "INVALID_PARAMETER_VALUE", "Invalid model version source: '"
+              + body.path("source").asText() + "'.");
+        }
         ObjectNode v = JSON.createObjectNode().put("name", name).put("version", Integer.toString(versions.size() + 1))
             .put("source", body.path("source").asText()).put("run_id", body.path("run_id").asText())
             .put("status", "READY");
@@ -291,11 +297,16 @@ public final class MlflowEmulator implements AutoCloseable {
         out.set("model_version", v);
       }
       case "GET model-versions/search" -> {
+        // Filters of the form name='...' or run_id='...' (joined with "and"): what the uploader sends.
         ArrayNode found = out.putArray("model_versions");
-        Matcher m = Pattern.compile("name\\s*=\\s*'([^']*)'").matcher(query.getOrDefault("filter", ""));
-        if (m.find()) {
-          modelVersions.getOrDefault(m.group(1), List.of()).forEach(found::add);
+        Matcher m = Pattern.compile("(name|run_id)\\s*=\\s*'([^']*)'").matcher(query.getOrDefault("filter", ""));
+        Map<String, String> wanted = new LinkedHashMap<>();
+        while (m.find()) {
+          wanted.put(m.group(1), m.group(2));
         }
+        modelVersions.values().forEach(versions -> versions.stream()
+            .filter(v -> wanted.entrySet().stream().allMatch(w -> w.getValue().equals(v.path(w.getKey()).asText())))
+            .forEach(found::add));
       }
       default -> throw new Refused(404, "ENDPOINT_NOT_FOUND", method + " " + endpoint + " is not emulated");
     }

@@ -80,6 +80,10 @@ public final class ConfigKeys {
       "prov4ml.mlflow.upload-interval", DURATION, () -> Duration.ofSeconds(1),
       "Least time between two uploads to MLflow (a full request of 1000 points, a flush or the run's end "
           + "does not wait for it).");
+  public static final ConfigKey<Boolean> MLFLOW_REGISTER_MODELS = new ConfigKey<>(
+      "prov4ml.mlflow.register-models", BOOLEAN, () -> false, "Every model version also becomes a version of "
+          + "the MLflow Model Registry's model of that name (created when missing), its source the version's "
+          + "artifact in the run.");
   public static final ConfigKey<Boolean> BATCH_METRICS = new ConfigKey<>("prov4ml.metrics.batch.enabled",
       BOOLEAN, () -> true, "Listener and agent: record `batch_loss` for every training batch.");
   public static final ConfigKey<Integer> LR_EVERY_N_STEPS = new ConfigKey<>("prov4ml.metrics.lr-every-n-steps",
@@ -108,7 +112,7 @@ public final class ConfigKeys {
   public static final List<ConfigKey<?>> ALL = List.of(CONFIG_FILE, EXPERIMENT, OUTPUT_DIR, USER_NAMESPACE,
       RUN_NAME, RUN_ID, RANK, WORLD_SIZE, MERGE_WAIT, BUFFER_SIZE, BUFFER_OVERFLOW, SYNCHRONOUS_TIMEOUT,
       DOCUMENT_INTERVAL, MLFLOW_TRACKING_URI, MLFLOW_FLUSH_TIMEOUT, MLFLOW_REQUEST_TIMEOUT,
-      MLFLOW_MAX_RETRY_BACKOFF, MLFLOW_UPLOAD_INTERVAL, BATCH_METRICS, LR_EVERY_N_STEPS, SYSTEM_METRICS_INTERVAL,
+      MLFLOW_MAX_RETRY_BACKOFF, MLFLOW_UPLOAD_INTERVAL, MLFLOW_REGISTER_MODELS, BATCH_METRICS, LR_EVERY_N_STEPS, SYSTEM_METRICS_INTERVAL,
       RUN_PER_TRAINER, DATA_HASH_LIMIT, BACKGROUND_TIMEOUT, CODE_ENABLED, ENVIRONMENT_ENABLED);
 
   private static String nonBlank(String s) {

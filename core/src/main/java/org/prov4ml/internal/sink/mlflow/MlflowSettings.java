@@ -19,10 +19,11 @@ import org.prov4ml.internal.config.Prov4mlConfig;
  * @param maxRetryBackoff the cap of the exponential backoff between retries
  * @param flushTimeout how long the end of a run waits for the server
  * @param uploadInterval the least time between two upload passes, unless a flush or the end waits
+ * @param registerModels whether model versions also become versions in MLflow's Model Registry
  */
 public record MlflowSettings(URI trackingUri, MlflowCredentials credentials, String experimentName,
     String existingRunId, Duration requestTimeout, Duration maxRetryBackoff, Duration flushTimeout,
-    Duration uploadInterval) {
+    Duration uploadInterval, boolean registerModels) {
 
   /**
    * The settings of this configuration and environment.
@@ -40,7 +41,8 @@ public record MlflowSettings(URI trackingUri, MlflowCredentials credentials, Str
     return new MlflowSettings(withoutUserInfo(uri), MlflowCredentials.fromEnv(env, uri),
         blankToNull(env.get("MLFLOW_EXPERIMENT_NAME")), blankToNull(env.get("MLFLOW_RUN_ID")),
         config.get(ConfigKeys.MLFLOW_REQUEST_TIMEOUT), config.get(ConfigKeys.MLFLOW_MAX_RETRY_BACKOFF),
-        config.get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT), config.get(ConfigKeys.MLFLOW_UPLOAD_INTERVAL));
+        config.get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT), config.get(ConfigKeys.MLFLOW_UPLOAD_INTERVAL),
+        config.get(ConfigKeys.MLFLOW_REGISTER_MODELS));
   }
 
   private static URI parse(String raw) {

@@ -189,6 +189,45 @@ final class MlflowTracking {
     return new StoredPoint(m.path("step").asLong(), m.path("timestamp").asLong(), value);
   }
 
+  /** The Model Registry's model {@code name}, created when missing (a concurrent creation is fine). */
+  void ensureRegisteredModel(String name) throws IOException, InterruptedException {
+    try {
+      http.postJson(API + "registered-models/create", JSON.writeValueAsBytes(Map.of("name", name)));
+    } catch (MlflowRejectedException e) {
+      if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
+        throw e;
+      }
+    }
+  }
+
+  /** A version of a registered model. */
+  record RegisteredVersion(String name, String version, String source) {}
+
+  /**
+   * The registered model versions made from run {@code runId}, of every model (the filter names only the
+   * run: a run id needs no quoting, a model's name might). One page: a run registers far fewer versions
+   * than the server's 10,000 per page.
+   */
+  List<RegisteredVersion> modelVersionsOfRun(String runId) throws IOException, InterruptedException {
+    List<RegisteredVersion> versions = new ArrayList<>();
+    for (JsonNode v : http.get(API + "model-versions/search?filter=" + query("run_id='" + runId + "'"))
+        .path("model_versions")) {
+      versions.add(new RegisteredVersion(v.path("name").asText(), v.path("version").asText(),
+          v.path("source").asText()));
+    }
+    return versions;
+  }
+
+  /** Creates a version of registered model {@code name} from {@code source}, linked to run {@code runId}. */
+  RegisteredVersion createModelVersion(String name, String source, String runId, Map<String, String> tags)
+      throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("name", name).put("source", source).put("run_id", runId);
+    ArrayNode tagArray = body.putArray("tags");
+    tags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", v));
+    JsonNode v = http.postJson(API + "model-versions/create", JSON.writeValueAsBytes(body)).path("model_version");
+    return new RegisteredVersion(v.path("name").asText(), v.path("version").asText(), v.path("source").asText());
+  }
+
   /**
    * PUTs a file to the server's artifact proxy,
    * {@code /api/2.0/mlflow-artifacts/artifacts/<expId>/<runId>/artifacts/<path>}. Java's

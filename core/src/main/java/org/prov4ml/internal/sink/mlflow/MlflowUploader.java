@@ -144,7 +144,7 @@ public final class MlflowUploader implements Replica {
   public void close(RunOutcome outcome) throws IOException {
     Duration timeout = upload.settings().flushTimeout();
     boolean done = finish(outcome.status().name(), timeout);
-    UploadBacklog left = UploadBacklog.of(upload.runDir(), upload.rank());
+    UploadBacklog left = UploadBacklog.of(upload.runDir(), upload.rank(), upload.settings().registerModels());
     RunRef run = upload.run();
     MlflowSettings settings = upload.settings();
     if (done && left.isEmpty()) {

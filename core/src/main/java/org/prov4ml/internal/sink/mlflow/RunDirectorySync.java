@@ -44,7 +44,7 @@ public final class RunDirectorySync {
     RunDirectory dir = RunDirectory.open(runDir);
     long deadline = System.nanoTime() + timeout.toNanos();
     boolean complete = true;
-    UploadBacklog left = new UploadBacklog(0, 0, 0, 0, false, 0);
+    UploadBacklog left = UploadBacklog.NONE;
     List<String> runIds = new ArrayList<>();
     String lastError = null;
     for (RankRecord rank : dir.ranks()) {
@@ -52,7 +52,7 @@ public final class RunDirectorySync {
       String error = finish(upload, settings, deadline);
       complete &= error == null;
       lastError = error != null ? error : lastError;
-      left = left.plus(UploadBacklog.of(dir.path(), rank.rank()));
+      left = left.plus(UploadBacklog.of(dir.path(), rank.rank(), settings.registerModels()));
       runIds.add(upload.run() == null ? null : upload.run().runId());
     }
     return new Result(complete, left, runIds, lastError);

@@ -19,7 +19,7 @@ import org.tinylog.Logger;
 /**
  * The upload of one rank of a run directory to one tracking server, in passes: each pass reads the
  * rank's record through {@link RunDirectory} and sends whatever it holds that the server has not
- * acknowledged, in the order run, params and tags, metric points, artifacts. The live uploader makes
+ * acknowledged, in the order run, params and tags, metric points, artifacts, registered model versions. The live uploader makes
  * a pass whenever the directory became durable further; {@code sync} makes the final pass once. Not
  * thread-safe: one thread drives it.
  */
@@ -35,6 +35,7 @@ final class RunUpload {
   private final MetricUpload metrics = new MetricUpload(this);
   private final ParamTagUpload paramsAndTags = new ParamTagUpload(this);
   private final ArtifactUpload artifacts = new ArtifactUpload(this);
+  private final ModelRegistration models = new ModelRegistration(this);
 
   private UploadCursor cursor;
   private RankRecord record;
@@ -69,6 +70,9 @@ final class RunUpload {
     paramsAndTags.upload(bound.runId(), tagsOf(record));
     metrics.upload(bound.runId(), targets);
     artifacts.upload(bound);
+    if (settings.registerModels()) {
+      models.register(bound);
+    }
     return true;
   }
 

@@ -2,8 +2,8 @@ package org.prov4ml.internal.sink.mlflow;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.prov4ml.rundir.Artifact;
 import org.prov4ml.rundir.MetricSeries;
@@ -18,15 +18,20 @@ import org.prov4ml.rundir.RunDirectory;
  * @param params params not acknowledged
  * @param tags tags not acknowledged
  * @param artifacts artifacts whose current version was not uploaded
+ * @param modelVersions model versions not registered in the Model Registry yet (with
+ *     {@code prov4ml.mlflow.register-models})
  * @param runNotFinished the PROV document, metric files and end status are not on the server yet
  * @param refused elements the server refused for good (reported when they were refused)
  */
-public record UploadBacklog(long metricPoints, int params, int tags, int artifacts, boolean runNotFinished,
-    int refused) {
+public record UploadBacklog(long metricPoints, int params, int tags, int artifacts, int modelVersions,
+    boolean runNotFinished, int refused) {
+
+  /** Nothing left. */
+  static final UploadBacklog NONE = new UploadBacklog(0, 0, 0, 0, 0, false, 0);
 
   /** Whether the server has everything it can take. */
   public boolean isEmpty() {
-    return metricPoints == 0 && params == 0 && tags == 0 && artifacts == 0 && !runNotFinished;
+    return metricPoints == 0 && params == 0 && tags == 0 && artifacts == 0 && modelVersions == 0 && !runNotFinished;
   }
 
   /** E.g. {@code 1200 metric points, 2 params, the run's end}. */
@@ -36,6 +41,7 @@ public record UploadBacklog(long metricPoints, int params, int tags, int artifac
     addCount(parts, params, "param");
     addCount(parts, tags, "tag");
     addCount(parts, artifacts, "artifact");
+    addCount(parts, modelVersions, "model version to register");
     if (runNotFinished) {
       parts.add("the PROV document, metric files and end status");
     }
@@ -51,11 +57,16 @@ public record UploadBacklog(long metricPoints, int params, int tags, int artifac
   /** The two backlogs of two ranks together. */
   UploadBacklog plus(UploadBacklog other) {
     return new UploadBacklog(metricPoints + other.metricPoints, params + other.params, tags + other.tags,
-        artifacts + other.artifacts, runNotFinished || other.runNotFinished, refused + other.refused);
+        artifacts + other.artifacts, modelVersions + other.modelVersions, runNotFinished || other.runNotFinished,
+        refused + other.refused);
   }
 
-  /** Counts the backlog of one rank of a run directory from its document and cursor file. */
-  static UploadBacklog of(Path runDir, int rank) throws IOException {
+  /**
+   * Counts the backlog of one rank of a run directory from its document and cursor file.
+   *
+   * @param registerModels whether model versions are to be registered ({@code prov4ml.mlflow.register-models})
+   */
+  static UploadBacklog of(Path runDir, int rank, boolean registerModels) throws IOException {
     RankRecord record = RunDirectory.openRank(runDir, rank);
     UploadCursor cursor = UploadCursor.peek(runDir, rank);
     if (cursor == null) {
@@ -87,6 +98,7 @@ public record UploadBacklog(long metricPoints, int params, int tags, int artifac
         }
       }
     }
-    return new UploadBacklog(points, params, tags, artifacts, c.terminated == null, c.rejected.size());
+    int versions = registerModels ? ModelRegistration.pending(record, c) : 0;
+    return new UploadBacklog(points, params, tags, artifacts, versions, c.terminated == null, c.rejected.size());
   }
 }

@@ -95,6 +95,8 @@ final class UploadCursor {
   Map<String, String> rejected = new LinkedHashMap<>();
   /** Artifact path -> the SHA-256 of the version uploaded. */
   Map<String, String> artifacts = new LinkedHashMap<>();
+  /** Model version (its artifact path) -> {@code <registered model> v<version>} in the Model Registry. */
+  Map<String, String> registeredVersions = new LinkedHashMap<>();
   /** Set when the run's artifact URI is not the server's proxy: artifacts stay local. */
   String artifactsNotUploadable;
   /** The status the run was terminated with on the server, once it was. */
@@ -137,6 +139,7 @@ final class UploadCursor {
     tags = fresh.tags;
     rejected = fresh.rejected;
     artifacts = fresh.artifacts;
+    registeredVersions = fresh.registeredVersions;
     artifactsNotUploadable = null;
     terminated = null;
   }

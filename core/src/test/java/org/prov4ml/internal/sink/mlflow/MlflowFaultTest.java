@@ -92,8 +92,8 @@ class MlflowFaultTest extends RealMlflowServerTest {
       long start = System.nanoTime();
       run.close();
       assertTrue(System.nanoTime() - start < 10_000_000_000L, "the end waited about flush-timeout, not more");
-      UploadBacklog left = UploadBacklog.of(run.runDirectory(), 0);
-      assertEquals(new UploadBacklog(2222, 1, 3, 0, true, 0), left);
+      UploadBacklog left = UploadBacklog.of(run.runDirectory(), 0, false);
+      assertEquals(new UploadBacklog(2222, 1, 3, 0, 0, true, 0), left);
 
       late.startProcess();
       assertEquals(0, cli("sync", run.runDirectory().toString())); // the URI recorded by the cut-short upload

@@ -134,16 +134,23 @@ class MlflowUploadTest extends RealMlflowServerTest {
   }
 
   @Test
-  void pythonMlflowClientReadsTheRunBack() throws Exception {
+  void mlflowsPythonAndJavaClientsReadTheRunAndItsRegisteredModelVersionsBack() throws Exception {
     Path file = Files.writeString(out.resolve("weights.bin"), "0123456789");
-    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(server.uri()), out, "python-reads", "for python");
+    Properties settings = MlflowTestRuns.settings(server.uri());
+    settings.setProperty("prov4ml.mlflow.register-models", "true");
+    Run run = MlflowTestRuns.start(settings, out, "clients-read", "for clients");
     run.logParam("optimizer", "adam");
     for (int step = 0; step < 50; step++) {
       run.logMetric("loss", 1.0 / (step + 1), Context.TRAINING, step, false, 1_700_000_000_000L + step);
     }
     run.logArtifact(file);
+    try (ai.djl.Model mlp = ModelRegistrationTest.mlp()) {
+      run.saveModelVersion(mlp, "clients-mlp", Context.TRAINING, 1);
+      run.saveModelVersion(mlp, "clients-mlp", Context.VALIDATION, 2);
+    }
     run.close();
-    String runId = MlflowTestRuns.cursor(run).runId;
+    UploadCursor cursor = MlflowTestRuns.cursor(run);
+    String runId = cursor.runId;
     String script = """
         import json, sys
         import mlflow
@@ -152,9 +159,12 @@ class MlflowUploadTest extends RealMlflowServerTest {
         c = MlflowClient(tracking_uri=sys.argv[1])
         r = c.get_run(sys.argv[2])
         h = c.get_metric_history(sys.argv[2], "training/loss")
+        versions = sorted(c.search_model_versions("name='clients-mlp'"), key=lambda v: int(v.version))
         print(json.dumps({"status": r.info.status, "params": r.data.params, "source": r.data.tags["mlflow.source.type"],
             "loss": [[m.step, m.value, m.timestamp] for m in h],
-            "artifacts": sorted(f.path for f in c.list_artifacts(sys.argv[2]))}))
+            "artifacts": sorted(f.path for f in c.list_artifacts(sys.argv[2])),
+            "versions": [{"version": v.version, "source": v.source, "run_id": v.run_id, "tags": v.tags}
+                for v in versions]}))
         """;
     String json = org.prov4ml.testing.PythonEnv.runScript(script, 120, server.uri(), runId)
         .requireSuccess("python mlflow client").stdout();
@@ -169,7 +179,51 @@ class MlflowUploadTest extends RealMlflowServerTest {
       assertEquals(1.0 / (step + 1), points.get(step).get(1).asDouble());
       assertEquals(1_700_000_000_000L + step, points.get(step).get(2).asLong());
     }
-    assertEquals("[\"prov4ml\",\"weights.bin\"]", read.path("artifacts").toString());
+    assertEquals("[\"clients-mlp\",\"prov4ml\",\"weights.bin\"]", read.path("artifacts").toString());
+    JsonNode versions = read.path("versions");
+    assertEquals(2, versions.size(), versions.toString());
+    String artifactRoot = rest.run(runId).path("info").path("artifact_uri").asText();
+    for (int i = 0; i < 2; i++) {
+      JsonNode v = versions.get(i);
+      String file2 = String.format("clients-mlp-%04d.params", i + 1);
+      assertEquals(Integer.toString(i + 1), v.path("version").asText());
+      assertEquals(artifactRoot + "/clients-mlp/" + file2, v.path("source").asText());
+      assertEquals(runId, v.path("run_id").asText());
+      assertEquals(Integer.toString(i + 1), v.path("tags").path("prov4ml.step").asText());
+      assertEquals(i == 0 ? "TRAINING" : "VALIDATION", v.path("tags").path("prov4ml.context").asText());
+      assertEquals(org.prov4ml.internal.sink.local.RunDirectoryWriter.sha256(
+          run.runDirectory().resolve("artifacts_GR0/clients-mlp/" + file2)), v.path("tags").path("prov4ml.sha256").asText());
+    }
+    assertTrue(MlflowTestRuns.sync(run.runDirectory(), server.uri(), Map.of()).complete());
+    String again = org.prov4ml.testing.PythonEnv.runScript(script, 120, server.uri(), runId).stdout();
+    assertEquals(2, new ObjectMapper().readTree(again).path("versions").size(), "a second sync adds no version");
+
+    // MLflow's own Java client, what a JVM user's code sees: the same run.
+    org.mlflow.tracking.MlflowClient java = new org.mlflow.tracking.MlflowClient(server.uri());
+    try {
+      org.mlflow.api.proto.Service.Run javaRun = java.getRun(runId);
+      assertEquals(org.mlflow.api.proto.Service.RunStatus.FINISHED, javaRun.getInfo().getStatus());
+      assertEquals("for clients", javaRun.getInfo().getRunName());
+      Map<String, String> params = new TreeMap<>();
+      javaRun.getData().getParamsList().forEach(p -> params.put(p.getKey(), p.getValue()));
+      assertEquals(Map.of("optimizer", "adam"), params);
+      List<org.mlflow.api.proto.Service.Metric> history = java.getMetricHistory(runId, "training/loss");
+      assertEquals(50, history.size());
+      for (org.mlflow.api.proto.Service.Metric m : history) {
+        assertEquals(1.0 / (m.getStep() + 1), m.getValue());
+        assertEquals(1_700_000_000_000L + m.getStep(), m.getTimestamp());
+      }
+      // (Not its listArtifacts: for an mlflow-artifacts: store it forks `python -m mlflow.store.artifact.cli`.)
+      org.mlflow.api.proto.ModelRegistry.ModelVersion second = java.getModelVersion("clients-mlp", "2");
+      assertEquals(runId, second.getRunId());
+      assertEquals(artifactRoot + "/clients-mlp/clients-mlp-0002.params", second.getSource());
+      Map<String, String> tags = new TreeMap<>();
+      second.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
+      assertEquals("2", tags.get("prov4ml.step"));
+      assertEquals("VALIDATION", tags.get("prov4ml.context"));
+    } finally {
+      java.close();
+    }
   }
 
   @Test
