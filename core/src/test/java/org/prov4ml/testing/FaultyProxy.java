@@ -23,7 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FaultyProxy implements AutoCloseable {
 
   /** What the proxy does with the next requests. */
-  public enum Mode { PASS, FAIL_500, FAIL_429 }
+  public enum Mode {
+    PASS, FAIL_500, FAIL_429,
+    /** Passes the request to the server, which applies it, and answers 504: a gateway that lost the answer. */
+    APPLIED_THEN_504
+  }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
@@ -32,6 +36,7 @@ public final class FaultyProxy implements AutoCloseable {
   private final String target;
   private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private volatile Mode mode = Mode.PASS;
+  private final java.util.concurrent.atomic.AtomicReference<Mode> nextMetricBatch = new java.util.concurrent.atomic.AtomicReference<>();
   private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final AtomicLong metricPointsDelivered = new AtomicLong();
@@ -49,6 +54,11 @@ public final class FaultyProxy implements AutoCloseable {
 
   public void mode(Mode mode) {
     this.mode = mode;
+  }
+
+  /** The next log-batch request that carries metric points gets {@code mode}; the others keep the proxy's. */
+  public void nextMetricBatch(Mode mode) {
+    nextMetricBatch.set(mode);
   }
 
   /** Requests seen, by {@code <mode> <method> <path>}, e.g. {@code PASS POST /api/2.0/mlflow/runs/log-batch}. */
@@ -72,15 +82,20 @@ public final class FaultyProxy implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    Mode now = mode;
     String path = exchange.getRequestURI().getRawPath();
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    Mode now = mode;
+    if (path.endsWith("/runs/log-batch") && nextMetricBatch.get() != null
+        && JSON.readTree(body).path("metrics").size() > 0) {
+      Mode once = nextMetricBatch.getAndSet(null);
+      now = once != null ? once : now;
+    }
     counts.computeIfAbsent(now + " " + exchange.getRequestMethod() + " " + path, k -> new AtomicLong())
         .incrementAndGet();
     String auth = exchange.getRequestHeaders().getFirst("Authorization");
     if (auth != null) {
       authorizations.add(auth);
     }
-    byte[] body = exchange.getRequestBody().readAllBytes();
     try {
       switch (now) {
         case FAIL_500 -> reply(exchange, 500, "{\"error_code\": \"INTERNAL_ERROR\", \"message\": \"injected\"}");
@@ -88,7 +103,12 @@ public final class FaultyProxy implements AutoCloseable {
           exchange.getResponseHeaders().add("Retry-After", "0");
           reply(exchange, 429, "{\"error_code\": \"REQUEST_LIMIT_EXCEEDED\", \"message\": \"injected\"}");
         }
-        default -> forward(exchange, body);
+        case APPLIED_THEN_504 -> {
+          if (forward(exchange, body, false)) {
+            reply(exchange, 504, "<html>Gateway Timeout</html>");
+          }
+        }
+        default -> forward(exchange, body, true);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -96,7 +116,8 @@ public final class FaultyProxy implements AutoCloseable {
     }
   }
 
-  private void forward(HttpExchange exchange, byte[] body) throws IOException, InterruptedException {
+  /** @return whether the server answered (else the proxy did, 503) */
+  private boolean forward(HttpExchange exchange, byte[] body, boolean answer) throws IOException, InterruptedException {
     String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI()))
         .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
@@ -108,13 +129,16 @@ public final class FaultyProxy implements AutoCloseable {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException upstreamDown) {
       reply(exchange, 503, "{\"error_code\": \"TEMPORARILY_UNAVAILABLE\", \"message\": \"upstream down\"}");
-      return;
+      return false;
     }
     if (response.statusCode() == 200 && exchange.getRequestURI().getPath().endsWith("/runs/log-batch")) {
       metricPointsDelivered.addAndGet(JSON.readTree(body).path("metrics").size());
     }
-    response.headers().firstValue("Content-Type").ifPresent(t -> exchange.getResponseHeaders().add("Content-Type", t));
-    reply(exchange, response.statusCode(), response.body());
+    if (answer) {
+      response.headers().firstValue("Content-Type").ifPresent(t -> exchange.getResponseHeaders().add("Content-Type", t));
+      reply(exchange, response.statusCode(), response.body());
+    }
+    return true;
   }
 
   private static void reply(HttpExchange exchange, int status, String body) throws IOException {

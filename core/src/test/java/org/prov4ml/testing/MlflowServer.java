@@ -28,36 +28,50 @@ public final class MlflowServer implements AutoCloseable {
   private final int port;
   private final String backendStoreUri;
   private final int workers;
+  private final PythonEnv.Venv venv;
   private Process process;
 
-  private MlflowServer(Path dir, int port, String backendStoreUri, int workers) {
+  private MlflowServer(Path dir, int port, String backendStoreUri, int workers, PythonEnv.Venv venv) {
     this.dir = dir;
     this.port = port;
     this.backendStoreUri = backendStoreUri != null ? backendStoreUri : "sqlite:///" + dir.resolve("mlflow.db");
     this.workers = workers;
+    this.venv = venv;
   }
 
-  /** A server that is up and healthy. */
+  /** A server of the tests' MLflow (3.x) that is up and healthy. */
   public static MlflowServer start() throws IOException, InterruptedException {
-    MlflowServer server = notStarted();
+    return start(PythonEnv.Venv.MAIN);
+  }
+
+  /** A server of the MLflow that {@code venv} pins, up and healthy. */
+  public static MlflowServer start(PythonEnv.Venv venv) throws IOException, InterruptedException {
+    MlflowServer server = new MlflowServer(Files.createTempDirectory("prov4ml-mlflow"), freePort(), null, 1, venv);
     server.startProcess();
     return server;
   }
 
   /**
    * A server that is up and healthy, on another backend store (e.g. {@link PostgresServer#uri}),
-   * with {@code workers} gunicorn workers.
+   * with {@code workers} server workers.
    */
   public static MlflowServer start(String backendStoreUri, int workers) throws IOException, InterruptedException {
     MlflowServer server = new MlflowServer(Files.createTempDirectory("prov4ml-mlflow"), freePort(), backendStoreUri,
-        workers);
+        workers, PythonEnv.Venv.MAIN);
     server.startProcess();
     return server;
   }
 
   /** A port and a store, with no server yet: for runs that begin while the server is down. */
   public static MlflowServer notStarted() throws IOException {
-    return new MlflowServer(Files.createTempDirectory("prov4ml-mlflow"), freePort(), null, 1);
+    return new MlflowServer(Files.createTempDirectory("prov4ml-mlflow"), freePort(), null, 1, PythonEnv.Venv.MAIN);
+  }
+
+  /** The MLflow version the server runs, as its {@code /version} endpoint says. */
+  public String version() throws IOException, InterruptedException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    return client.send(HttpRequest.newBuilder(URI.create(uri() + "/version")).build(),
+        HttpResponse.BodyHandlers.ofString()).body().strip();
   }
 
   public String uri() {
@@ -83,7 +97,7 @@ public final class MlflowServer implements AutoCloseable {
       return;
     }
     Path log = dir.resolve("server.log");
-    process = new ProcessBuilder(List.of(PythonEnv.bin("mlflow").toString(), "server", "--host", "127.0.0.1",
+    process = new ProcessBuilder(List.of(PythonEnv.bin(venv, "mlflow").toString(), "server", "--host", "127.0.0.1",
         "--port", Integer.toString(port), "--workers", Integer.toString(workers),
         "--backend-store-uri", backendStoreUri,
         "--artifacts-destination", dir.resolve("artifacts").toString()))

@@ -65,9 +65,13 @@ public final class PostgresServer implements AutoCloseable {
     return server;
   }
 
-  /** {@code postgresql://prov4ml@127.0.0.1:<port>/<database>}, for SQLAlchemy (MLflow's backend store). */
+  /**
+   * {@code postgresql+psycopg2://prov4ml@127.0.0.1:<port>/<database>}, for SQLAlchemy (MLflow's backend
+   * store). The driver is named: SQLAlchemy 2.1 (MLflow 3.x's) takes psycopg 3 for a bare
+   * {@code postgresql://}, and the tests pin psycopg2.
+   */
   public String uri(String database) {
-    return "postgresql://" + USER + "@127.0.0.1:" + port + "/" + database;
+    return "postgresql+psycopg2://" + USER + "@127.0.0.1:" + port + "/" + database;
   }
 
   public int port() {
