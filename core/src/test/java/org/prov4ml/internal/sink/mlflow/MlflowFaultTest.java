@@ -9,13 +9,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.prov4ml.Context;
 import org.prov4ml.Run;
+import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.run.RunRecorder;
 import org.prov4ml.internal.cli.Prov4mlCli;
 import org.prov4ml.internal.sink.local.RunLayout;
@@ -24,6 +27,8 @@ import org.prov4ml.testing.FaultyProxy.Mode;
 import org.prov4ml.testing.MlflowRest;
 import org.prov4ml.testing.MlflowRest.Point;
 import org.prov4ml.testing.MlflowServer;
+import org.prov4ml.testing.ProgramUploadingALongSeries;
+import org.prov4ml.testing.PythonEnv;
 
 /** Outages, failing servers, offline runs: each ends with exactly what was logged on the server. */
 class MlflowFaultTest extends RealMlflowServerTest {
@@ -198,6 +203,70 @@ class MlflowFaultTest extends RealMlflowServerTest {
       assertEquals(0, proxy.count(Mode.PASS, "GET", "/metrics/get-history"), "found without the history");
     }
     assertFinishedWith(runIdOf(run), loss);
+  }
+
+  /**
+   * Issue 8's case: a series long enough that its history cannot be downloaded within the request
+   * timeout, a process killed while a batch is in flight, and sync with a 1 s request timeout.
+   */
+  @Test
+  void aProcessKilledWithABatchInFlightOnALongSeriesIsSyncedWithAOneSecondRequestTimeout() throws Exception {
+    int points = 250_000;
+    try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Dprov4ml.output-dir=" + out, "-Dprov4ml.experiment-name=long-series",
+          "-Dprov4ml.mlflow.tracking-uri=" + proxy.uri(), "-cp", System.getProperty("java.class.path"),
+          ProgramUploadingALongSeries.class.getName(), Integer.toString(points))
+          .redirectErrorStream(true).redirectOutput(out.resolve("program.log").toFile()).start();
+      Path runDir = null;
+      UploadCursor cursor = null;
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      try {
+        while (System.nanoTime() < deadline) {
+          if (runDir == null) {
+            try (var dirs = Files.list(out)) {
+              runDir = dirs.filter(d -> d.getFileName().toString().startsWith("long-series_")).findFirst()
+                  .orElse(null);
+            }
+          }
+          cursor = runDir == null || proxy.metricPointsDelivered() < 200_000 ? null : UploadCursor.peek(runDir, 0);
+          if (cursor != null && cursor.inFlight != null) {
+            break;
+          }
+          Thread.sleep(20);
+        }
+      } finally {
+        p.destroyForcibly(); // SIGKILL: no shutdown hook, no end of the run
+        p.waitFor();
+      }
+      assertTrue(cursor != null && cursor.inFlight != null, "killed while the cursor showed a batch in flight; "
+          + "delivered " + proxy.metricPointsDelivered() + "\n" + Files.readString(out.resolve("program.log")));
+      long offsetAtKill = cursor.metricOffsets.values().stream().mapToLong(Long::longValue).sum();
+      Thread.sleep(500); // a request the proxy was forwarding when the client died still reaches the server
+      long deliveredAtKill = proxy.metricPointsDelivered();
+
+      long start = System.nanoTime();
+      Properties settings = MlflowTestRuns.settings(proxy.uri());
+      settings.setProperty("prov4ml.mlflow.request-timeout", "1s");
+      RunDirectorySync.Result result = RunDirectorySync.sync(runDir, MlflowSettings.from(
+          Prov4mlConfig.load(settings, Map.of(), null), Map.of(), proxy.uri()), Duration.ofMinutes(2));
+      long syncMillis = (System.nanoTime() - start) / 1_000_000;
+      assertTrue(result.complete() && result.left().isEmpty(), result.toString());
+      assertEquals(points, proxy.metricPointsDelivered(), "every point delivered exactly once, live and by sync");
+      assertEquals(0, proxy.count(Mode.PASS, "GET", "/metrics/get-history"), "no history was downloaded");
+      String runId = result.runIds().get(0);
+      assertEquals("KILLED", rest.run(runId).path("info").path("status").asText());
+      String counts = PythonEnv.runScript("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(*c.execute("
+          + "\"select count(*), count(distinct step), min(step), max(step) from metrics where run_uuid = ? and "
+          + "key = 'training/loss'\", (sys.argv[2],)).fetchone())", 60, server.database().toString(), runId)
+          .requireSuccess("count the server's points").stdout().strip();
+      assertEquals(points + " " + points + " 0 " + (points - 1), counts, "the server holds every point once");
+      long historyStart = System.nanoTime();
+      int history = rest.history(runId, "training/loss").size();
+      System.out.printf("long series: killed at %d points delivered (cursor %d bytes, a batch in flight); sync "
+          + "with a 1 s request timeout took %d ms; get-history of the %d points takes %d ms%n", deliveredAtKill,
+          offsetAtKill, syncMillis, history, (System.nanoTime() - historyStart) / 1_000_000);
+    }
   }
 
   private static void rewindWithBatchInFlight(RunLayout layout, String csv, long from, long to, long lastStep)
