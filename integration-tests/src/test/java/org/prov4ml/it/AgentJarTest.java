@@ -37,6 +37,28 @@ class AgentJarTest {
     }
   }
 
+  /**
+   * prov4ml speaks MLflow's REST API itself: nothing of MLflow's Java client (its generated protobuf,
+   * guava, Databricks' SDK, slf4j) is inside. The size bound guards what minimizing bought; the issue's
+   * 6 MB is not reached (docs/design.md says what stands above it).
+   */
+  @Test
+  void nothingOfMlflowsClientIsInsideAndOnlyReachableClassesOfTheLibraries() throws Exception {
+    try (JarFile jar = new JarFile(ForkedApp.AGENT_JAR.toFile())) {
+      List<String> mlflow = jar.stream().map(e -> e.getName())
+          .filter(n -> n.contains("org/mlflow") || n.contains("mlflow_project") || n.contains("com/databricks")
+              || n.contains("slf4j") || n.contains("com/google/protobuf"))
+          .toList();
+      assertEquals(List.of(), mlflow);
+      // Minimized: the agent weaves with Advice, so Byte Buddy's MethodDelegation and its binders are left out.
+      assertTrue(jar.getEntry("org/prov4ml/shaded/net/bytebuddy/asm/Advice.class") != null);
+      assertTrue(jar.stream().noneMatch(e -> e.getName().startsWith(
+          "org/prov4ml/shaded/net/bytebuddy/implementation/MethodDelegation")));
+    }
+    long size = java.nio.file.Files.size(ForkedApp.AGENT_JAR);
+    assertTrue(size <= 8_000_000, "the agent jar is " + size + " bytes");
+  }
+
   @Test
   void theJarIsTheCommandLineWithItsRelocatedPicocli(@TempDir Path work) throws Exception {
     ForkedApp.Result help = new ForkedApp(work).withoutAgent().runJar(ForkedApp.AGENT_JAR, "help");
