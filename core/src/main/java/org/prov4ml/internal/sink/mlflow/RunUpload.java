@@ -104,10 +104,8 @@ final class RunUpload {
    * (never FINISHED), and its {@value #INCOMPLETE_TAG} tag says what is missing.
    */
   static String mlflowStatus(RankRecord record, String fallbackStatus) {
-    RunStatus status = record.run().status().orElse(null);
-    if (status == null) {
-      return fallbackStatus != null ? fallbackStatus : "KILLED";
-    }
+    RunStatus status = record.run().status()
+        .orElse(fallbackStatus != null ? RunStatus.valueOf(fallbackStatus) : RunStatus.KILLED);
     return status == RunStatus.INCOMPLETE ? "FAILED" : status.name();
   }
 
