@@ -22,13 +22,16 @@ import org.prov4ml.internal.djl.TrainerEvents;
  *   <li>when the trainer is built: a run if none is active (started with {@link #optRunOptions}, else
  *       from the configuration); the optimizer as {@code Prov4ml.logOptimizer} records it; params
  *       {@code loss}, {@code evaluators}, {@code devices}, {@code initializers}, {@code model_name};
+ *       {@code random_seed}, the seed the trainer's engine holds ({@code Engine.getSeed()});
  *   <li>once the model's block is initialised: {@code model_total_params}, {@code model_memory_bytes}
  *       and the artifact {@code model_summary.txt};
  *   <li>every training batch: {@code batch_loss} and {@code learning_rate} (the rate that batch's
  *       optimizer step applies), TRAINING, step = the run's batch index from 0;
  *   <li>every epoch: DJL's {@code train_X} as X in TRAINING, {@code validate_X} as X in VALIDATION,
  *       and {@code epoch_time_ms}, step = the epoch from 1;
- *   <li>when the trainer is closed: {@code epochs_done} and {@code final_<evaluation>}.
+ *   <li>when the trainer is closed: {@code epochs_done} and {@code final_<evaluation>}; the engine's
+ *       seed again if it differs from those recorded ({@code random_seed_2}, ...), {@code not set}
+ *       if it never had one.
  * </ul>
  *
  * <p>It reads the values DJL's {@code EvaluatorTrainingListener} computed, so it must come after
@@ -37,7 +40,9 @@ import org.prov4ml.internal.djl.TrainerEvents;
  * continues the run's batch and epoch numbers. Like the agent it never throws: a failure is logged
  * once, counted and reported at exit. One instance may serve several trainers; under the agent,
  * a trainer that has this listener is not recorded a second time. What only the agent sees:
- * {@code EasyTrain.fit}'s epochs and data sets, test evaluations and model saves.
+ * {@code EasyTrain.fit}'s epochs and data sets, test evaluations, model saves, and each
+ * {@code Engine.setRandomSeed} while the training runs (a listener sees only the seed the engine
+ * holds when the trainer begins and closes, not one set and set back in between, nor its batch).
  */
 public final class Prov4mlTrainingListener implements TrainingListener {
 

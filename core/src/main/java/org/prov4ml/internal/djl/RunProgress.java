@@ -20,6 +20,11 @@ final class RunProgress {
     return batches.getAndIncrement();
   }
 
+  /** Training batches ended so far: the index the next one gets. */
+  long batches() {
+    return batches.get();
+  }
+
   /** The index of the optimizer step that just ended, from 0 over the whole run. */
   long nextStep() {
     return steps.getAndIncrement();

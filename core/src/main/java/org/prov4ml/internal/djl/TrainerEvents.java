@@ -12,6 +12,7 @@ import org.prov4ml.Context;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.djl.Prov4mlTrainingListener;
+import org.prov4ml.internal.run.TrainingInputs;
 
 /**
  * The DJL events prov4ml records, from its two observers: the training listener's events
@@ -167,6 +168,23 @@ public final class TrainerEvents {
       }
     } catch (Throwable e) {
       RecordingFailures.record("agent Model.save", e);
+    }
+  }
+
+  /**
+   * {@code Engine.setRandomSeed(seed)} returned: in the active run, the seed at the run's batch
+   * index ({@link TrainingInputs#seedSetInRun}). With no active run nothing, and no run is started
+   * for it (a JVM that seeds and only infers has none): the engine keeps the seed, and the run's
+   * first trainer records it when it begins, as the listener does.
+   */
+  public static void seedSet(int seed) {
+    try {
+      Run run = Prov4ml.activeRun().orElse(null);
+      if (run != null) {
+        TrainingInputs.seedSetInRun(run, seed, TrainerRegistry.batchesOf(run));
+      }
+    } catch (Throwable e) {
+      RecordingFailures.record("agent Engine.setRandomSeed", e);
     }
   }
 

@@ -61,6 +61,12 @@ final class TrainerRegistry {
     return BY_MODEL.get(model);
   }
 
+  /** The training batches {@code run}'s trainers have ended so far, 0 before its first. */
+  static long batchesOf(Run run) {
+    RunProgress progress = BY_RUN.get(run);
+    return progress == null ? 0 : progress.batches();
+  }
+
   private static TrainerState lookup(Trainer trainer, Object listener, ListenerSettings settings) {
     TrainerState state = BY_TRAINER.get(trainer);
     if (state == null) {

@@ -14,11 +14,10 @@ import org.prov4ml.internal.config.Prov4mlConfig;
  * record the same names; each call records what it can and leaves failures to its caller, which
  * counts them.
  *
- * <p>The seed is read from the trainer's engine ({@code Engine.getSeed()}, which keeps what
- * {@code setRandomSeed} set) when each trainer begins and ends, not from a hook on
- * {@code setRandomSeed}: the engine loads before the first model, so such a hook would set up the
- * agent's Byte Buddy in every JVM that touches DJL, inference-only ones too, and the listener could
- * not have it at all.
+ * <p>The seed: the listener reads what the trainer's engine holds ({@code Engine.getSeed()}, which
+ * keeps what {@code setRandomSeed} set) when each trainer begins and ends; the agent also sees each
+ * {@code setRandomSeed} made while a run is active, with the run's batch index. A seed set before
+ * the run, the usual case, is in the engine when the run's first trainer begins, in both modes.
  */
 public final class TrainingInputs {
 
@@ -85,6 +84,17 @@ public final class TrainingInputs {
         // that name holds another seed (or "not set"): try the next
       }
     }
+  }
+
+  /**
+   * {@code Engine.setRandomSeed(seed)} while {@code run} is active (the agent only): the seed as
+   * {@link #seedSet} names it, and a point of metric {@code random_seed} (TRAINING) at
+   * {@code batchIndex}, the index of the run's next training batch, so that a seed set again, or set
+   * back, mid-run says from which batch on it held.
+   */
+  public static void seedSetInRun(Run run, int seed, long batchIndex) {
+    seedSet(run, seed);
+    run.logMetric(RANDOM_SEED, seed, Context.TRAINING, batchIndex, false, System.currentTimeMillis());
   }
 
   /** The training ended: {@code random_seed} is {@code not set} unless a seed was recorded. */
