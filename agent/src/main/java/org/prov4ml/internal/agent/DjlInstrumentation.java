@@ -27,7 +27,7 @@ import org.tinylog.Logger;
 
 /**
  * What the agent instruments in DJL ({@link TrainerInstrumentation}, {@link EasyTrainInstrumentation},
- * {@link BaseModelInstrumentation}), and Byte Buddy's agent for the enabled hooks. Types are
+ * {@link BaseModelInstrumentation}, {@link EngineInstrumentation}), and Byte Buddy's agent for the enabled hooks. Types are
  * matched by name and advice classes are named, not loaded, so instrumenting loads no DJL class;
  * the advice is inlined (no class format change), so DJL classes loaded before an agent attached
  * late can be retransformed. Advice needs no new members, so the builder only decorates the class
@@ -36,7 +36,7 @@ import org.tinylog.Logger;
 final class DjlInstrumentation {
 
   static final List<DjlHook> HOOKS = concat(TrainerInstrumentation.HOOKS, EasyTrainInstrumentation.HOOKS,
-      BaseModelInstrumentation.HOOKS);
+      BaseModelInstrumentation.HOOKS, EngineInstrumentation.HOOKS);
 
   /** The instrumented types in the JVM's internal form ({@code ai/djl/training/Trainer}), as transformers see them. */
   static final Set<String> INTERNAL_NAMES = HOOKS.stream().map(h -> h.type().replace('.', '/'))

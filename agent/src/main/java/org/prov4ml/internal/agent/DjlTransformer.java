@@ -16,7 +16,7 @@ import org.tinylog.Logger;
 /**
  * The agent's class file transformer, registered by the premain. It passes every class through
  * untouched, without looking further than its name, except DJL's few instrumented classes: the
- * first of those to load (DJL loads {@code BaseModel} with the first model) has the agent set up on
+ * first of those to load ({@code Engine}, as DJL starts) has the agent set up on
  * its own thread, inside its own load: the log, the configuration, the check that this DJL has the
  * expected shape, then Byte Buddy's agent, whose transformer does the rest. So a JVM that never
  * trains never loads Byte Buddy, no class load ever waits for another thread, and no trainer can

@@ -41,7 +41,7 @@ class DjlInstrumentationTest {
       }
       assertTrue(adviceMethods > 0, hook.advice());
     }
-    assertEquals(Set.of("listeners", "step", "fit", "evaluate", "model-save"), names);
+    assertEquals(Set.of("listeners", "step", "fit", "evaluate", "model-save", "seed"), names);
   }
 
   @Test
@@ -62,6 +62,17 @@ class DjlInstrumentationTest {
         "ai/djl/engine/api.properties", "djl_version=0.1.0-odd\n".getBytes(StandardCharsets.UTF_8)));
     assertEquals("ai.djl.training.Trainer has no public step()", DjlInstrumentation.shapeMismatch(odd));
     assertEquals("0.1.0-odd", DjlInstrumentation.djlVersion(odd));
+  }
+
+  @Test
+  void aDjlWhoseEngineTakesNoIntSeedIsNamedWithWhatDiffers() {
+    // An Engine whose setRandomSeed takes a long: the advice's int argument would not fit.
+    byte[] engine = new ByteBuddy().subclass(Object.class).name("ai.djl.engine.Engine")
+        .defineMethod("setRandomSeed", void.class, Visibility.PUBLIC).withParameters(long.class)
+        .intercept(StubMethod.INSTANCE)
+        .make().getBytes();
+    ClassLoader odd = new Resources(getClass().getClassLoader(), Map.of("ai/djl/engine/Engine.class", engine));
+    assertEquals("ai.djl.engine.Engine has no public setRandomSeed(int)", DjlInstrumentation.shapeMismatch(odd));
   }
 
   /** A class loader whose resources are these bytes, else its parent's. */
