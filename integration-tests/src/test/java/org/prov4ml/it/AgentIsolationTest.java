@@ -59,38 +59,64 @@ class AgentIsolationTest {
    */
   @Test
   void aDjlOfAnotherShapeGetsOneWarningNamingItsVersionAndRunsUntouched() throws Exception {
-    Path sources = Files.createDirectories(work.resolve("src/ai/djl/training"));
-    Files.writeString(sources.resolve("Trainer.java"), String.join("\n",
+    ForkedApp.Result result = runOnOddDjl("ai.djl.training.Trainer", String.join("\n",
         "package ai.djl.training;",
         "public class Trainer {",
         "  public final void notifyListeners(java.util.function.Consumer<Object> event) { event.accept(\"app\"); }",
         "  public void step(int times) { System.out.println(\"STEP \" + times); }",
-        "}"));
-    Path app = Files.createDirectories(work.resolve("src/odd"));
-    Files.writeString(app.resolve("OddDjlApp.java"), String.join("\n",
-        "package odd;",
-        "public class OddDjlApp {",
-        "  public static void main(String[] args) throws Exception {",
-        "    Class.forName(\"ai.djl.training.EasyTrain\");", // a class of the real DJL, of the expected shape
-        "    ai.djl.training.Trainer trainer = new ai.djl.training.Trainer();",
-        "    trainer.notifyListeners(l -> System.out.println(\"NOTIFIED \" + l));",
-        "    trainer.step(3);",
-        "    System.out.println(\"DONE\");",
-        "  }",
-        "}"));
-    Path classes = Files.createDirectories(work.resolve("odd-classes"));
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), sources.resolve("Trainer.java").toString(),
-        app.resolve("OddDjlApp.java").toString()));
-    Files.createDirectories(classes.resolve("ai/djl/engine"));
-    Files.writeString(classes.resolve("ai/djl/engine/api.properties"), "djl_version=0.1.0-odd\n");
-
-    ForkedApp.Result result = new ForkedApp(work).prependClassPath(classes.toString()).appClassPath()
-        .runMain("odd.OddDjlApp").requireSuccess();
+        "}"),
+        "ai.djl.training.Trainer trainer = new ai.djl.training.Trainer();",
+        "trainer.notifyListeners(l -> System.out.println(\"NOTIFIED \" + l));",
+        "trainer.step(3);");
     assertEquals("NOTIFIED app\nSTEP 3\nDONE\n", result.stdout());
     assertEquals(1, result.stderrLines("DJL 0.1.0-odd is not supported (ai.djl.training.Trainer has no public step())"),
         result.stderr());
     assertEquals(1, result.stderr().lines().count(), result.stderr());
     assertEquals(List.of(), result.runs());
+  }
+
+  /** The same for the seed's hook: a DJL whose {@code Engine.setRandomSeed} takes a long. */
+  @Test
+  void aDjlWhoseEngineTakesAnotherSeedGetsOneWarningAndRunsUntouched() throws Exception {
+    ForkedApp.Result result = runOnOddDjl("ai.djl.engine.Engine", String.join("\n",
+        "package ai.djl.engine;",
+        "public class Engine {",
+        "  public void setRandomSeed(long seed) { System.out.println(\"SEED \" + seed); }",
+        "}"),
+        "new ai.djl.engine.Engine().setRandomSeed(7L);");
+    assertEquals("SEED 7\nDONE\n", result.stdout());
+    assertEquals(1, result.stderrLines(
+        "DJL 0.1.0-odd is not supported (ai.djl.engine.Engine has no public setRandomSeed(int))"), result.stderr());
+    assertEquals(1, result.stderr().lines().count(), result.stderr());
+    assertEquals(List.of(), result.runs());
+  }
+
+  /**
+   * Runs, under the agent, an app whose {@code main} is {@code mainLines} on the real DJL with one
+   * class ({@code djlClass}, compiled from {@code source}) replaced, after loading a class of the
+   * real DJL of the expected shape ({@code EasyTrain}), with {@code api.properties} saying 0.1.0-odd.
+   */
+  private ForkedApp.Result runOnOddDjl(String djlClass, String source, String... mainLines) throws Exception {
+    Path djlSource = work.resolve("src").resolve(djlClass.replace('.', '/') + ".java");
+    Files.createDirectories(djlSource.getParent());
+    Files.writeString(djlSource, source);
+    Path app = Files.createDirectories(work.resolve("src/odd"));
+    Files.writeString(app.resolve("OddDjlApp.java"), String.join("\n",
+        "package odd;",
+        "public class OddDjlApp {",
+        "  public static void main(String[] args) throws Exception {",
+        "    Class.forName(\"ai.djl.training.EasyTrain\");",
+        String.join("\n", mainLines),
+        "    System.out.println(\"DONE\");",
+        "  }",
+        "}"));
+    Path classes = Files.createDirectories(work.resolve("odd-classes"));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), djlSource.toString(),
+        app.resolve("OddDjlApp.java").toString()));
+    Files.createDirectories(classes.resolve("ai/djl/engine"));
+    Files.writeString(classes.resolve("ai/djl/engine/api.properties"), "djl_version=0.1.0-odd\n");
+    return new ForkedApp(work).prependClassPath(classes.toString()).appClassPath()
+        .runMain("odd.OddDjlApp").requireSuccess();
   }
 }

@@ -288,6 +288,39 @@ abstract class TrainingRecordingSuite {
     assertEquals("0.5", run.params().get("optimizer_momentum"));
   }
 
+  /**
+   * DJL's random seed: set before the run (the usual case), set again at each epoch's start, or
+   * never. Under the agent every {@code setRandomSeed} made while the run is active is seen once (DJL's
+   * {@code PtEngine} overrides it and calls {@code super}): a new value is the next
+   * {@code random_seed_<n>} param, and each call is a point of {@code random_seed} at the batch it
+   * holds from. The listener sees what the engine holds when the trainer begins and when it closes.
+   */
+  @Test
+  void recordsTheSeedSetBeforeTheRunTheSeedsSetDuringItAndThatNoneWasSet() throws Exception {
+    RunDirectory reseeded = run(fork(work.resolve("reseeded")).runMain(CustomLoopApp.class, "--epochs", "2",
+        "--seed-each-epoch").requireSuccess()).onlyRun();
+    Map<String, String> params = reseeded.params();
+    assertEquals(Integer.toString(DemoTraining.SEED), params.get("random_seed"));
+    List<MetricPoint> seeds = points(reseeded, "random_seed", Context.TRAINING);
+    if (mode().seesCallsListenersDoNot()) {
+      Map<String, String> later = Map.of("random_seed_2", "100", "random_seed_3", "101");
+      assertEquals(later, ReadBack.params(reseeded, later));
+      assertEquals(List.of(0L, (long) BATCHES), seeds.stream().map(MetricPoint::step).toList());
+      assertEquals(List.of(100.0, 101.0), seeds.stream().map(MetricPoint::value).toList());
+    } else { // the engine held 42 when the trainer began and 101 when it closed
+      assertEquals("101", params.get("random_seed_2"));
+      assertEquals(List.of(), seeds);
+    }
+    assertFalse(params.containsKey(mode().seesCallsListenersDoNot() ? "random_seed_4" : "random_seed_3"),
+        params.toString());
+
+    RunDirectory unseeded = run(fork(work.resolve("unseeded")).runMain(CustomLoopApp.class, "--epochs", "1",
+        "--no-seed").requireSuccess()).onlyRun();
+    assertEquals("not set", unseeded.params().get("random_seed"));
+    assertFalse(unseeded.params().containsKey("random_seed_2"), unseeded.params().toString());
+    assertEquals(List.of(), points(unseeded, "random_seed", Context.TRAINING));
+  }
+
   @Test
   void secondTrainerContinuesTheRunsCountsUnderItsOwnPrefix() throws Exception {
     ForkedApp.Result app = run(fork(work).runMain(TwoTrainersApp.class, "--epochs", "2").requireSuccess());

@@ -34,6 +34,8 @@ public final class DemoTraining {
   public static final int HIDDEN = 32;
   public static final float LEARNING_RATE = 0.01f;
   public static final float WEIGHT_DECAY = 1e-4f;
+  /** DJL's random seed, set before each model is built. */
+  public static final int SEED = 42;
 
   private DemoTraining() {}
 
@@ -54,9 +56,14 @@ public final class DemoTraining {
     return mlp(HIDDEN);
   }
 
-  /** A model named {@code mlp}: 10 → {@code hidden} → ReLU → 3. */
+  /** A model named {@code mlp}: 10 → {@code hidden} → ReLU → 3, DJL's random seed set to {@link #SEED} first. */
   public static Model mlp(int hidden) {
-    Engine.getInstance().setRandomSeed(42);
+    Engine.getInstance().setRandomSeed(SEED);
+    return unseededMlp(hidden);
+  }
+
+  /** {@link #mlp(int)} without setting a seed: DJL's engine has none, unless the application set one. */
+  public static Model unseededMlp(int hidden) {
     Model model = Model.newInstance("mlp");
     model.setBlock(new SequentialBlock()
         .add(Linear.builder().setUnits(hidden).build())
