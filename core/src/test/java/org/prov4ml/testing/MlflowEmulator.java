@@ -35,8 +35,12 @@ import java.util.regex.Pattern;
  * metrics or none. Unlike MLflow's SQL stores it never drops a repeated metric point, so a point sent
  * twice shows twice. Behaviour against MLflow itself is tested with {@link MlflowServer}.
  *
+ * <p>{@code metrics/get-history-bulk-interval} answers as MLflow 3.17.2's SQL store does (rows sampled
+ * evenly, the range's last one always kept), or, after {@link #bulkIntervalAsIn2_17}, as 2.17.2 does
+ * (steps sampled, every row at a sampled step).
+ *
  * <p>Faults are injected per request path: {@link #failNext} answers the next matching request with a
- * fault before or after applying it.
+ * fault before or after applying it, {@link #failEvery} every one.
  */
 public final class MlflowEmulator implements AutoCloseable {
 
@@ -47,7 +51,9 @@ public final class MlflowEmulator implements AutoCloseable {
     /** Applies the request, then closes the connection without an answer: its outcome is unknown. */
     APPLY_THEN_DROP,
     /** Closes the connection without applying the request or answering: its outcome is unknown too. */
-    DROP
+    DROP,
+    /** Answers 404 ENDPOINT_NOT_FOUND, as a server that does not have the endpoint. */
+    NOT_FOUND
   }
 
   /** A stored metric point. */
@@ -66,7 +72,9 @@ public final class MlflowEmulator implements AutoCloseable {
   private final List<FaultAt> faults = new CopyOnWriteArrayList<>();
 
   private record FaultAt(String pathSuffix, AtomicInteger skip, Fault fault) {}
+  private final Map<String, Fault> everyTime = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
+  private volatile boolean bulkIntervalAsIn2_17;
 
   private static final class Run {
     final ObjectNode info;
@@ -103,6 +111,16 @@ public final class MlflowEmulator implements AutoCloseable {
   /** The request whose path ends with {@code pathSuffix} after the next {@code skip} such requests gets {@code fault}. */
   public void failNext(String pathSuffix, int skip, Fault fault) {
     faults.add(new FaultAt(pathSuffix, new AtomicInteger(skip), fault));
+  }
+
+  /** Every request whose path ends with {@code pathSuffix} gets {@code fault}, from now on. */
+  public void failEvery(String pathSuffix, Fault fault) {
+    everyTime.put(pathSuffix, fault);
+  }
+
+  /** {@code metrics/get-history-bulk-interval} answers as MLflow 2.17.2 does, from now on. */
+  public void bulkIntervalAsIn2_17() {
+    bulkIntervalAsIn2_17 = true;
   }
 
   /** Requests received (faulted ones too) whose {@code METHOD path} ends with {@code suffix}. */
@@ -166,6 +184,10 @@ public final class MlflowEmulator implements AutoCloseable {
         exchange.close(); // no answer: the client sees the connection end
         return;
       }
+      if (fault == Fault.NOT_FOUND) {
+        reply(exchange, 404, error("ENDPOINT_NOT_FOUND", "injected: no " + path));
+        return;
+      }
       JsonNode answer;
       synchronized (this) {
         answer = path.startsWith("/api/2.0/mlflow-artifacts/artifacts/")
@@ -185,6 +207,11 @@ public final class MlflowEmulator implements AutoCloseable {
   }
 
   private synchronized Fault takeFault(String path) {
+    for (Map.Entry<String, Fault> f : everyTime.entrySet()) {
+      if (path.endsWith(f.getKey())) {
+        return f.getValue();
+      }
+    }
     for (FaultAt f : faults) {
       if (path.endsWith(f.pathSuffix())) {
         if (f.skip().getAndDecrement() > 0) {
@@ -269,6 +296,7 @@ public final class MlflowEmulator implements AutoCloseable {
               .put("step", p.step());
         }
       }
+      case "GET metrics/get-history-bulk-interval" -> bulkInterval(query, out.putArray("metrics"));
       case "POST registered-models/create" -> {
         String name = body.path("name").asText();
         if (modelVersions.containsKey(name)) {
@@ -338,6 +366,62 @@ public final class MlflowEmulator implements AutoCloseable {
       }
     }
     body.path("tags").forEach(t -> run.tags.put(t.path("key").asText(), t.path("value").asText()));
+  }
+
+  /** MLflow's order of stored points, as its SQL sorts them: step, timestamp, stored value, NaN last. */
+  private static final java.util.Comparator<Point> STORED_ORDER = java.util.Comparator.comparingLong(Point::step)
+      .thenComparingLong(Point::timestamp).thenComparingDouble(p -> stored(p.value()))
+      .thenComparing(p -> Double.isNaN(p.value()));
+
+  /**
+   * {@code metrics/get-history-bulk-interval} of one run, as {@code SqlAlchemyStore} 3.17.2 samples rows
+   * ({@code NTILE(max_results)} over the range's points in MLflow's order, each bucket's first, then the
+   * range's last in place of the final one), or as 2.17.2's handler samples steps (every point at each
+   * sampled step, at most 25,000).
+   */
+  private void bulkInterval(Map<String, String> query, ArrayNode metrics) {
+    String runId = query.get("run_ids");
+    String key = query.get("metric_key");
+    int max = Integer.parseInt(query.getOrDefault("max_results", "2500"));
+    if (max < 1 || max > 2500) {
+      throw new Refused(400, "INVALID_PARAMETER_VALUE", "max_results must be between 1 and 2500.");
+    }
+    if (query.containsKey("start_step") != query.containsKey("end_step")) {
+      throw new Refused(400, "INVALID_PARAMETER_VALUE", "If either start step or end step are specified, both must be specified.");
+    }
+    long from = Long.parseLong(query.getOrDefault("start_step", Long.toString(Long.MIN_VALUE)));
+    long to = Long.parseLong(query.getOrDefault("end_step", Long.toString(Long.MAX_VALUE)));
+    List<Point> inRange = new ArrayList<>(run(runId).metrics.getOrDefault(key, List.of()).stream()
+        .filter(p -> p.step() >= from && p.step() <= to).sorted(STORED_ORDER).toList());
+    List<Point> answer = new ArrayList<>();
+    int n = inRange.size();
+    if (bulkIntervalAsIn2_17) {
+      List<Long> steps = inRange.stream().map(Point::step).distinct().toList();
+      java.util.Set<Long> sampled = new java.util.HashSet<>();
+      if (steps.size() <= max) {
+        sampled.addAll(steps);
+      } else {
+        for (int i = 0; i < max; i++) {
+          sampled.add(steps.get((int) (i * ((double) steps.size() / max))));
+        }
+        sampled.add(steps.get(steps.size() - 1));
+      }
+      inRange.stream().filter(p -> sampled.contains(p.step())).limit(25_000).forEach(answer::add);
+    } else if (n <= max) {
+      answer.addAll(inRange);
+    } else {
+      int small = n / max;
+      int large = n % max; // NTILE: the first n % max buckets hold one row more
+      for (int bucket = 0, first = 0; bucket < max; first += bucket < large ? small + 1 : small, bucket++) {
+        answer.add(inRange.get(first));
+      }
+      Point last = inRange.get(n - 1);
+      if (!answer.get(answer.size() - 1).equals(last)) {
+        answer.set(answer.size() - 1, last);
+      }
+    }
+    answer.forEach(p -> metrics.addObject().put("key", key).put("value", p.value()).put("timestamp", p.timestamp())
+        .put("step", p.step()).put("run_id", runId));
   }
 
   /** MLflow's {@code _compare_metrics}: (step, timestamp, value) on stored values. */

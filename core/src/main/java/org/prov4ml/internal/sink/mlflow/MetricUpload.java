@@ -22,8 +22,12 @@ import org.prov4ml.rundir.MetricSeries;
  * value (greatest step, then timestamp, then value) and updates it in the transaction that stores the
  * batch's points, so {@code runs/get} tells whether a batch that moves some key's latest value forward
  * arrived: that key's latest is the batch's point, or older. (A tag sent in the same request would not
- * do: MLflow commits a request's metrics and its tags in two transactions.) Only a batch that moves no
- * key forward, all of its steps behind ones already sent, is looked up in its key's history.
+ * do: MLflow commits a request's metrics and its tags in two transactions.) A batch that moves no key
+ * forward (its steps were logged again: a second pass over an epoch) is looked up at one step: the
+ * points of its last point's key and step ({@link MlflowTracking#metricAtStep}), which cost the points
+ * logged at that step, not the series. Only what neither answers (a step holding 2,500 points or more
+ * with a point newer than the batch's, on a server that cannot say which is newest) reads the key's
+ * history.
  */
 final class MetricUpload {
 
@@ -155,7 +159,15 @@ final class MetricUpload {
   /** What the cursor records of a batch before it is sent: see the class comment. */
   private static InFlight intent(UploadCursor cursor, List<Metric> metrics, List<Segment> segments) {
     InFlight f = new InFlight();
+    // The batch's newest point at its last point's key and step: the step's last point on the server
+    // when the batch arrived (unless an older upload logged a newer one there).
     Metric last = metrics.get(metrics.size() - 1);
+    for (Metric m : metrics) {
+      if (m.key().equals(last.key()) && m.step() == last.step()
+          && newer(m.step(), m.timestamp(), m.value(), new Point(last.step(), last.timestamp(), last.value()))) {
+        last = m;
+      }
+    }
     f.key = last.key();
     f.step = last.step();
     f.timestamp = last.timestamp();
@@ -202,8 +214,8 @@ final class MetricUpload {
   /**
    * A batch whose outcome is unknown (the process died, or the answer was lost): did it arrive? The
    * witness key's latest value on the server answers (see the class comment); when the batch has no
-   * witness, or another writer moved the key further, the batch's last point is looked up in its key's
-   * history, which costs the series.
+   * witness, or another writer moved the key further, the points at the batch's last step do
+   * ({@link #foundAtItsStep}); the key's history only when they cannot.
    */
   private void resolveInFlight(String runId, UploadCursor cursor) throws IOException, InterruptedException {
     InFlight f = cursor.inFlight;
@@ -221,6 +233,9 @@ final class MetricUpload {
       }
     }
     if (arrived == null) {
+      arrived = foundAtItsStep(runId, f);
+    }
+    if (arrived == null) {
       arrived = false;
       for (StoredPoint p : upload.tracking().metricHistory(runId, f.key)) {
         if (same(p, f.step, f.timestamp, f.value)) {
@@ -235,6 +250,40 @@ final class MetricUpload {
     }
     cursor.inFlight = null;
     cursor.save();
+  }
+
+  /**
+   * Whether the batch's point ({@code f.key}, {@code f.step}, ...) is on the server, from the points
+   * at its step; null when they cannot tell. MLflow stores a batch's points in one transaction, so
+   * one point answers for the batch. Fewer points than asked for are all the step holds, on every
+   * server ({@link MlflowTracking#metricAtStep}); a crowded step is asked again for its last point
+   * alone, which a server that samples rows gives (one that does not answers with the step's points
+   * again, more than one).
+   */
+  private Boolean foundAtItsStep(String runId, InFlight f) throws IOException, InterruptedException {
+    List<StoredPoint> atStep;
+    try {
+      atStep = upload.tracking().metricAtStep(runId, f.key, f.step, MlflowTracking.MAX_POINTS_AT_STEP);
+    } catch (MlflowRejectedException noSuchEndpoint) {
+      return null; // a server older than 2.11; the history answers
+    }
+    if (atStep.stream().anyMatch(p -> same(p, f.step, f.timestamp, f.value))) {
+      return true;
+    }
+    if (atStep.size() < MlflowTracking.MAX_POINTS_AT_STEP) {
+      return false; // every point at the step, and not the batch's
+    }
+    List<StoredPoint> last = upload.tracking().metricAtStep(runId, f.key, f.step, 1);
+    if (last.size() == 1) {
+      StoredPoint newest = last.get(0);
+      if (same(newest, f.step, f.timestamp, f.value)) {
+        return true;
+      }
+      if (newer(f.step, f.timestamp, f.value, new Point(newest.step(), newest.timestamp(), newest.value()))) {
+        return false; // the batch's point would be the step's last
+      }
+    }
+    return null; // a newer point at the step than the batch's, or a server that answered with all of them
   }
 
   private static boolean same(StoredPoint p, long step, long timestamp, double value) {

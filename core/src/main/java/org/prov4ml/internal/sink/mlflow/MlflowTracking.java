@@ -160,12 +160,45 @@ final class MlflowTracking {
   }
 
   /**
+   * The most points {@code metrics/get-history-bulk-interval} answers with ({@code max_results} is
+   * 1..2500, {@code MAX_RESULTS_PER_RUN} in both 2.17.2 and 3.17.2).
+   */
+  static final int MAX_POINTS_AT_STEP = 2500;
+
+  /**
+   * Points of {@code key} at {@code step}, from {@code metrics/get-history-bulk-interval} with
+   * {@code start_step = end_step = step} (served under {@code /api/2.0/mlflow/} as under
+   * {@code /ajax-api/}, since MLflow 2.11). Servers answer it in one of two ways, and both are
+   * exact when fewer than {@code maxResults} points come back:
+   * <ul>
+   *   <li>3.17.2's SQL store (it samples rows in SQL): every point at the step when there are at most
+   *       {@code maxResults}, else {@code maxResults} of them spread evenly, the step's last one (in
+   *       MLflow's order: step, timestamp, value) always included; with {@code maxResults = 1}, just
+   *       that last one. The cost is the points at the step.
+   *   <li>2.17.2, and the stores without that sampling ({@code max_results} bounds the sampled steps,
+   *       not the rows): every point at the step, oldest first, up to 25,000. The server reads the
+   *       key's whole history to sample the steps, so there it costs the series, though the answer is
+   *       small and it takes about a third of {@code get-history}'s time (docs/benchmarks.md).
+   * </ul>
+   */
+  List<StoredPoint> metricAtStep(String runId, String key, long step, int maxResults)
+      throws IOException, InterruptedException {
+    JsonNode metrics = http.get(API + "metrics/get-history-bulk-interval?run_ids=" + query(runId) + "&metric_key="
+        + query(key) + "&start_step=" + step + "&end_step=" + step + "&max_results=" + maxResults).path("metrics");
+    return points(metrics);
+  }
+
+  /**
    * Every point of a metric: costs the whole series (the 2.17 server ignores paging and answers with
-   * every point at once), so only the last resort of an in-flight check.
+   * every point at once; 3.17.2 pages by offset in timestamp order, so a re-logged batch, the newest
+   * points, is on the last page), so only the last resort of an in-flight check.
    */
   List<StoredPoint> metricHistory(String runId, String key) throws IOException, InterruptedException {
-    JsonNode metrics = http.get(API + "metrics/get-history?run_id=" + query(runId) + "&metric_key=" + query(key))
-        .path("metrics");
+    return points(http.get(API + "metrics/get-history?run_id=" + query(runId) + "&metric_key=" + query(key))
+        .path("metrics"));
+  }
+
+  private static List<StoredPoint> points(JsonNode metrics) {
     List<StoredPoint> points = new ArrayList<>(metrics.size());
     for (JsonNode m : metrics) {
       points.add(point(m));

@@ -28,8 +28,8 @@ import java.util.Set;
  * recorded as {@link #inFlight} before it is sent (written together with the acknowledgement of
  * the previous batch, one write per batch); when its outcome is unknown (a crash, a timeout) the
  * uploader finds out whether it arrived before sending anything again, from the run's latest value
- * of a key the batch moves forward (see {@link MetricUpload}), which MLflow updates in the batch's
- * own transaction.
+ * of a key the batch moves forward, which MLflow updates in the batch's own transaction, or, for a
+ * batch that moves none, from the points at one of its steps (see {@link MetricUpload}).
  *
  * <p>Only the uploader's thread (or {@code sync}'s) touches a cursor.
  */
@@ -55,7 +55,10 @@ final class UploadCursor {
    * key's latest value, and a witness to ask the server about.
    */
   static final class InFlight {
-    /** The batch's last point ({@code key}, {@code step}, ...): found in the key's history, if all else fails. */
+    /**
+     * The batch's newest point at its last point's key and step: looked up among the points the server
+     * has at that step when the batch has no witness (see {@link MetricUpload}).
+     */
     String key;
     long step;
     long timestamp;

@@ -139,20 +139,106 @@ class RunUploadTest {
     assertEquals(0, mlflow.requests("metrics/get-history"));
   }
 
-  @Test
-  void aBatchThatMovesNoKeyForwardIsLookedUpInItsKeysHistory() throws Exception {
-    // A second pass over steps 0..999 with later timestamps: MLflow's latest value stays at step 1499.
+  /** Steps 0..1499, then a second pass over steps 0..999 with later timestamps and other values. */
+  private static List<Point> aSecondPassOverAnEpoch() {
     List<Point> loss = points(0, 1500, T0);
-    loss.addAll(points(0, 1000, T0 + 10_000));
+    for (int step = 0; step < 1000; step++) {
+      loss.add(new Point(step, step / 10.0 + 1, T0 + 10_000 + step));
+    }
+    return loss;
+  }
+
+  /**
+   * Uploads {@code loss} with the {@code batch}-th log-batch (0 is the params and tags) getting
+   * {@code fault}, checks that its batch was in flight without a witness, then uploads again: every
+   * point exactly once, found with {@code stepQueries} requests for the points at a step and
+   * {@code historyQueries} for the history (which, when none is expected, fails if asked for).
+   */
+  private void assertReloggedBatchResolved(List<Point> loss, int batch, Fault fault, int stepQueries,
+      int historyQueries) throws Exception {
+    if (historyQueries == 0) {
+      mlflow.failEvery("metrics/get-history", Fault.UNAVAILABLE); // the series' cost
+    }
     Path runDir = recordOffline("steps-again", loss);
-    // Batches: params and tags; 0..999; 1000..1499 and the second 0..499; the second 500..999 moves nothing.
-    mlflow.failNext("runs/log-batch", 3, Fault.APPLY_THEN_DROP);
+    mlflow.failNext("runs/log-batch", batch, fault);
     assertThrows(MlflowUnavailableException.class, () -> upload(runDir).finish(null));
-    assertNull(UploadCursor.peek(runDir, 0).inFlight.witnessKey);
+    assertNull(UploadCursor.peek(runDir, 0).inFlight.witnessKey, "the batch moves no key forward");
 
     upload(runDir).finish(null);
     assertEquals(loss, mlflow.history(onlyRun(), "training/loss"), "every point once");
-    assertEquals(1, mlflow.requests("metrics/get-history"));
+    assertEquals(stepQueries, mlflow.requests("metrics/get-history-bulk-interval"), "requests for a step's points");
+    assertEquals(historyQueries, mlflow.requests("metrics/get-history"), "requests for the history");
+  }
+
+  // Batches: params and tags; 0..999; 1000..1499 and the second 0..499; the second 500..999 moves nothing.
+
+  @Test
+  void aBatchThatMovesNoKeyForwardIsFoundAtItsStepNotInTheHistory() throws Exception {
+    assertReloggedBatchResolved(aSecondPassOverAnEpoch(), 3, Fault.APPLY_THEN_DROP, 1, 0);
+  }
+
+  @Test
+  void aBatchThatMovesNoKeyForwardAndNeverArrivedIsSentAgain() throws Exception {
+    assertReloggedBatchResolved(aSecondPassOverAnEpoch(), 3, Fault.DROP, 1, 0);
+  }
+
+  /**
+   * 2,999 points at step 0 and one at step 1, then 1,000 more at step 0: the last batch moves nothing,
+   * and its step holds more points than one answer gives. Batches: params and tags; three of the first
+   * 3,000 points; the second pass at step 0.
+   */
+  private static List<Point> aCrowdedStepLoggedAgain(long firstPass, long secondPass) {
+    List<Point> loss = new ArrayList<>();
+    for (int i = 0; i < 2999; i++) {
+      loss.add(new Point(0, i, firstPass + i));
+    }
+    loss.add(new Point(1, 0, firstPass + 5000));
+    for (int i = 0; i < 1000; i++) {
+      loss.add(new Point(0, -i, secondPass + i));
+    }
+    return loss;
+  }
+
+  @Test
+  void aCrowdedStepsSampledPointsKeepItsLastOneTheBatchs() throws Exception {
+    assertReloggedBatchResolved(aCrowdedStepLoggedAgain(T0, T0 + 10_000), 4, Fault.APPLY_THEN_DROP, 1, 0);
+  }
+
+  @Test
+  void aCrowdedStepIsAskedForItsLastPointAloneWhenTheBatchsIsNotAmongTheSampled() throws Exception {
+    // 2,500 of the step's 2,999 points, then its last: older than the batch's.
+    assertReloggedBatchResolved(aCrowdedStepLoggedAgain(T0, T0 + 10_000), 4, Fault.DROP, 2, 0);
+  }
+
+  @Test
+  void whatTheStepCannotTellTheHistoryStillDoes() throws Exception {
+    // The second pass carries older timestamps than the first (logged with explicit ones): the step's
+    // last point is not the batch's, and the 2,500 sampled do not include it.
+    assertReloggedBatchResolved(aCrowdedStepLoggedAgain(T0 + 10_000, T0), 4, Fault.APPLY_THEN_DROP, 2, 1);
+  }
+
+  @Test
+  void aServerThatAnswersWithEveryPointAtTheStepAsMlflow2_17Does() throws Exception {
+    mlflow.bulkIntervalAsIn2_17();
+    assertReloggedBatchResolved(aSecondPassOverAnEpoch(), 3, Fault.DROP, 1, 0);
+  }
+
+  @Test
+  void aCrowdedStepOnAServerThatAnswersWithAllOfItsPoints() throws Exception {
+    mlflow.bulkIntervalAsIn2_17(); // all 3,999 points of step 0 at once
+    assertReloggedBatchResolved(aCrowdedStepLoggedAgain(T0, T0 + 10_000), 4, Fault.APPLY_THEN_DROP, 1, 0);
+  }
+
+  @Test
+  void aCrowdedStepOnAServerThatDoesNotSampleRowsFallsBackToTheHistory() throws Exception {
+    mlflow.bulkIntervalAsIn2_17(); // 2,999 points, then the same again
+    assertReloggedBatchResolved(aCrowdedStepLoggedAgain(T0, T0 + 10_000), 4, Fault.DROP, 2, 1);
+  }
+
+  @Test
+  void aServerWithoutTheEndpointIsAskedForTheHistory() throws Exception {
+    mlflow.failEvery("metrics/get-history-bulk-interval", Fault.NOT_FOUND);
+    assertReloggedBatchResolved(aSecondPassOverAnEpoch(), 3, Fault.APPLY_THEN_DROP, 1, 1);
   }
 
   @Test
