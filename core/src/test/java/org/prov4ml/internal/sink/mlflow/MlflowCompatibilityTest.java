@@ -15,6 +15,7 @@ import org.prov4ml.Context;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.sink.local.RunLayout;
 import org.prov4ml.testing.FaultyProxy;
 import org.prov4ml.testing.FaultyProxy.Mode;
 import org.prov4ml.testing.MlflowServer;
@@ -23,7 +24,8 @@ import org.prov4ml.testing.PythonEnv;
 /**
  * The one test against MLflow 2.17.2, the older server line the tests ran on before 3.x: a whole run,
  * with what the uploader relies on the server for (a batch whose answer was lost, found by the run's
- * latest values; model versions in the registry), read back by 2.17.2's own Python client. Every other
+ * latest values; a batch of steps logged again, found among the points at its step; model versions in
+ * the registry), read back by 2.17.2's own Python client. Every other
  * MLflow test runs against the 3.x server.
  */
 class MlflowCompatibilityTest {
@@ -52,6 +54,9 @@ class MlflowCompatibilityTest {
         double value = step == 7 ? Double.NaN : step == 8 ? Double.POSITIVE_INFINITY : step / 10.0;
         run.logMetric("loss", value, Context.TRAINING, step, false, T0 + step);
       }
+      for (int step = 1000; step < 2000; step++) { // an epoch run again
+        run.logMetric("loss", step / 10.0 + 1, Context.TRAINING, step, false, T0 + 10_000 + step);
+      }
       run.logArtifact(Files.writeString(out.resolve("notes.txt"), "on 2.17"));
       try (ai.djl.Model mlp = ModelRegistrationTest.mlp()) {
         run.saveModelVersion(mlp, "compat-mlp", Context.TRAINING, 1);
@@ -60,8 +65,27 @@ class MlflowCompatibilityTest {
       run.close();
 
       assertEquals(1, proxy.count(Mode.APPLIED_THEN_504, "POST", "/runs/log-batch"), "an answer was lost");
-      assertEquals(2500, proxy.metricPointsDelivered(), "every point exactly once");
+      assertEquals(3500, proxy.metricPointsDelivered(), "every point exactly once");
       assertEquals(0, proxy.count(Mode.PASS, "GET", "/metrics/get-history"), "found by the latest values");
+
+      // The batch of the epoch run again, in flight when the process died: it moves no latest value,
+      // and 2.17.2 answers the question about its step with all of the step's points.
+      RunLayout layout = RunLayout.open(run.runDirectory());
+      Path csv = layout.metricFile("loss", Context.TRAINING);
+      long again = MlflowTestRuns.offsetAfterRows(csv, 2500);
+      UploadCursor.Point latest = new UploadCursor.Point(2499, T0 + 2499, 2499 / 10.0);
+      MlflowTestRuns.putBatchInFlight(run.runDirectory(), server.uri(), csv.getFileName().toString(), again,
+          Files.size(csv), latest, new UploadCursor.Point(1999, T0 + 10_000 + 1999, 1999 / 10.0 + 1));
+      assertTrue(MlflowTestRuns.sync(run.runDirectory(), proxy.uri(), java.util.Map.of()).complete());
+      assertEquals(3500, proxy.metricPointsDelivered(), "found on the server: not sent again");
+      // One that never arrived (its last point is not on the server) is sent again; the store drops
+      // the points it already has.
+      MlflowTestRuns.putBatchInFlight(run.runDirectory(), server.uri(), csv.getFileName().toString(), again,
+          Files.size(csv), latest, new UploadCursor.Point(1999, T0 + 99_999, 0.5));
+      assertTrue(MlflowTestRuns.sync(run.runDirectory(), proxy.uri(), java.util.Map.of()).complete());
+      assertEquals(4500, proxy.metricPointsDelivered(), "not found: sent again");
+      assertEquals(2, proxy.count(Mode.PASS, "GET", "/metrics/get-history-bulk-interval"), "once per batch");
+      assertEquals(0, proxy.count(Mode.PASS, "GET", "/metrics/get-history"), "the history was never read");
       String runId = MlflowTestRuns.cursor(run).runId;
       String script = """
           import json, math, sys
@@ -82,7 +106,7 @@ class MlflowCompatibilityTest {
       assertEquals("2.17.2", read.path("version").asText());
       assertEquals("FINISHED", read.path("status").asText());
       assertEquals("0.01", read.path("params").path("lr").asText());
-      assertEquals(2500, read.path("points").asInt());
+      assertEquals(3500, read.path("points").asInt(), "every point as often as it was logged");
       assertEquals(2500, read.path("steps").asInt());
       assertEquals("[7]", read.path("nan").toString());
       assertEquals("[\"compat-mlp\",\"notes.txt\",\"prov4ml\"]", read.path("artifacts").toString());
@@ -91,7 +115,7 @@ class MlflowCompatibilityTest {
           + "[\"2\",\"" + runId + "\",\"" + root + "/compat-mlp/compat-mlp-0002.params\",\"2\"]]",
           read.path("versions").toString());
       assertTrue(MlflowTestRuns.sync(run.runDirectory(), proxy.uri(), java.util.Map.of()).complete());
-      assertEquals(2500, proxy.metricPointsDelivered(), "a second upload sends nothing again");
+      assertEquals(4500, proxy.metricPointsDelivered(), "a further upload sends nothing again");
     }
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.prov4ml.Context;
 import org.prov4ml.Run;
@@ -185,7 +186,7 @@ class MlflowFaultTest extends RealMlflowServerTest {
     RunLayout layout = RunLayout.open(runDir);
     String csv = layout.metricFile("loss", Context.TRAINING).getFileName().toString();
     long end = Files.size(layout.metricsDir().resolve(csv));
-    long after1000 = offsetAfterRows(layout.metricsDir().resolve(csv), 1000);
+    long after1000 = MlflowTestRuns.offsetAfterRows(layout.metricsDir().resolve(csv), 1000);
 
     // The process died after the server applied rows 1000..1499 and before the cursor said so.
     rewindWithBatchInFlight(layout, csv, after1000, end, 1499);
@@ -205,6 +206,76 @@ class MlflowFaultTest extends RealMlflowServerTest {
     assertFinishedWith(runIdOf(run), loss);
   }
 
+  /** A forked program SIGKILLed while its cursor showed a batch in flight. */
+  private record Killed(Path runDir, UploadCursor cursor, long deliveredAtKill) {}
+
+  /**
+   * Runs {@link ProgramUploadingALongSeries} with {@code args} through {@code proxy} and SIGKILLs it
+   * once {@code minDelivered} points have arrived and its cursor shows a batch in flight that
+   * {@code inFlight} accepts.
+   */
+  private Killed killWithABatchInFlight(FaultyProxy proxy, String experiment, long minDelivered,
+      Predicate<UploadCursor.InFlight> inFlight, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dprov4ml.output-dir=" + out, "-Dprov4ml.experiment-name=" + experiment,
+        "-Dprov4ml.mlflow.tracking-uri=" + proxy.uri(), "-cp", System.getProperty("java.class.path"),
+        ProgramUploadingALongSeries.class.getName()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(out.resolve("program.log").toFile()).start();
+    Path runDir = null;
+    UploadCursor cursor = null;
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    try {
+      while (System.nanoTime() < deadline) {
+        if (runDir == null) {
+          try (var dirs = Files.list(out)) {
+            runDir = dirs.filter(d -> d.getFileName().toString().startsWith(experiment + "_")).findFirst()
+                .orElse(null);
+          }
+        }
+        cursor = runDir == null || proxy.metricPointsDelivered() < minDelivered ? null : UploadCursor.peek(runDir, 0);
+        if (cursor != null && cursor.inFlight != null && inFlight.test(cursor.inFlight)) {
+          break;
+        }
+        Thread.sleep(20);
+      }
+    } finally {
+      p.destroyForcibly(); // SIGKILL: no shutdown hook, no end of the run
+      p.waitFor();
+    }
+    assertTrue(cursor != null && cursor.inFlight != null && inFlight.test(cursor.inFlight), "killed while the "
+        + "cursor showed the batch in flight; delivered " + proxy.metricPointsDelivered() + "\n"
+        + Files.readString(out.resolve("program.log")));
+    Thread.sleep(500); // a request the proxy was forwarding when the client died still reaches the server
+    return new Killed(runDir, cursor, proxy.metricPointsDelivered());
+  }
+
+  /** The MLflow run a {@code sync} finished, and how long it took. */
+  private record Synced(String runId, long millis) {}
+
+  /** {@code sync} with a 1 s request timeout, which must finish the killed run. */
+  private static Synced syncWithAOneSecondRequestTimeout(Path runDir, FaultyProxy proxy) throws Exception {
+    long start = System.nanoTime();
+    Properties settings = MlflowTestRuns.settings(proxy.uri());
+    settings.setProperty("prov4ml.mlflow.request-timeout", "1s");
+    RunDirectorySync.Result result = RunDirectorySync.sync(runDir, MlflowSettings.from(
+        Prov4mlConfig.load(settings, Map.of(), null), Map.of(), proxy.uri()), Duration.ofMinutes(2));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(result.complete() && result.left().isEmpty(), result.toString());
+    String runId = result.runIds().get(0);
+    assertEquals("KILLED", rest.run(runId).path("info").path("status").asText());
+    return new Synced(runId, millis);
+  }
+
+  /** One row of numbers about the run's training/loss in the server's store: {@code select} is its columns. */
+  private static String storeHolds(String runId, String select) throws Exception {
+    return PythonEnv.runScript("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(*c.execute("
+        + "\"select " + select + " from metrics where run_uuid = ? and key = 'training/loss'\", (sys.argv[2],))"
+        + ".fetchone())", 60, server.database().toString(), runId)
+        .requireSuccess("count the server's points").stdout().strip();
+  }
+
   /**
    * Issue 8's case: a series long enough that its history cannot be downloaded within the request
    * timeout, a process killed while a batch is in flight, and sync with a 1 s request timeout.
@@ -213,92 +284,66 @@ class MlflowFaultTest extends RealMlflowServerTest {
   void aProcessKilledWithABatchInFlightOnALongSeriesIsSyncedWithAOneSecondRequestTimeout() throws Exception {
     int points = 250_000;
     try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Dprov4ml.output-dir=" + out, "-Dprov4ml.experiment-name=long-series",
-          "-Dprov4ml.mlflow.tracking-uri=" + proxy.uri(), "-cp", System.getProperty("java.class.path"),
-          ProgramUploadingALongSeries.class.getName(), Integer.toString(points))
-          .redirectErrorStream(true).redirectOutput(out.resolve("program.log").toFile()).start();
-      Path runDir = null;
-      UploadCursor cursor = null;
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-      try {
-        while (System.nanoTime() < deadline) {
-          if (runDir == null) {
-            try (var dirs = Files.list(out)) {
-              runDir = dirs.filter(d -> d.getFileName().toString().startsWith("long-series_")).findFirst()
-                  .orElse(null);
-            }
-          }
-          cursor = runDir == null || proxy.metricPointsDelivered() < 200_000 ? null : UploadCursor.peek(runDir, 0);
-          if (cursor != null && cursor.inFlight != null) {
-            break;
-          }
-          Thread.sleep(20);
-        }
-      } finally {
-        p.destroyForcibly(); // SIGKILL: no shutdown hook, no end of the run
-        p.waitFor();
-      }
-      assertTrue(cursor != null && cursor.inFlight != null, "killed while the cursor showed a batch in flight; "
-          + "delivered " + proxy.metricPointsDelivered() + "\n" + Files.readString(out.resolve("program.log")));
-      long offsetAtKill = cursor.metricOffsets.values().stream().mapToLong(Long::longValue).sum();
-      Thread.sleep(500); // a request the proxy was forwarding when the client died still reaches the server
-      long deliveredAtKill = proxy.metricPointsDelivered();
-
-      long start = System.nanoTime();
-      Properties settings = MlflowTestRuns.settings(proxy.uri());
-      settings.setProperty("prov4ml.mlflow.request-timeout", "1s");
-      RunDirectorySync.Result result = RunDirectorySync.sync(runDir, MlflowSettings.from(
-          Prov4mlConfig.load(settings, Map.of(), null), Map.of(), proxy.uri()), Duration.ofMinutes(2));
-      long syncMillis = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(result.complete() && result.left().isEmpty(), result.toString());
+      Killed killed = killWithABatchInFlight(proxy, "long-series", 200_000, f -> true, Integer.toString(points));
+      Synced synced = syncWithAOneSecondRequestTimeout(killed.runDir(), proxy);
+      String runId = synced.runId();
       assertEquals(points, proxy.metricPointsDelivered(), "every point delivered exactly once, live and by sync");
       assertEquals(0, proxy.count(Mode.PASS, "GET", "/metrics/get-history"), "no history was downloaded");
-      String runId = result.runIds().get(0);
-      assertEquals("KILLED", rest.run(runId).path("info").path("status").asText());
-      String counts = PythonEnv.runScript("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(*c.execute("
-          + "\"select count(*), count(distinct step), min(step), max(step) from metrics where run_uuid = ? and "
-          + "key = 'training/loss'\", (sys.argv[2],)).fetchone())", 60, server.database().toString(), runId)
-          .requireSuccess("count the server's points").stdout().strip();
-      assertEquals(points + " " + points + " 0 " + (points - 1), counts, "the server holds every point once");
+      assertEquals(points + " " + points + " 0 " + (points - 1),
+          storeHolds(runId, "count(*), count(distinct step), min(step), max(step)"), "the server holds every point once");
       long historyStart = System.nanoTime();
       int history = rest.history(runId, "training/loss").size();
       System.out.printf("long series: killed at %d points delivered (cursor %d bytes, a batch in flight); sync "
-          + "with a 1 s request timeout took %d ms; get-history of the %d points takes %d ms%n", deliveredAtKill,
-          offsetAtKill, syncMillis, history, (System.nanoTime() - historyStart) / 1_000_000);
+          + "with a 1 s request timeout took %d ms; get-history of the %d points takes %d ms%n",
+          killed.deliveredAtKill(), killed.cursor().metricOffsets.values().stream().mapToLong(Long::longValue).sum(),
+          synced.millis(), history, (System.nanoTime() - historyStart) / 1_000_000);
     }
   }
 
+  /**
+   * The same with a batch that moves no key forward: the last epoch's 50,000 steps logged a second
+   * time, killed while one of their batches was in flight. It is found among the points at its step.
+   */
+  @Test
+  void aProcessKilledWhileSendingStepsLoggedAgainIsSyncedWithAOneSecondRequestTimeout() throws Exception {
+    int points = 200_000;
+    int again = 50_000;
+    try (FaultyProxy proxy = new FaultyProxy(server.uri())) {
+      Killed killed = killWithABatchInFlight(proxy, "steps-again", points, f -> f.witnessKey == null,
+          Integer.toString(points), Integer.toString(again));
+      assertTrue(killed.cursor().inFlight.step < points && killed.cursor().inFlight.timestamp
+          >= ProgramUploadingALongSeries.T0 + ProgramUploadingALongSeries.AGAIN, "a step logged again in flight");
+      Synced synced = syncWithAOneSecondRequestTimeout(killed.runDir(), proxy);
+      String runId = synced.runId();
+      assertEquals(points + again, proxy.metricPointsDelivered(), "every point delivered exactly once");
+      assertEquals(0, proxy.count(Mode.PASS, "GET", "/metrics/get-history"), "no history was downloaded");
+      assertEquals(1, proxy.count(Mode.PASS, "GET", "/metrics/get-history-bulk-interval"), "one step's points");
+      // As often as recorded: every step once as first logged, the last epoch's once more as logged again.
+      try (var rows = Files.lines(RunLayout.open(killed.runDir()).metricFile("loss", Context.TRAINING))) {
+        assertEquals(points + again + 1, rows.count(), "the run directory's rows, and the header");
+      }
+      long t0 = ProgramUploadingALongSeries.T0;
+      assertEquals((points + again) + " " + points + " " + points + " " + again, storeHolds(runId,
+          "count(*), count(distinct step), sum(timestamp = " + t0 + " + step and value = step / 10.0), "
+          + "sum(step >= " + (points - again) + " and timestamp = " + (t0 + ProgramUploadingALongSeries.AGAIN)
+          + " + step and value = step / 10.0 + 1)"), "the server holds every point as often as it was logged");
+      MlflowTracking tracking = new MlflowTracking(new MlflowHttp(MlflowSettings.from(
+          Prov4mlConfig.load(MlflowTestRuns.settings(server.uri()), Map.of(), null), Map.of(), server.uri())));
+      long askStart = System.nanoTime();
+      int atStep = tracking.metricAtStep(runId, "training/loss", killed.cursor().inFlight.step,
+          MlflowTracking.MAX_POINTS_AT_STEP).size();
+      System.out.printf("steps logged again: killed at %d points delivered with a batch of steps logged again in "
+          + "flight (its last step %d); sync with a 1 s request timeout took %d ms; the question (%d points at the "
+          + "step, of %d) takes %d ms%n", killed.deliveredAtKill(), killed.cursor().inFlight.step, synced.millis(),
+          atStep, points + again, (System.nanoTime() - askStart) / 1_000_000);
+    }
+  }
+
+  /** The batch of rows [from, to) in flight, after a latest value at step 999, with the last point at {@code lastStep}. */
   private static void rewindWithBatchInFlight(RunLayout layout, String csv, long from, long to, long lastStep)
       throws Exception {
-    UploadCursor cursor = UploadCursor.load(layout.runDir(), layout.rank(), server.uri());
-    cursor.trackingUri = server.uri();
-    cursor.metricOffsets.put(csv, from);
-    // As the uploader records a batch before it sends it: the server's latest value of training/loss
-    // (step 999) before it, and the batch's last point, which moves that latest value forward.
-    cursor.latestMetrics.put("training/loss", new UploadCursor.Point(999, T0 + 999, 99.9));
-    UploadCursor.InFlight f = new UploadCursor.InFlight();
-    f.key = "training/loss";
-    f.step = lastStep;
-    f.timestamp = T0 + lastStep;
-    f.value = lastStep / 10.0;
-    f.offsets = Map.of(csv, to);
-    f.witnessKey = f.key;
-    f.witness = new UploadCursor.Point(f.step, f.timestamp, f.value);
-    f.latest = Map.of(f.key, f.witness);
-    cursor.inFlight = f;
-    cursor.save();
-  }
-
-  private static long offsetAfterRows(Path csv, int rows) throws Exception {
-    byte[] bytes = Files.readAllBytes(csv);
-    int lines = 0;
-    for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] == '\n' && ++lines == rows + 1) { // + the header
-        return i + 1;
-      }
-    }
-    throw new AssertionError("fewer rows than " + rows);
+    MlflowTestRuns.putBatchInFlight(layout.runDir(), server.uri(), csv, from, to,
+        new UploadCursor.Point(999, T0 + 999, 99.9), new UploadCursor.Point(lastStep, T0 + lastStep, lastStep / 10.0));
   }
 
   @Test

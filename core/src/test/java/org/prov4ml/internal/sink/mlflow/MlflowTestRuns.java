@@ -1,5 +1,7 @@
 package org.prov4ml.internal.sink.mlflow;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -43,5 +45,45 @@ final class MlflowTestRuns {
 
   static UploadCursor cursor(Run run) throws Exception {
     return UploadCursor.peek(run.runDirectory(), 0);
+  }
+
+  /** The offset just past the first {@code rows} rows of a metric file (and its header line). */
+  static long offsetAfterRows(Path csv, int rows) throws IOException {
+    byte[] bytes = Files.readAllBytes(csv);
+    int lines = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '\n' && ++lines == rows + 1) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError("fewer rows than " + rows);
+  }
+
+  /**
+   * Writes rank 0's cursor as an uploader leaves it when it dies with a batch of training/loss in
+   * flight: the rows of {@code csv} acknowledged up to {@code from}, the server's latest value
+   * {@code latestBefore}, and the batch of the rows up to {@code to}, whose last point is {@code last}
+   * and which has that point as its witness when it moves the latest value forward.
+   */
+  static void putBatchInFlight(Path runDir, String trackingUri, String csv, long from, long to,
+      UploadCursor.Point latestBefore, UploadCursor.Point last) throws IOException {
+    String key = "training/loss";
+    UploadCursor cursor = UploadCursor.load(runDir, 0, trackingUri);
+    cursor.trackingUri = trackingUri;
+    cursor.metricOffsets.put(csv, from);
+    cursor.latestMetrics.put(key, latestBefore);
+    UploadCursor.InFlight f = new UploadCursor.InFlight();
+    f.key = key;
+    f.step = last.step;
+    f.timestamp = last.timestamp;
+    f.value = last.value;
+    f.offsets = Map.of(csv, to);
+    if (MetricUpload.newer(last.step, last.timestamp, last.value, latestBefore)) {
+      f.witnessKey = key;
+      f.witness = last;
+      f.latest = Map.of(key, last);
+    }
+    cursor.inFlight = f;
+    cursor.save();
   }
 }
