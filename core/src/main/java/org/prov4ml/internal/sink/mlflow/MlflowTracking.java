@@ -178,7 +178,7 @@ final class MlflowTracking {
    *   <li>2.17.2, and the stores without that sampling ({@code max_results} bounds the sampled steps,
    *       not the rows): every point at the step, oldest first, up to 25,000. The server reads the
    *       key's whole history to sample the steps, so there it costs the series, though the answer is
-   *       small and it takes about a third of {@code get-history}'s time (docs/benchmarks.md).
+   *       small and it takes about half of {@code get-history}'s time (docs/benchmarks.md).
    * </ul>
    */
   List<StoredPoint> metricAtStep(String runId, String key, long step, int maxResults)
