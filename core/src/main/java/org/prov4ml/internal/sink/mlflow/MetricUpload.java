@@ -25,9 +25,10 @@ import org.prov4ml.rundir.MetricSeries;
  * do: MLflow commits a request's metrics and its tags in two transactions.) A batch that moves no key
  * forward (its steps were logged again: a second pass over an epoch) is looked up at one step: the
  * points of its last point's key and step ({@link MlflowTracking#metricAtStep}), which cost the points
- * logged at that step, not the series. Only what neither answers (a step holding 2,500 points or more
- * with a point newer than the batch's, on a server that cannot say which is newest) reads the key's
- * history.
+ * logged at that step, not the series (on 3.17.2; 2.17.2's server reads the series to answer, see
+ * docs/design.md). The key's history is read only for a step holding 2,500 points or more whose last
+ * point is newer than the batch's or that the server cannot give alone, and on a server without the
+ * endpoint.
  */
 final class MetricUpload {
 
