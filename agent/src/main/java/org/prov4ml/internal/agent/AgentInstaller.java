@@ -11,7 +11,7 @@ import org.tinylog.Logger;
 
 /**
  * Installs the agent: one class file transformer ({@link DjlTransformer}), which sets the rest up
- * when DJL's first instrumented class loads. Nothing here touches a DJL class or Byte Buddy, so the
+ * when DJL's first class loads. Nothing here touches a DJL class or Byte Buddy, so the
  * application's class loading is what it would be without the agent until DJL itself is loaded.
  */
 public final class AgentInstaller {
@@ -38,7 +38,7 @@ public final class AgentInstaller {
     instrumentation.addTransformer(new DjlTransformer(parsed), true);
     List<Class<?>> loaded = new ArrayList<>();
     for (Class<?> c : instrumentation.getAllLoadedClasses()) {
-      if (DjlInstrumentation.INTERNAL_NAMES.contains(c.getName().replace('.', '/'))) {
+      if (DjlTransformer.INSTRUMENTED.contains(c.getName().replace('.', '/'))) {
         loaded.add(c);
       }
     }

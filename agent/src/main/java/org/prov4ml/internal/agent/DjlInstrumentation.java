@@ -38,10 +38,6 @@ final class DjlInstrumentation {
   static final List<DjlHook> HOOKS = concat(TrainerInstrumentation.HOOKS, EasyTrainInstrumentation.HOOKS,
       BaseModelInstrumentation.HOOKS, EngineInstrumentation.HOOKS);
 
-  /** The instrumented types in the JVM's internal form ({@code ai/djl/training/Trainer}), as transformers see them. */
-  static final Set<String> INTERNAL_NAMES = HOOKS.stream().map(h -> h.type().replace('.', '/'))
-      .collect(Collectors.toUnmodifiableSet());
-
   private DjlInstrumentation() {}
 
   /** Byte Buddy's agent for the hooks {@code config} leaves on. */

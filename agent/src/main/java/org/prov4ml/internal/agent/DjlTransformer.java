@@ -5,6 +5,7 @@ import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.internal.config.Prov4mlConfig;
@@ -15,12 +16,17 @@ import org.tinylog.Logger;
 
 /**
  * The agent's class file transformer, registered by the premain. It passes every class through
- * untouched, without looking further than its name, except DJL's few instrumented classes: the
- * first of those to load ({@code Engine}, as DJL starts) has the agent set up on
- * its own thread, inside its own load: the log, the configuration, the check that this DJL has the
- * expected shape, then Byte Buddy's agent, whose transformer does the rest. So a JVM that never
- * trains never loads Byte Buddy, no class load ever waits for another thread, and no trainer can
- * be built before the instrumentation exists.
+ * untouched, without looking further than its name, except DJL's few instrumented classes, which
+ * Byte Buddy's agent transforms. That agent is set up (the log, the configuration, the check that
+ * this DJL has the expected shape, then Byte Buddy's transformer) when the first DJL class of any
+ * kind loads, on a thread of its own: an application loads DJL's engine and its native library
+ * before it builds its first model, so the set-up runs beside that instead of adding to it. The
+ * first instrumented class (DJL loads {@code BaseModel} with the first model) then finds the agent
+ * built, or finishes the set-up itself if the set-up thread is behind, since the two share one
+ * lock: the class load waits for nothing it would not otherwise have done. The set-up reads DJL's
+ * class files as resources and loads no DJL class, so it never needs a lock a loading thread holds.
+ * A JVM that never loads DJL never loads Byte Buddy, and no trainer can be built before the
+ * instrumentation exists.
  *
  * <p>A DJL whose classes do not have the shape the advice expects gets one warning naming its
  * version, and none of its classes is changed.
@@ -29,7 +35,12 @@ final class DjlTransformer implements ClassFileTransformer {
 
   private static final String TRAINER = TrainerInstrumentation.TYPE.replace('.', '/');
 
+  /** The instrumented types in the JVM's internal form, from compile-time constants: no Byte Buddy needed to test a name. */
+  static final Set<String> INSTRUMENTED = Set.of(TrainerInstrumentation.TYPE.replace('.', '/'),
+      EasyTrainInstrumentation.TYPE.replace('.', '/'), BaseModelInstrumentation.TYPE.replace('.', '/'));
+
   private final AgentArguments arguments;
+  private final AtomicBoolean setUpStarted = new AtomicBoolean();
   /** Byte Buddy's transformer, built on first need; null until then, or when the agent cannot run. */
   private ClassFileTransformer byteBuddy;
   private boolean setUp;
@@ -45,8 +56,13 @@ final class DjlTransformer implements ClassFileTransformer {
   @Override
   public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-    if (className == null || !className.startsWith("ai/djl/") || !DjlInstrumentation.INTERNAL_NAMES.contains(className)
-        || loader == null) {
+    if (className == null || !className.startsWith("ai/djl/") || loader == null) {
+      return null;
+    }
+    if (!INSTRUMENTED.contains(className)) {
+      if (setUpStarted.compareAndSet(false, true)) {
+        setUpInBackground(loader);
+      }
       return null;
     }
     try {
@@ -64,6 +80,19 @@ final class DjlTransformer implements ClassFileTransformer {
       RecordingFailures.record("agent instrumenting " + className.replace('/', '.'), e);
       return null;
     }
+  }
+
+  /** Starts the set-up for the DJL of {@code loader} on a daemon thread; whichever needs it first finishes it. */
+  private void setUpInBackground(ClassLoader loader) {
+    Thread thread = new Thread(() -> {
+      try {
+        instrumentation(loader);
+      } catch (RuntimeException | LinkageError e) {
+        RecordingFailures.record("agent set-up", e);
+      }
+    }, "prov4ml-agent-setup");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** Byte Buddy's transformer for the DJL of {@code loader}, set up on first need; null when there is none. */

@@ -45,6 +45,15 @@ class DjlInstrumentationTest {
   }
 
   @Test
+  void theTransformerKnowsEveryInstrumentedTypeByName() {
+    Set<String> types = new HashSet<>();
+    for (DjlHook hook : DjlInstrumentation.HOOKS) {
+      types.add(hook.type().replace('.', '/'));
+    }
+    assertEquals(types, DjlTransformer.INSTRUMENTED);
+  }
+
+  @Test
   void theDjlOnTheClassPathHasTheExpectedShape() {
     ClassLoader loader = getClass().getClassLoader();
     assertNull(DjlInstrumentation.shapeMismatch(loader));
