@@ -10,6 +10,7 @@ import java.util.Map;
 import org.prov4ml.internal.run.ArgumentChecks;
 import org.prov4ml.internal.run.ModelFiles;
 import org.prov4ml.internal.run.OptimizerParams;
+import org.prov4ml.internal.run.RunAccess;
 import org.prov4ml.internal.run.RunRecorder;
 import org.prov4ml.internal.sink.RunInfo;
 
@@ -21,6 +22,10 @@ import org.prov4ml.internal.sink.RunInfo;
  * counters, whether it ended) is its recorder's.
  */
 public final class Run implements AutoCloseable {
+
+  static {
+    RunAccess.recorders(run -> run.recorder);
+  }
 
   private final RunRecorder recorder;
   private final RunInfo info;

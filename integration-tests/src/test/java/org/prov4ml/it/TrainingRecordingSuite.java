@@ -1,5 +1,6 @@
 package org.prov4ml.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,6 +11,7 @@ import static org.prov4ml.testing.ReadBack.valueAt;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,6 +29,7 @@ import org.prov4ml.it.apps.explicit.ExplicitApiApp;
 import org.prov4ml.internal.lineage.FileDigests;
 import org.prov4ml.rundir.DatasetRecord;
 import org.prov4ml.rundir.MetricPoint;
+import org.prov4ml.rundir.ModelVersion;
 import org.prov4ml.rundir.ProvRelation;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
@@ -337,6 +340,31 @@ abstract class TrainingRecordingSuite {
         "trainer2.optimizer_lr", "0.05", "trainer2.optimizer_momentum", "0.9", "trainer2.epochs_done", "2",
         "trainer2.model_total_params", "451");
     assertEquals(expected, ReadBack.params(run, expected));
+  }
+
+  @Test
+  void aSecondTrainerRewritingTheFirstsFilesLeavesEveryRecordedVersionAsItWasSaved() throws Exception {
+    ForkedApp.Result app = run(fork(work).runMain(TwoTrainersApp.class, "--epochs", "2", "--models", "models")
+        .requireSuccess());
+    RunDirectory run = app.onlyRun();
+    if (!mode().seesCallsListenersDoNot()) {
+      assertEquals(Map.of(), ReadBack.versionSteps(run));
+      return;
+    }
+    // The second trainer's SaveModelTrainingListener numbers from 1 again: it rewrote mlp-0001 and mlp-0002.
+    assertEquals(Map.of("mlp-0001.params", 1L, "mlp-0002.params", 2L, "mlp-0003.params", 3L, "mlp-0004.params", 4L),
+        ReadBack.versionSteps(run));
+    Map<Long, byte[]> contents = new TreeMap<>();
+    for (ModelVersion version : run.modelVersions()) {
+      assertEquals(version.sha256().orElseThrow(), FileDigests.sha256(version.file()), version.id());
+      for (int epoch = 1; epoch <= 2; epoch++) {
+        assertFalse(Files.isSameFile(version.file(), work.resolve("models/mlp-000" + epoch + ".params")),
+            version.id() + " is a file of its own");
+      }
+      contents.put(version.step(), Files.readAllBytes(version.file()));
+    }
+    assertArrayEquals(Files.readAllBytes(work.resolve("models/mlp-0001.params")), contents.get(3L));
+    assertFalse(Arrays.equals(contents.get(1L), contents.get(3L)), "version 1 is the first trainer's save");
   }
 
   @Test

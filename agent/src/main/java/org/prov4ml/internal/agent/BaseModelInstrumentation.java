@@ -28,9 +28,18 @@ final class BaseModelInstrumentation {
 
   private BaseModelInstrumentation() {}
 
-  /** Exit of {@code save(Path, String)}: only a save that returned normally wrote its {@code .params} file. */
+  /**
+   * Entry of {@code save(Path, String)}: a recorded version linked to the file about to be rewritten
+   * is un-shared first. Exit: only a save that returned normally wrote its {@code .params} file.
+   */
   public static final class SaveAdvice {
     private SaveAdvice() {}
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@Advice.This Object model, @Advice.Argument(0) Object directory,
+        @Advice.Argument(1) Object name) {
+      TrainerEvents.modelSaving(model, directory, name);
+    }
 
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.This Object model, @Advice.Argument(0) Object directory,

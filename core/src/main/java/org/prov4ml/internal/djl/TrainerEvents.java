@@ -6,12 +6,15 @@ import ai.djl.training.listener.TrainingListener;
 import ai.djl.util.Utils;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.function.Consumer;
 import org.prov4ml.Context;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.djl.Prov4mlTrainingListener;
+import org.prov4ml.internal.run.ArgumentChecks;
+import org.prov4ml.internal.run.ModelFiles;
+import org.prov4ml.internal.run.ModelVersionLinks;
+import org.prov4ml.internal.run.RunAccess;
 import org.prov4ml.internal.run.TrainingInputs;
 
 /**
@@ -142,10 +145,27 @@ public final class TrainerEvents {
   }
 
   /**
+   * {@code BaseModel.save(directory, name)} starts: if the file it will write is a recorded version's
+   * link, that version gets a copy of its own first (see {@link ModelVersionLinks}).
+   */
+  public static void modelSaving(Object model, Object directory, Object name) {
+    try {
+      Model m = (Model) model;
+      String epoch = m.getProperty(EPOCH_PROPERTY);
+      if (epoch != null) { // else DJL numbers the file one past the highest: a new file
+        String modelName = modelName(m, (String) name);
+        ModelVersionLinks.beforeOverwrite(ModelFiles.versionFile((Path) directory, modelName, Integer.parseInt(epoch)));
+      }
+    } catch (Throwable e) {
+      RecordingFailures.record("agent Model.save", e);
+    }
+  }
+
+  /**
    * {@code BaseModel.save(directory, name)} returned: its {@code .params} file is a version of the
    * model, at the epoch DJL numbered it with (continued past the run's earlier trainers), in the run
    * its trainer records to, or the active run. Saves prov4ml itself makes (into the run directory)
-   * are not versions of their own.
+   * are not versions of their own. The training thread links the file; the run's background copies it.
    */
   public static void modelSaved(Object model, Object directory, Object name) {
     try {
@@ -156,15 +176,16 @@ public final class TrainerEvents {
       if (run == null || dir.startsWith(run.runDirectory())) {
         return;
       }
-      String modelName = name == null || ((String) name).isEmpty() ? m.getName() : (String) name;
+      String modelName = modelName(m, (String) name);
+      ArgumentChecks.fileName(modelName, "modelName");
       // The epoch in the file name, as BaseModel.save chose it: the Epoch property, else one past the
       // highest <name>-NNNN.params before the save, i.e. the highest one now.
       String property = m.getProperty(EPOCH_PROPERTY);
       int epoch = property != null ? Integer.parseInt(property) : Utils.getCurrentEpoch(dir, modelName);
-      Path file = dir.resolve(String.format(Locale.ROOT, "%s-%04d.params", modelName, epoch));
+      Path file = ModelFiles.versionFile(dir, modelName, epoch);
       if (Files.isRegularFile(file)) {
         long step = epoch + (state != null ? state.epochOffset : 0);
-        run.logModelVersion(m, modelName, Context.TRAINING, step, file);
+        RunAccess.recorder(run).logSavedModelVersion(m, modelName, Context.TRAINING, step, file);
       }
     } catch (Throwable e) {
       RecordingFailures.record("agent Model.save", e);
@@ -186,6 +207,10 @@ public final class TrainerEvents {
     } catch (Throwable e) {
       RecordingFailures.record("agent Engine.setRandomSeed", e);
     }
+  }
+
+  private static String modelName(Model model, String name) {
+    return name == null || name.isEmpty() ? model.getName() : name;
   }
 
   private static TrainerState stateOf(Object trainer) {

@@ -9,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -60,7 +59,7 @@ public final class ModelFiles {
         model.getProperties().remove(EPOCH_PROPERTY);
       }
     }
-    return dir.resolve(String.format(Locale.ROOT, "%s-%04d.params", name, step));
+    return versionFile(dir, name, step);
   }
 
   /**
@@ -70,8 +69,18 @@ public final class ModelFiles {
    */
   public static Path copyVersion(Path paramsFile, Path dir, String name, long step) throws IOException {
     Files.createDirectories(dir);
-    Path target = dir.resolve(String.format(Locale.ROOT, "%s-%04d.params", name, step));
-    return Files.copy(paramsFile, target, StandardCopyOption.REPLACE_EXISTING);
+    return Files.copy(paramsFile, versionFile(dir, name, step), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** {@code dir/<name>-<step:04d>.params}: the file name DJL's {@code BaseModel.save} gives an epoch. */
+  public static Path versionFile(Path dir, String name, long step) {
+    // Not String.format: this runs on the training thread at every save, and a format string is parsed per call.
+    String digits = Long.toString(step);
+    StringBuilder file = new StringBuilder(name.length() + 12).append(name).append('-');
+    for (int pad = digits.length(); pad < 4; pad++) {
+      file.append('0');
+    }
+    return dir.resolve(file.append(digits).append(".params").toString());
   }
 
   private static Map<Path, FileTime> listing(Path dir) throws IOException {

@@ -66,6 +66,7 @@ public final class RunRecorder {
   private final AtomicBoolean ending = new AtomicBoolean();
   private volatile boolean ended;
   private final RunInputs inputs;
+  private final BackgroundWork background;
 
   private RunRecorder(RunInfo info, Prov4mlConfig config, EventPipeline pipeline, FailureCounts failures,
       RunDirectoryWriter local) {
@@ -74,7 +75,8 @@ public final class RunRecorder {
     this.pipeline = pipeline;
     this.failures = failures;
     this.local = local;
-    this.inputs = new RunInputs(this, config, new BackgroundWork(info.runName(), failures));
+    this.background = new BackgroundWork(info.runName(), failures);
+    this.inputs = new RunInputs(this, config, background);
   }
 
   /**
@@ -270,6 +272,22 @@ public final class RunRecorder {
     } catch (IOException e) {
       local.unwritten().file("version " + at + " of model '" + modelName + "' not saved", dir, e);
     }
+  }
+
+  /**
+   * A version the application saved itself, as the agent sees it: {@code savedFile} becomes the
+   * version by a hard link, copied in the run's background (see {@link ModelVersionLinks}), so the
+   * training thread makes no copy.
+   */
+  public void logSavedModelVersion(Model model, String modelName, Context context, long step, Path savedFile) {
+    logModelVersion(model, modelName, context, step, (dir, at) -> {
+      Path version = ModelFiles.versionFile(dir, modelName, at);
+      if (ModelVersionLinks.link(savedFile, version)) {
+        background.submit("copying model version " + version.getFileName(),
+            () -> ModelVersionLinks.unshare(savedFile, version));
+      }
+      return version;
+    });
   }
 
   /** A data set, once per (label, context); see {@link RunInputs#dataset}. */
