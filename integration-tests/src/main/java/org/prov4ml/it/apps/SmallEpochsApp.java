@@ -12,6 +12,7 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.listener.SaveModelTrainingListener;
 import ai.djl.training.listener.TrainingListener;
 import ai.djl.training.listener.TrainingListenerAdapter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 
 /**
@@ -21,7 +22,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * java -Dai.djl.offline=true [-javaagent:agent/target/prov4ml.jar] -cp integration-tests/target/prov4ml-demo.jar \
- *     org.prov4ml.it.apps.SmallEpochsApp [--epochs 600] [--models dir]
+ *     org.prov4ml.it.apps.SmallEpochsApp [--epochs 600] [--models dir] [--timing on]
  * </pre>
  *
  * <p>It prints one {@code EPOCH} line every {@value #PRINT_EVERY} epochs and at the last, and
@@ -54,6 +55,13 @@ public final class SmallEpochsApp {
       }
     }
     System.out.println("DONE");
+    if (DemoApp.option(args, "--timing", null) != null) {
+      // For benchmarks: what the training thread used, and the time from the JVM's start to here
+      // (so a process's exit, which the benchmark times from outside, can be told apart).
+      System.err.printf("TIMING main-cpu-ms=%d done-ms=%d%n",
+          ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000,
+          ManagementFactory.getRuntimeMXBean().getUptime());
+    }
   }
 
   /** {@code samples} rows of {@link #FEATURES} features; the class is the largest of the first three. */

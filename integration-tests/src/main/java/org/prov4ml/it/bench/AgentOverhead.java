@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -154,7 +156,7 @@ public final class AgentOverhead {
    * One JVM: wall ms, CPU ms (user + system, NaN where {@code /proc} is missing) and the CPU ms of
    * its threads named {@code prov4ml-*}.
    */
-  private record Sample(double wallMs, double cpuMs, double prov4mlThreadsMs) {}
+  private record Sample(double wallMs, double cpuMs, double prov4mlThreadsMs, double trainingCpuMs, double exitMs) {}
 
   /** {@code SmallEpochsApp} at each epoch count, then the cost per epoch between the counts. */
   private static void smallEpochs(int pairs, Path agent, Path demo, String epochCounts)
@@ -164,7 +166,7 @@ public final class AgentOverhead {
     double[] cpuAdded = new double[counts.length];
     for (int i = 0; i < counts.length; i++) {
       List<String> appArgs = List.of("-cp", demo.toString(), "org.prov4ml.it.apps.SmallEpochsApp",
-          "--epochs", Integer.toString(counts[i]), "--models", "models");
+          "--epochs", Integer.toString(counts[i]), "--models", "models", "--timing", "on");
       String loadBefore = loadAverage();
       List<Sample[]> samples = measureSamples(pairs, agent, appArgs, false);
       String what = "small epochs, " + counts[i] + " epochs";
@@ -177,6 +179,10 @@ public final class AgentOverhead {
           + "prov4ml threads %.0f ms (%.3f ms an epoch)%n", what, wallAdded[i], cpuAdded[i],
           medianOf(samples.stream().map(p -> p[1].prov4mlThreadsMs).toList()),
           medianOf(samples.stream().map(p -> p[1].prov4mlThreadsMs).toList()) / counts[i]);
+      System.out.printf(Locale.ROOT, "%s: added per run (median of pairs) on the training thread CPU %+.0f ms; "
+          + "from the app's last line to the process's end %+.0f ms (without %.0f ms)%n", what,
+          medianOf(differences(samples, Sample::trainingCpuMs)), medianOf(differences(samples, Sample::exitMs)),
+          medianOf(samples.stream().map(p -> p[0].exitMs).toList()));
     }
     for (int i = 1; i < counts.length; i++) {
       double epochs = counts[i] - counts[i - 1];
@@ -253,8 +259,21 @@ public final class AgentOverhead {
       throw new IllegalStateException("failed: " + command + "\n" + Files.readString(work.resolve("stderr.txt")));
     }
     double cpu = childrenCpuMs() - childCpuBefore;
+    double[] timing = timingLine(Files.readString(work.resolve("stderr.txt")));
     delete(work);
-    return new Sample(millis, cpu, threadCpu.values().stream().mapToDouble(Double::doubleValue).sum());
+    return new Sample(millis, cpu, threadCpu.values().stream().mapToDouble(Double::doubleValue).sum(), timing[0],
+        Double.isNaN(timing[1]) ? Double.NaN : millis - timing[1]);
+  }
+
+  /**
+   * The app's {@code TIMING main-cpu-ms=N done-ms=M} line (SmallEpochsApp {@code --timing}): its training
+   * thread's CPU, and the JVM's uptime at its last line, so the exit's share of the wall time shows.
+   */
+  private static double[] timingLine(String stderr) {
+    Matcher m = Pattern.compile("TIMING main-cpu-ms=(\\d+) done-ms=(\\d+)")
+        .matcher(stderr);
+    return m.find() ? new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))}
+        : new double[] {Double.NaN, Double.NaN};
   }
 
   /** The CPU time of this JVM's children that have ended, in ms: /proc/self/stat's cutime + cstime. */
