@@ -283,7 +283,7 @@ public final class RunRecorder {
     logModelVersion(model, modelName, context, step, (dir, at) -> {
       Path version = ModelFiles.versionFile(dir, modelName, at);
       if (ModelVersionLinks.link(savedFile, version)) {
-        background.submit("copying model version " + version.getFileName(),
+        background.submit("copying model versions out of their links",
             () -> ModelVersionLinks.unshare(savedFile, version));
       }
       return version;
