@@ -28,14 +28,14 @@ public final class AgentInstaller {
       // So that an application calling the API before DJL loads gets the same configuration.
       System.setProperty("prov4ml.config", parsed.configFile().toString());
     }
-    // Not retransformable: no class needs it at start, and the JVM would keep a copy of every class file.
-    instrumentation.addTransformer(new DjlTransformer(parsed), false);
+    // Retransformable: DJL's Engine loads before the set-up is done and is woven afterwards.
+    instrumentation.addTransformer(new DjlTransformer(parsed, instrumentation), true);
   }
 
   /** Attached to a running JVM: DJL classes loaded already are retransformed. */
   public static void agentmain(String arguments, Instrumentation instrumentation) {
     AgentArguments parsed = AgentArguments.parse(arguments);
-    instrumentation.addTransformer(new DjlTransformer(parsed), true);
+    instrumentation.addTransformer(new DjlTransformer(parsed, instrumentation), true);
     List<Class<?>> loaded = new ArrayList<>();
     for (Class<?> c : instrumentation.getAllLoadedClasses()) {
       if (DjlTransformer.INSTRUMENTED.contains(c.getName().replace('.', '/'))) {

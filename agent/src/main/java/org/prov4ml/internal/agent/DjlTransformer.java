@@ -2,8 +2,12 @@ package org.prov4ml.internal.agent;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -23,7 +27,9 @@ import org.tinylog.Logger;
  * before it builds its first model, so the set-up runs beside that instead of adding to it. The
  * first instrumented class (DJL loads {@code BaseModel} with the first model) then finds the agent
  * built, or finishes the set-up itself if the set-up thread is behind, since the two share one
- * lock: the class load waits for nothing it would not otherwise have done. The set-up reads DJL's
+ * lock: the class load waits for nothing it would not otherwise have done. DJL's {@code Engine},
+ * instrumented for its seed but loaded as DJL starts, is not made to wait: it is woven by
+ * retransformation once the set-up is done. The set-up reads DJL's
  * class files as resources and loads no DJL class, so it never needs a lock a loading thread holds.
  * A JVM that never loads DJL never loads Byte Buddy, and no trainer can be built before the
  * instrumentation exists.
@@ -35,12 +41,21 @@ final class DjlTransformer implements ClassFileTransformer {
 
   private static final String TRAINER = TrainerInstrumentation.TYPE.replace('.', '/');
 
+  private static final String ENGINE = EngineInstrumentation.TYPE.replace('.', '/');
+
   /** The instrumented types in the JVM's internal form, from compile-time constants: no Byte Buddy needed to test a name. */
   static final Set<String> INSTRUMENTED = Set.of(TrainerInstrumentation.TYPE.replace('.', '/'),
-      EasyTrainInstrumentation.TYPE.replace('.', '/'), BaseModelInstrumentation.TYPE.replace('.', '/'));
+      EasyTrainInstrumentation.TYPE.replace('.', '/'), BaseModelInstrumentation.TYPE.replace('.', '/'), ENGINE);
 
   private final AgentArguments arguments;
+  private final Instrumentation jvm;
   private final AtomicBoolean setUpStarted = new AtomicBoolean();
+  /**
+   * The class loaders whose {@code Engine} loaded before the set-up was done, left unwoven then and
+   * retransformed by the set-up thread when it is; the lock also orders that hand-over.
+   */
+  private final List<ClassLoader> enginesToWeave = new ArrayList<>();
+  private boolean setUpDone; // guarded by enginesToWeave
   /** Byte Buddy's transformer, built on first need; null until then, or when the agent cannot run. */
   private ClassFileTransformer byteBuddy;
   private boolean setUp;
@@ -49,8 +64,9 @@ final class DjlTransformer implements ClassFileTransformer {
   private final Map<ClassLoader, Boolean> shapeFits = Collections.synchronizedMap(new WeakHashMap<>());
   private final AtomicBoolean shapeWarned = new AtomicBoolean();
 
-  DjlTransformer(AgentArguments arguments) {
+  DjlTransformer(AgentArguments arguments, Instrumentation jvm) {
     this.arguments = arguments;
+    this.jvm = jvm;
   }
 
   @Override
@@ -60,9 +76,10 @@ final class DjlTransformer implements ClassFileTransformer {
       return null;
     }
     if (!INSTRUMENTED.contains(className)) {
-      if (setUpStarted.compareAndSet(false, true)) {
-        setUpInBackground(loader);
-      }
+      startSetUp(loader);
+      return null;
+    }
+    if (className.equals(ENGINE) && classBeingRedefined == null && deferred(loader)) {
       return null;
     }
     try {
@@ -82,17 +99,68 @@ final class DjlTransformer implements ClassFileTransformer {
     }
   }
 
-  /** Starts the set-up for the DJL of {@code loader} on a daemon thread; whichever needs it first finishes it. */
-  private void setUpInBackground(ClassLoader loader) {
+  /**
+   * {@code Engine} is the one instrumented class DJL loads as it starts, long before any model: it is
+   * left as it is until the set-up is done, and then retransformed, rather than have its load wait.
+   * Nothing is missed: a run starts at a trainer, whose class load does wait for the set-up, and the
+   * trainer reads the engine's seed when it begins.
+   *
+   * @return true when this load of {@code Engine} is deferred
+   */
+  private boolean deferred(ClassLoader loader) {
+    synchronized (enginesToWeave) {
+      if (setUpDone) {
+        return false;
+      }
+      enginesToWeave.add(loader);
+    }
+    startSetUp(loader);
+    return true;
+  }
+
+  /** Starts the set-up for the DJL of {@code loader} on a daemon thread, once; whichever needs it first finishes it. */
+  private void startSetUp(ClassLoader loader) {
+    if (!setUpStarted.compareAndSet(false, true)) {
+      return;
+    }
     Thread thread = new Thread(() -> {
-      try {
-        instrumentation(loader);
-      } catch (RuntimeException | LinkageError e) {
-        RecordingFailures.record("agent set-up", e);
+      // Under the set-up's lock throughout, so an instrumented class that waits for the set-up also
+      // waits for the engine to be woven: a trainer built after it sees every later seed.
+      synchronized (this) {
+        try {
+          instrumentation(loader);
+        } catch (RuntimeException | LinkageError e) {
+          RecordingFailures.record("agent set-up", e);
+        }
+        weaveDeferredEngines();
       }
     }, "prov4ml-agent-setup");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * After the set-up: the engines that loaded during it are retransformed, now through Byte Buddy's
+   * transformer. On the set-up thread only: a retransformation started inside another class's load
+   * would not reach this transformer (the JVM does not call a transformer from within itself).
+   */
+  private void weaveDeferredEngines() {
+    List<ClassLoader> loaders;
+    synchronized (enginesToWeave) {
+      setUpDone = true;
+      loaders = List.copyOf(enginesToWeave);
+      enginesToWeave.clear();
+    }
+    for (ClassLoader loader : loaders) {
+      try {
+        if (instrumentation(loader) != null) {
+          // Waits, if need be, until the application's thread has finished defining the class.
+          jvm.retransformClasses(Class.forName(EngineInstrumentation.TYPE, false, loader));
+        }
+      } catch (ClassNotFoundException | UnmodifiableClassException | RuntimeException | LinkageError e) {
+        RecordingFailures.record("agent instrumenting " + EngineInstrumentation.TYPE, e);
+      }
+    }
   }
 
   /** Byte Buddy's transformer for the DJL of {@code loader}, set up on first need; null when there is none. */
