@@ -1,37 +1,25 @@
 package org.prov4ml.internal.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.utility.JavaModule;
 import org.prov4ml.internal.config.Prov4mlConfig;
-import org.prov4ml.internal.djl.RecordingFailures;
 import org.tinylog.Logger;
 
 /**
  * What the agent instruments in DJL ({@link TrainerInstrumentation}, {@link EasyTrainInstrumentation},
- * {@link BaseModelInstrumentation}, {@link EngineInstrumentation}), and Byte Buddy's agent for the enabled hooks. Types are
- * matched by name and advice classes are named, not loaded, so instrumenting loads no DJL class;
- * the advice is inlined (no class format change), so DJL classes loaded before an agent attached
- * late can be retransformed. Advice needs no new members, so the builder only decorates the class
- * files it reads, with no type validation: the cheapest way through Byte Buddy.
+ * {@link BaseModelInstrumentation}, {@link EngineInstrumentation}), and the weaver of the enabled
+ * hooks' advice ({@link AdviceWeaver}). Types are matched by name and advice classes are named, not
+ * loaded, so instrumenting loads no DJL class; the advice is inlined (no class format change), so
+ * DJL classes loaded before the weaver was ready (an agent attached late, DJL's engine) can be
+ * retransformed.
  */
 final class DjlInstrumentation {
 
@@ -40,12 +28,12 @@ final class DjlInstrumentation {
 
   private DjlInstrumentation() {}
 
-  /** Byte Buddy's agent for the hooks {@code config} leaves on. */
-  static AgentBuilder builder(Prov4mlConfig config) {
-    Map<String, List<DjlHook>> byType = new LinkedHashMap<>();
+  /** The advice of the hooks {@code config} leaves on, ready to weave. */
+  static AdviceWeaver weaver(Prov4mlConfig config) {
+    List<DjlHook> enabled = new ArrayList<>();
     for (DjlHook hook : HOOKS) {
       if (config.instrumentationEnabled(hook.name())) {
-        byType.computeIfAbsent(hook.type(), t -> new ArrayList<>()).add(hook);
+        enabled.add(hook);
       } else {
         Logger.info("prov4ml agent: instrumentation '{}' is off (prov4ml.instrument.{}.enabled=false)",
             hook.name(), hook.name());
@@ -58,23 +46,7 @@ final class DjlInstrumentation {
             + "the instrumentations are {}", name, HOOKS.stream().map(DjlHook::name).toList());
       }
     }
-    AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-        .disableClassFormatChanges()
-        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-        .with(AgentBuilder.PoolStrategy.Default.FAST)
-        .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(new FailureListener())
-        .ignore(not(nameStartsWith("ai.djl.")));
-    ClassLoader agentLoader = DjlInstrumentation.class.getClassLoader();
-    for (Map.Entry<String, List<DjlHook>> type : byType.entrySet()) {
-      AgentBuilder.Transformer.ForAdvice advice = new AgentBuilder.Transformer.ForAdvice().include(agentLoader);
-      for (DjlHook hook : type.getValue()) {
-        advice = advice.advice(hook.method(), hook.advice());
-      }
-      builder = builder.type(named(type.getKey())).transform(advice);
-    }
-    return builder;
+    return new AdviceWeaver(enabled, DjlInstrumentation.class.getClassLoader());
   }
 
   /**
@@ -124,20 +96,5 @@ final class DjlInstrumentation {
       all.addAll(list);
     }
     return List.copyOf(all);
-  }
-
-  /** A DJL class that cannot be instrumented is logged once and left as it is. */
-  private static final class FailureListener extends AgentBuilder.Listener.Adapter {
-    @Override
-    public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded,
-        Throwable throwable) {
-      RecordingFailures.record("agent instrumenting " + typeName, throwable);
-    }
-
-    @Override
-    public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module,
-        boolean loaded, DynamicType dynamicType) {
-      Logger.debug("prov4ml agent: instrumented {}", type.getName());
-    }
   }
 }

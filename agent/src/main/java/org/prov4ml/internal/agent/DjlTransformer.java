@@ -173,7 +173,7 @@ final class DjlTransformer implements ClassFileTransformer {
       return null;
     }
     if (byteBuddy == null) {
-      byteBuddy = DjlInstrumentation.builder(config).makeRaw();
+      byteBuddy = DjlInstrumentation.weaver(config);
       Logger.debug("prov4ml agent {}: instrumenting DJL {}", Prov4mlVersion.get(),
           DjlInstrumentation.djlVersion(loader));
     }
