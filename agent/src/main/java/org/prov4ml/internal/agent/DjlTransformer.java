@@ -20,9 +20,9 @@ import org.tinylog.Logger;
 
 /**
  * The agent's class file transformer, registered by the premain. It passes every class through
- * untouched, without looking further than its name, except DJL's few instrumented classes, which
- * Byte Buddy's agent transforms. That agent is set up (the log, the configuration, the check that
- * this DJL has the expected shape, then Byte Buddy's transformer) when the first DJL class of any
+ * untouched, without looking further than its name, except DJL's few instrumented classes, into
+ * which the agent weaves its advice ({@link AdviceWeaver}). The agent is set up (the log, the
+ * configuration, the check that this DJL has the expected shape, then the weaver) when the first DJL class of any
  * kind loads, on a thread of its own: an application loads DJL's engine and its native library
  * before it builds its first model, so the set-up runs beside that instead of adding to it. The
  * first instrumented class (DJL loads {@code BaseModel} with the first model) then finds the agent
@@ -56,7 +56,7 @@ final class DjlTransformer implements ClassFileTransformer {
    */
   private final List<ClassLoader> enginesToWeave = new ArrayList<>();
   private boolean setUpDone; // guarded by enginesToWeave
-  /** Byte Buddy's transformer, built on first need; null until then, or when the agent cannot run. */
+  /** The advice weaver, built on first need; null until then, or when the agent cannot run. */
   private ClassFileTransformer byteBuddy;
   private boolean setUp;
   private Prov4mlConfig config;
@@ -163,7 +163,7 @@ final class DjlTransformer implements ClassFileTransformer {
     }
   }
 
-  /** Byte Buddy's transformer for the DJL of {@code loader}, set up on first need; null when there is none. */
+  /** The advice weaver for the DJL of {@code loader}, set up on first need; null when there is none. */
   private synchronized ClassFileTransformer instrumentation(ClassLoader loader) {
     if (!setUp) {
       setUp = true;
