@@ -1,5 +1,6 @@
 package org.prov4ml.internal.sink.local;
 
+import com.fasterxml.jackson.core.io.NumberOutput;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -137,9 +138,20 @@ final class MetricCsvFiles implements Closeable {
     return file;
   }
 
+  /**
+   * A value as the CSV holds it: Java's notation ({@code 0.25}, {@code 1.0E-4}, {@code NaN},
+   * {@code -Infinity}) with the shortest digits that read back as the same double. Written by
+   * Schubfach (Jackson's {@code NumberOutput}), not {@code Double.toString}: JDK 17's
+   * {@code FloatingDecimal.dtoa} is the largest method C2 compiles in a recorded JVM, more compiler
+   * time than all of prov4ml's own code (docs/benchmarks.md, the small-epochs workload).
+   */
+  static String valueText(double value) {
+    return NumberOutput.toString(value, true);
+  }
+
   void append(MetricFile file, long step, double value, long timestampMillis) throws IOException {
     row.setLength(0);
-    row.append(step).append(',').append(value).append(',').append(timestampMillis).append('\n');
+    row.append(step).append(',').append(valueText(value)).append(',').append(timestampMillis).append('\n');
     int length = row.length();
     if (file.pendingLength + length > file.pending.length) {
       file.writePending(unwritten);
