@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.jar.Attributes;
@@ -79,6 +81,26 @@ public final class ClassPathBom {
       coordinates = JarCoordinates.of(path, jar);
     }
     return new Jar(path, coordinates, Files.size(path), FileDigests.sha256(path));
+  }
+
+  /**
+   * The bill of materials of {@code classPath} (a {@code java.class.path} value) as CycloneDX 1.6
+   * JSON: an earlier run's, where every jar is as it was then ({@link BomCache}), else built.
+   */
+  public static String jsonOf(String classPath, Map<String, String> env) throws IOException, GeneratorException {
+    List<Path> paths = jarsOf(classPath);
+    Optional<BomCache> cache = BomCache.of(env);
+    Optional<String> earlier = cache.flatMap(c -> c.find(paths));
+    if (earlier.isPresent()) {
+      return earlier.get();
+    }
+    List<Jar> jars = new ArrayList<>();
+    for (Path jar : paths) {
+      jars.add(describe(jar));
+    }
+    String json = json(jars);
+    cache.ifPresent(c -> c.keep(paths, json));
+    return json;
   }
 
   /** The bill of materials as CycloneDX 1.6 JSON. */

@@ -175,12 +175,9 @@ public final class RunInputs {
     }
     String classPath = System.getProperty("java.class.path", "");
     Path target = recorder.info().layout().artifactsDir().resolve(ClassPathBom.FILE_NAME);
+    Map<String, String> env = Map.copyOf(System.getenv());
     background.submit("the class path's bill of materials", () -> {
-      List<ClassPathBom.Jar> jars = new ArrayList<>();
-      for (Path jar : ClassPathBom.jarsOf(classPath)) {
-        jars.add(ClassPathBom.describe(jar));
-      }
-      String json = ClassPathBom.json(jars);
+      String json = ClassPathBom.jsonOf(classPath, env);
       Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
       try {
         Files.writeString(tmp, json, StandardCharsets.UTF_8);
