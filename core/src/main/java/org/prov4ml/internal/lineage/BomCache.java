@@ -52,10 +52,30 @@ final class BomCache {
     return Optional.ofNullable(base).map(b -> new BomCache(b.resolve("prov4ml").resolve("bom")));
   }
 
-  /** The bill of these jars from an earlier run, with a new serial number; empty when there is none or it is unreadable. */
-  Optional<String> find(List<Path> jars) {
+  /**
+   * The file that holds, or will hold, the bill of these jars as they are now: taken once, before the
+   * jars are read, so a jar that changes while it is hashed is described anew next time. Empty when
+   * a jar cannot be looked at: the bill is then built, and fails as it would without a cache.
+   */
+  Optional<Path> entry(List<Path> jars) {
     try {
-      String json = Files.readString(file(jars), StandardCharsets.UTF_8);
+      MessageDigest digest = FileDigests.newSha256();
+      digest.update(("prov4ml " + Prov4mlVersion.get() + "\n").getBytes(StandardCharsets.UTF_8));
+      for (Path jar : jars) {
+        BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+        String line = jar + "\t" + a.size() + "\t" + a.lastModifiedTime().toInstant() + "\t" + a.fileKey() + "\n";
+        digest.update(line.getBytes(StandardCharsets.UTF_8));
+      }
+      return Optional.of(folder.resolve("bom-" + FileDigests.hex(digest.digest()) + ".cdx.json"));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The bill an earlier run kept in {@code entry}, with a new serial number; empty when there is none or it is unreadable. */
+  static Optional<String> find(Path entry) {
+    try {
+      String json = Files.readString(entry, StandardCharsets.UTF_8);
       Matcher serial = SERIAL.matcher(json);
       if (!serial.find()) {
         return Optional.empty();
@@ -67,18 +87,18 @@ final class BomCache {
     }
   }
 
-  /** Keeps {@code json} as the bill of {@code jars}; a failure only means the next run builds it again. */
-  void keep(List<Path> jars, String json) {
+  /** Keeps {@code json} in {@code entry}; a failure only means the next run builds the bill again. */
+  static void keep(Path entry, String json) {
     try {
-      Path target = file(jars);
+      Path folder = entry.getParent();
       Files.createDirectories(folder);
-      Path tmp = Files.createTempFile(folder, target.getFileName().toString(), ".tmp");
+      Path tmp = Files.createTempFile(folder, entry.getFileName().toString(), ".tmp");
       try {
         Files.writeString(tmp, json, StandardCharsets.UTF_8);
         try {
-          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+          Files.move(tmp, entry, StandardCopyOption.REPLACE_EXISTING);
         }
       } finally {
         Files.deleteIfExists(tmp);
@@ -88,15 +108,4 @@ final class BomCache {
     }
   }
 
-  /** {@code bom-<SHA-256 of the fingerprint>.cdx.json}; throws when a jar cannot be read, which no bill may hide. */
-  private Path file(List<Path> jars) throws IOException {
-    MessageDigest digest = FileDigests.newSha256();
-    digest.update(("prov4ml " + Prov4mlVersion.get() + "\n").getBytes(StandardCharsets.UTF_8));
-    for (Path jar : jars) {
-      BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
-      String line = jar + "\t" + a.size() + "\t" + a.lastModifiedTime().toInstant() + "\t" + a.fileKey() + "\n";
-      digest.update(line.getBytes(StandardCharsets.UTF_8));
-    }
-    return folder.resolve("bom-" + FileDigests.hex(digest.digest()) + ".cdx.json");
-  }
 }

@@ -89,8 +89,8 @@ public final class ClassPathBom {
    */
   public static String jsonOf(String classPath, Map<String, String> env) throws IOException, GeneratorException {
     List<Path> paths = jarsOf(classPath);
-    Optional<BomCache> cache = BomCache.of(env);
-    Optional<String> earlier = cache.flatMap(c -> c.find(paths));
+    Optional<Path> entry = BomCache.of(env).flatMap(cache -> cache.entry(paths));
+    Optional<String> earlier = entry.flatMap(BomCache::find);
     if (earlier.isPresent()) {
       return earlier.get();
     }
@@ -99,7 +99,7 @@ public final class ClassPathBom {
       jars.add(describe(jar));
     }
     String json = json(jars);
-    cache.ifPresent(c -> c.keep(paths, json));
+    entry.ifPresent(e -> BomCache.keep(e, json));
     return json;
   }
 

@@ -27,11 +27,11 @@ class BomCacheTest {
   void aClassPathWhoseJarsAreUnchangedGetsItsBillBackWithASerialNumberOfItsOwn() throws IOException {
     BomCache cache = new BomCache(dir.resolve("cache"));
     List<Path> jars = List.of(jar("a.jar", "aaaa"), jar("b.jar", "bbbb"));
-    assertEquals(Optional.empty(), cache.find(jars));
-    cache.keep(jars, BILL);
+    assertEquals(Optional.empty(), BomCache.find(cache.entry(jars).orElseThrow()));
+    BomCache.keep(cache.entry(jars).orElseThrow(), BILL);
 
-    String first = cache.find(jars).orElseThrow();
-    String second = cache.find(jars).orElseThrow();
+    String first = BomCache.find(cache.entry(jars).orElseThrow()).orElseThrow();
+    String second = BomCache.find(cache.entry(jars).orElseThrow()).orElseThrow();
     assertNotEquals(first, second, "each bill read back has a serial number of its own");
     String rest = BILL.replaceAll("urn:uuid:[0-9a-f-]{36}", "");
     assertEquals(rest, first.replaceAll("urn:uuid:[0-9a-f-]{36}", ""));
@@ -43,12 +43,12 @@ class BomCacheTest {
     BomCache cache = new BomCache(dir.resolve("cache"));
     Path a = jar("a.jar", "aaaa");
     Path b = jar("b.jar", "bbbb");
-    cache.keep(List.of(a, b), BILL);
+    BomCache.keep(cache.entry(List.of(a, b)).orElseThrow(), BILL);
 
-    assertEquals(Optional.empty(), cache.find(List.of(b, a)));
+    assertEquals(Optional.empty(), BomCache.find(cache.entry(List.of(b, a)).orElseThrow()));
     Files.writeString(a, "AAAA");
     Files.setLastModifiedTime(a, FileTime.from(Instant.now().plusSeconds(5)));
-    assertEquals(Optional.empty(), cache.find(List.of(a, b)));
+    assertEquals(Optional.empty(), BomCache.find(cache.entry(List.of(a, b)).orElseThrow()));
   }
 
   @Test
@@ -56,9 +56,9 @@ class BomCacheTest {
     Path notAFolder = Files.writeString(dir.resolve("file"), "x");
     BomCache cache = new BomCache(notAFolder.resolve("cache"));
     List<Path> jars = List.of(jar("a.jar", "aaaa"));
-    cache.keep(jars, BILL);
-    assertEquals(Optional.empty(), cache.find(jars));
-    assertEquals(Optional.empty(), new BomCache(dir).find(List.of(dir.resolve("missing.jar"))));
+    BomCache.keep(cache.entry(jars).orElseThrow(), BILL);
+    assertEquals(Optional.empty(), BomCache.find(cache.entry(jars).orElseThrow()));
+    assertEquals(Optional.empty(), new BomCache(dir).entry(List.of(dir.resolve("missing.jar"))));
   }
 
   @Test
