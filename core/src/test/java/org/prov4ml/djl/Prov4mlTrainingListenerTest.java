@@ -30,20 +30,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.Context;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.RunOptions;
-import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.testing.QuietTrainingJvm;
 
 /**
  * The listener in the training JVM, with no agent: what a run records of a real DJL training
@@ -59,24 +56,8 @@ class Prov4mlTrainingListenerTest {
 
   @TempDir Path out;
 
-  @BeforeAll
-  static void quietConfiguration() {
-    System.setProperty("ai.djl.offline", "true");
-    // No system metrics sampler: it would keep adding points to later test classes' runs in this JVM.
-    Properties settings = new Properties();
-    settings.setProperty("prov4ml.system-metrics.interval", "0");
-    Prov4mlConfig.replace(Prov4mlConfig.load(settings, Map.of(), null));
-  }
-
-  @AfterAll
-  static void restoreConfiguration() {
-    Prov4mlConfig.replace(Prov4mlConfig.load());
-  }
-
-  @AfterEach
-  void end() {
-    Prov4ml.endRun();
-  }
+  @RegisterExtension
+  static final QuietTrainingJvm JVM = QuietTrainingJvm.with();
 
   @Test
   void recordsTheAgentsNamesStepsAndValuesOfEverythingAListenerSees() throws Exception {

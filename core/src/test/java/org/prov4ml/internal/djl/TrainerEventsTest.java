@@ -21,21 +21,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.Context;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.RunOptions;
 import org.prov4ml.djl.Prov4mlTrainingListener;
-import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.testing.QuietTrainingJvm;
 
 /**
  * The agent's {@code Engine.setRandomSeed} event on a real training: what the advice hands over is
@@ -48,25 +45,9 @@ class TrainerEventsTest {
 
   @TempDir Path out;
 
-  @BeforeAll
-  static void quietConfiguration() {
-    System.setProperty("ai.djl.offline", "true");
-    Properties settings = new Properties();
-    settings.setProperty("prov4ml.system-metrics.interval", "0");
-    settings.setProperty("prov4ml.code.enabled", "false");
-    settings.setProperty("prov4ml.environment.enabled", "false");
-    Prov4mlConfig.replace(Prov4mlConfig.load(settings, Map.of(), null));
-  }
-
-  @AfterAll
-  static void restoreConfiguration() {
-    Prov4mlConfig.replace(Prov4mlConfig.load());
-  }
-
-  @AfterEach
-  void end() {
-    Prov4ml.endRun();
-  }
+  @RegisterExtension
+  static final QuietTrainingJvm JVM =
+      QuietTrainingJvm.with("prov4ml.code.enabled", "false", "prov4ml.environment.enabled", "false");
 
   @Test
   void aSeedSetWithNoActiveRunStartsNoneAndTheRunsFirstTrainerRecordsIt() throws Exception {
