@@ -14,8 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntToDoubleFunction;
 
-/** Reads back what a tracking server holds, through its REST API, for assertions. */
+/**
+ * Reads back what a tracking server holds, through its REST API, for assertions; and posts the
+ * plain {@code log-batch} loop that benchmarks measure prov4ml's upload against.
+ */
 public final class MlflowRest {
 
   /** One point of a metric's history. */
@@ -41,6 +45,31 @@ public final class MlflowRest {
 
   public Map<String, String> tags(String runId) throws IOException, InterruptedException {
     return keyValues(run(runId).path("data").path("tags"));
+  }
+
+  /**
+   * The ceiling a client can reach: {@code points} points of {@code key} (steps 0 to points - 1,
+   * timestamps from {@code t0}), posted in {@code log-batch} requests of 1,000, one after another,
+   * over one HTTP/1.1 connection, the way prov4ml's uploader sends them.
+   */
+  public void logBatches(String runId, String key, int points, long t0, IntToDoubleFunction value)
+      throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    URI uri = URI.create(base + "/api/2.0/mlflow/runs/log-batch");
+    for (int from = 0; from < points; from += 1000) {
+      StringBuilder body = new StringBuilder(80_000).append("{\"run_id\":\"").append(runId).append("\",\"metrics\":[");
+      for (int step = from; step < Math.min(points, from + 1000); step++) {
+        body.append(step == from ? "" : ",").append("{\"key\":\"").append(key).append("\",\"value\":")
+            .append(value.applyAsDouble(step)).append(",\"timestamp\":").append(t0 + step).append(",\"step\":")
+            .append(step).append('}');
+      }
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("log-batch: " + r.statusCode() + " " + r.body());
+      }
+    }
   }
 
   /** Every point of the metric, in the server's order. */

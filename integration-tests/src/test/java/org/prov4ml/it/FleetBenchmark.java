@@ -1,9 +1,5 @@
 package org.prov4ml.it;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,12 +37,12 @@ public final class FleetBenchmark {
         MlflowServer server = MlflowServer.start(postgres.uri("mlflow"), workers)) {
       MlflowRest rest = server.rest();
       List<String> rows = new ArrayList<>();
-      rows.add(row("raw log-batch, 1 client thread", 1, ceiling(server, rest, 1, 8 * points)));
+      rows.add(row("raw log-batch, 1 client thread", 1, ceiling(rest, 1, 8 * points)));
       for (int n : jvms) {
         rows.add(row("prov4ml, " + n + " JVM" + (n == 1 ? "" : "s") + " x " + points + " points", n,
             jvmsAtOnce(server, work.resolve("jvms-" + n), n, points)));
       }
-      rows.add(row("raw log-batch, 8 client threads", 8, ceiling(server, rest, 8, 8 * points)));
+      rows.add(row("raw log-batch, 8 client threads", 8, ceiling(rest, 8, 8 * points)));
       System.out.printf("%nmlflow server, %d gunicorn workers, PostgreSQL %s backend store; %d points per JVM%n",
           workers, postgres.sql("mlflow", "SHOW server_version"), points);
       System.out.printf("%-48s %8s %12s%n", "method", "senders", "points/s");
@@ -78,7 +74,7 @@ public final class FleetBenchmark {
   }
 
   /** Plain HTTP loops, one run each, posting 1000-metric log-batch requests; points over wall time. */
-  private static double ceiling(MlflowServer server, MlflowRest rest, int threads, int points) throws Exception {
+  private static double ceiling(MlflowRest rest, int threads, int points) throws Exception {
     String experiment = rest.post("/api/2.0/mlflow/experiments/create", "{\"name\": \"raw-" + threads + "\"}")
         .path("experiment_id").asText();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -90,7 +86,7 @@ public final class FleetBenchmark {
           + "\", \"run_name\": \"raw-" + t + "\", \"start_time\": " + T0 + "}").path("run").path("info")
           .path("run_id").asText();
       done.add(pool.submit(() -> {
-        post(server, runId, each);
+        rest.logBatches(runId, "training/loss", each, T0, step -> step);
         return null;
       }));
     }
@@ -99,23 +95,5 @@ public final class FleetBenchmark {
     }
     pool.shutdown();
     return (double) each * threads / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private static void post(MlflowServer server, String runId, int points) throws Exception {
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    URI uri = URI.create(server.uri() + "/api/2.0/mlflow/runs/log-batch");
-    for (int from = 0; from < points; from += 1000) {
-      StringBuilder body = new StringBuilder(80_000).append("{\"run_id\":\"").append(runId).append("\",\"metrics\":[");
-      for (int step = from; step < Math.min(points, from + 1000); step++) {
-        body.append(step == from ? "" : ",").append("{\"key\":\"training/loss\",\"value\":").append(step)
-            .append(",\"timestamp\":").append(T0 + step).append(",\"step\":").append(step).append('}');
-      }
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException("log-batch: " + r.statusCode() + " " + r.body());
-      }
-    }
   }
 }

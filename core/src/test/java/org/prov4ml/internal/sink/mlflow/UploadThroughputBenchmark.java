@@ -1,9 +1,5 @@
 package org.prov4ml.internal.sink.mlflow;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -72,22 +68,8 @@ public final class UploadThroughputBenchmark {
     String runId = rest.post("/api/2.0/mlflow/runs/create", "{\"experiment_id\": \"" + experiment
         + "\", \"run_name\": \"" + runName + "\", \"start_time\": " + T0 + "}").path("run").path("info")
         .path("run_id").asText();
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    URI uri = URI.create(server.uri() + "/api/2.0/mlflow/runs/log-batch");
     long start = System.nanoTime();
-    for (int from = 0; from < points; from += 1000) {
-      StringBuilder body = new StringBuilder(80_000).append("{\"run_id\":\"").append(runId).append("\",\"metrics\":[");
-      for (int step = from; step < Math.min(points, from + 1000); step++) {
-        body.append(step == from ? "" : ",").append("{\"key\":\"training/loss\",\"value\":").append(step / 10.0)
-            .append(",\"timestamp\":").append(T0 + step).append(",\"step\":").append(step).append('}');
-      }
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())).build(),
-          HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException("log-batch: " + r.statusCode() + " " + r.body());
-      }
-    }
+    rest.logBatches(runId, "training/loss", points, T0, step -> step / 10.0);
     double rate = rate(points, start);
     checkStored(server, runId, points);
     return rate;
