@@ -30,7 +30,8 @@ final class BaseModelInstrumentation {
 
   /**
    * Entry of {@code save(Path, String)}: a recorded version linked to the file about to be rewritten
-   * is un-shared first. Exit: only a save that returned normally wrote its {@code .params} file.
+   * is un-shared first. Exit: only a save that returned normally wrote its {@code .params} file; one
+   * that threw gets back the file its entry un-shared.
    */
   public static final class SaveAdvice {
     private SaveAdvice() {}
@@ -41,10 +42,10 @@ final class BaseModelInstrumentation {
       TrainerEvents.modelSaving(model, directory, name);
     }
 
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.This Object model, @Advice.Argument(0) Object directory,
-        @Advice.Argument(1) Object name) {
-      TrainerEvents.modelSaved(model, directory, name);
+        @Advice.Argument(1) Object name, @Advice.Thrown Throwable thrown) {
+      TrainerEvents.modelSaved(model, directory, name, thrown);
     }
   }
 }

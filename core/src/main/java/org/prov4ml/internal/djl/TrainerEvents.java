@@ -145,8 +145,8 @@ public final class TrainerEvents {
   }
 
   /**
-   * {@code BaseModel.save(directory, name)} starts: if the file it will write is a recorded version's
-   * link, that version gets a copy of its own first (see {@link ModelVersionLinks}).
+   * {@code BaseModel.save(directory, name)} starts: if the file it will write in place is a recorded
+   * version's link, the save is made to write a new file instead (see {@link ModelVersionLinks}).
    */
   public static void modelSaving(Object model, Object directory, Object name) {
     try {
@@ -165,10 +165,15 @@ public final class TrainerEvents {
    * {@code BaseModel.save(directory, name)} returned: its {@code .params} file is a version of the
    * model, at the epoch DJL numbered it with (continued past the run's earlier trainers), in the run
    * its trainer records to, or the active run. Saves prov4ml itself makes (into the run directory)
-   * are not versions of their own. The training thread links the file; the run's background copies it.
+   * are not versions of their own. The training thread links the file. A save that threw wrote no
+   * version; {@link ModelVersionLinks#saveEnded} gives the application back a file its entry un-shared.
    */
-  public static void modelSaved(Object model, Object directory, Object name) {
+  public static void modelSaved(Object model, Object directory, Object name, Throwable thrown) {
     try {
+      ModelVersionLinks.saveEnded(thrown != null);
+      if (thrown != null) {
+        return;
+      }
       Model m = (Model) model;
       TrainerState state = TrainerRegistry.ofModel(m);
       Run run = state != null && state.recording() ? state.run : Prov4ml.activeRun().orElse(null);

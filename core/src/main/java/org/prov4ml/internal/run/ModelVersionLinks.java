@@ -1,8 +1,6 @@
 package org.prov4ml.internal.run;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,37 +10,41 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Model versions of the application's own saves, recorded without a copy on the training thread:
- * the training thread makes a hard link to the {@code .params} file DJL wrote (one directory entry,
- * where a copy allocates a file; see {@code docs/benchmarks.md}, "model versions"), and the run's
- * background replaces the link by a copy of its own soon after ({@link #unshare}), so that the run
- * directory never depends on the application's file for longer than that.
+ * Model versions of the application's own saves, recorded without a copy: the version is a hard
+ * link to the {@code .params} file DJL wrote, one directory entry made on the training thread, where
+ * a copy would allocate and fill a file there or keep the run's background busy for every save (see
+ * {@code docs/benchmarks.md}, "model versions"). The application may delete its file or replace it by
+ * a new one: the version keeps its inode either way.
  *
- * <p>In between, the version shares the application's file. The agent sees every later
- * {@code BaseModel.save} and calls {@link #beforeOverwrite} first, so a save that would rewrite a
- * still-linked file in place (DJL truncates and rewrites {@code <name>-<epoch>.params} when the
- * model's {@code Epoch} property names an existing file) un-shares the version beforehand, on the
- * training thread, and no recorded version changes. Where the file system cannot link (another
- * device, no hard links), the version is copied at once, as {@link ModelFiles#copyVersion} does.
+ * <p>What a link alone cannot survive is a rewrite of the same inode, and DJL does that: when the
+ * model's {@code Epoch} property names an existing {@code <name>-<epoch>.params}, {@code
+ * BaseModel.save} truncates it and writes it again. The agent sees every save's entry and calls
+ * {@link #beforeOverwrite} first, which removes the application's name for a still-linked file, so
+ * the save creates a new file under that name and the version keeps the old content; one unlink on
+ * the training thread, never a copy. A save that then fails before it writes the file gets its name
+ * linked back ({@link #saveEnded}), so the application finds its earlier file as it would have. A
+ * rewrite in place by something other than DJL's save is not seen; {@code verify} reports such a
+ * version by its digest. Where the file system cannot link (another device), the version is copied
+ * at once.
  *
- * <p>The map holds only the versions still linked: an entry lives from a save until the background
- * has copied it. Each un-share runs inside the map's {@code compute} for its file, so the background's
- * copy and a save's {@link #beforeOverwrite} of that file never overlap: the save waits for a copy in
- * progress rather than truncating the file under it. JVM-wide, not per run: a version of a run that
- * has just ended is protected the same way.
+ * <p>JVM-wide, not per run: a version of a run that has ended is protected the same way. The map
+ * holds one entry per file the application saved and the agent linked, replaced when the same file
+ * is saved again.
  */
 public final class ModelVersionLinks {
 
-  /** The application's file (absolute, normalized) → the version sharing its inode, not yet copied. */
+  /** The application's file (absolute, normalized) → the version sharing its inode. */
   private static final Map<Path, Path> LINKED = new ConcurrentHashMap<>();
+
+  /** The file whose name {@link #beforeOverwrite} removed for the save running on this thread, with its version. */
+  private static final ThreadLocal<Path[]> UNLINKED_FOR_SAVE = new ThreadLocal<>();
 
   private ModelVersionLinks() {}
 
   /**
-   * Records {@code source} as {@code target}: a hard link where the file system allows (then the
-   * caller has {@link #unshare} run in the background), else a copy.
+   * Records {@code source} as {@code target}: a hard link where the file system allows, else a copy.
    *
-   * @return whether {@code target} is a link, to be un-shared
+   * @return whether {@code target} is a link
    */
   public static boolean link(Path source, Path target) throws IOException {
     try {
@@ -57,38 +59,36 @@ public final class ModelVersionLinks {
   }
 
   /**
-   * Gives {@code target}, linked to {@code source} by {@link #link}, an inode of its own: a copy, then
-   * an atomic rename over the link. Nothing to do when a save has un-shared it already.
-   */
-  public static void unshare(Path source, Path target) throws IOException {
-    try {
-      LINKED.computeIfPresent(key(source), (file, version) -> {
-        if (!version.equals(target)) {
-          return version; // a later version of the same file is linked now: its own task copies it
-        }
-        copyOver(file, version);
-        return null;
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-  }
-
-  /**
-   * A save is about to write {@code file}: a version still linked to it is un-shared first, so the
-   * save changes only the application's file. Costs one map lookup when {@code file} is not linked.
+   * A save is about to write {@code file}: if a version is linked to it, the application's name for
+   * it is removed, so the save writes a new file and the version keeps its content. Costs one map
+   * lookup when {@code file} is not linked.
    */
   public static void beforeOverwrite(Path file) throws IOException {
     if (LINKED.isEmpty()) {
       return;
     }
-    try {
-      LINKED.computeIfPresent(key(file), (source, version) -> {
-        copyOver(source, version);
-        return null;
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+    Path key = key(file);
+    Path version = LINKED.remove(key);
+    if (version != null && Files.exists(key) && Files.exists(version) && Files.isSameFile(key, version)) {
+      Files.delete(key);
+      UNLINKED_FOR_SAVE.set(new Path[] {key, version});
+    }
+  }
+
+  /**
+   * The save on this thread has ended: if it {@code failed} after {@link #beforeOverwrite} removed its
+   * file's name and before it wrote a new file, the name is linked back to the version, the content
+   * the application had there.
+   */
+  public static void saveEnded(boolean failed) throws IOException {
+    Path[] unlinked = UNLINKED_FOR_SAVE.get();
+    if (unlinked == null) {
+      return;
+    }
+    UNLINKED_FOR_SAVE.remove();
+    if (failed && !Files.exists(unlinked[0]) && Files.exists(unlinked[1])) {
+      Files.createLink(unlinked[0], unlinked[1]);
+      LINKED.put(unlinked[0], unlinked[1]);
     }
   }
 
@@ -105,23 +105,6 @@ public final class ModelVersionLinks {
     } catch (FileAlreadyExistsException e) {
       Files.delete(target);
       Files.createLink(target, source);
-    }
-  }
-
-  private static void copyOver(Path source, Path version) {
-    try {
-      if (!Files.exists(version) || !Files.exists(source) || !Files.isSameFile(source, version)) {
-        return; // the version was replaced or deleted, or the application's file replaced by a new one
-      }
-      Path copy = version.resolveSibling(version.getFileName() + ".copy.tmp");
-      Files.copy(version, copy, StandardCopyOption.REPLACE_EXISTING);
-      try {
-        Files.move(copy, version, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(copy, version, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -276,16 +276,12 @@ public final class RunRecorder {
 
   /**
    * A version the application saved itself, as the agent sees it: {@code savedFile} becomes the
-   * version by a hard link, copied in the run's background (see {@link ModelVersionLinks}), so the
-   * training thread makes no copy.
+   * version by a hard link (see {@link ModelVersionLinks}), so no thread copies it.
    */
   public void logSavedModelVersion(Model model, String modelName, Context context, long step, Path savedFile) {
     logModelVersion(model, modelName, context, step, (dir, at) -> {
       Path version = ModelFiles.versionFile(dir, modelName, at);
-      if (ModelVersionLinks.link(savedFile, version)) {
-        background.submit("copying model versions out of their links",
-            () -> ModelVersionLinks.unshare(savedFile, version));
-      }
+      ModelVersionLinks.link(savedFile, version);
       return version;
     });
   }

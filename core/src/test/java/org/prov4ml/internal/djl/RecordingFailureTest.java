@@ -27,7 +27,7 @@ class RecordingFailureTest {
       TrainerEvents.fitStarted(notATrainer, 3, null, null);
       TrainerEvents.fitEnded(notATrainer);
       TrainerEvents.evaluated(notATrainer, notATrainer);
-      TrainerEvents.modelSaved(notATrainer, notATrainer, null);
+      TrainerEvents.modelSaved(notATrainer, notATrainer, null, null);
     });
     Map<String, Long> failures = RecordingFailures.counts().snapshot();
     for (String place : new String[] {"DJL training begin", "DJL training batch", "DJL epoch metrics",

@@ -10,10 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,66 +20,71 @@ class ModelVersionLinksTest {
   Path dir;
 
   @Test
-  void aVersionIsALinkUntilTheBackgroundCopiesIt() throws IOException {
+  void aVersionIsALinkThatOutlivesTheApplicationsFile() throws IOException {
     Path saved = write(dir.resolve("models/mlp-0001.params"), "epoch 1");
     Path version = dir.resolve("run/artifacts/mlp/mlp-0001.params");
     assertTrue(ModelVersionLinks.link(saved, version));
     assertTrue(Files.isSameFile(saved, version));
 
-    ModelVersionLinks.unshare(saved, version);
-    assertFalse(Files.isSameFile(saved, version));
+    Files.delete(saved);
     assertEquals("epoch 1", Files.readString(version));
-    assertEquals(List.of(version), filesIn(version.getParent()), "no temporary file is left beside the version");
-    ModelVersionLinks.unshare(saved, version); // a second time: nothing left to do
+    assertEquals(List.of(version), filesIn(version.getParent()));
   }
 
   @Test
-  void aSaveThatRewritesALinkedFileInPlaceUnsharesTheVersionFirst() throws IOException {
+  void aSaveThatRewritesALinkedFileInPlaceWritesANewFileAndTheVersionKeepsItsContent() throws IOException {
     Path saved = write(dir.resolve("models/mlp-0007.params"), "first save");
     Path version = dir.resolve("run/artifacts/mlp/mlp-0007.params");
     ModelVersionLinks.link(saved, version);
 
     ModelVersionLinks.beforeOverwrite(dir.resolve("models/../models/mlp-0007.params"));
-    // DJL's BaseModel.save: Files.newOutputStream truncates and rewrites the same inode.
+    // DJL's BaseModel.save: Files.newOutputStream, which truncates and rewrites an existing file.
     Files.writeString(saved, "second save", StandardCharsets.UTF_8);
+    ModelVersionLinks.saveEnded(false);
 
     assertEquals("first save", Files.readString(version));
     assertEquals("second save", Files.readString(saved));
-    ModelVersionLinks.unshare(saved, version); // the background's task, later: the version is its own already
+    assertFalse(Files.isSameFile(saved, version));
+  }
+
+  @Test
+  void aSaveThatFailsBeforeWritingGetsTheApplicationsFileBack() throws IOException {
+    Path saved = write(dir.resolve("models/mlp-0003.params"), "first save");
+    Path version = dir.resolve("run/artifacts/mlp/mlp-0003.params");
+    ModelVersionLinks.link(saved, version);
+
+    ModelVersionLinks.beforeOverwrite(saved);
+    ModelVersionLinks.saveEnded(true); // e.g. DJL's "Model has not be trained or loaded yet."
+
+    assertEquals("first save", Files.readString(saved));
+    assertTrue(Files.isSameFile(saved, version));
+    // still protected: the next save's rewrite leaves the version as it was
+    ModelVersionLinks.beforeOverwrite(saved);
+    Files.writeString(saved, "second save", StandardCharsets.UTF_8);
+    ModelVersionLinks.saveEnded(false);
+    assertEquals("first save", Files.readString(version));
+    assertEquals("second save", Files.readString(saved));
+  }
+
+  @Test
+  void aSaveThatFailsAfterWritingKeepsWhatItWroteAndTheVersionItsContent() throws IOException {
+    Path saved = write(dir.resolve("models/mlp-0004.params"), "first save");
+    Path version = dir.resolve("run/artifacts/mlp/mlp-0004.params");
+    ModelVersionLinks.link(saved, version);
+
+    ModelVersionLinks.beforeOverwrite(saved);
+    Files.writeString(saved, "half a sa", StandardCharsets.UTF_8);
+    ModelVersionLinks.saveEnded(true);
+
+    assertEquals("half a sa", Files.readString(saved));
     assertEquals("first save", Files.readString(version));
   }
 
   @Test
-  void aSaveWaitsForTheBackgroundsCopyInProgressInsteadOfTruncatingUnderIt() throws Exception {
-    byte[] first = new byte[64 << 20];
-    first[first.length - 1] = 1;
-    Path saved = dir.resolve("models/big-0001.params");
-    Files.createDirectories(saved.getParent());
-    Files.write(saved, first);
-    Path version = dir.resolve("run/artifacts/big/big-0001.params");
-    ModelVersionLinks.link(saved, version);
-    ExecutorService threads = Executors.newFixedThreadPool(2);
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      Future<?> background = threads.submit(() -> {
-        go.await();
-        ModelVersionLinks.unshare(saved, version);
-        return null;
-      });
-      Future<?> save = threads.submit(() -> {
-        go.await();
-        ModelVersionLinks.beforeOverwrite(saved);
-        Files.writeString(saved, "second save", StandardCharsets.UTF_8);
-        return null;
-      });
-      go.countDown();
-      background.get();
-      save.get();
-    } finally {
-      threads.shutdownNow();
-    }
-    assertArrayEquals(first, Files.readAllBytes(version));
-    assertEquals("second save", Files.readString(saved));
+  void aSaveEndedWithoutAnUnshareChangesNothing() throws IOException {
+    Path saved = write(dir.resolve("models/mlp-0005.params"), "kept");
+    ModelVersionLinks.saveEnded(true);
+    assertEquals("kept", Files.readString(saved));
   }
 
   @Test
