@@ -1,10 +1,12 @@
 package org.prov4ml.internal.lineage;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -21,9 +23,26 @@ public final class FileDigests {
 
   private static final int BUFFER = 1 << 16;
 
+  /**
+   * Cloned for each digest: {@code MessageDigest.getInstance} searches the security providers on
+   * every call, which cost more than hashing a small model version (docs/benchmarks.md, the drainer).
+   */
+  private static final MessageDigest SHA_256 = lookUpSha256();
+
+  /** A file's SHA-256, in lower-case hex, and the number of bytes it was computed over. */
+  public record Digest(String sha256, long bytes) {}
+
   private FileDigests() {}
 
   public static MessageDigest newSha256() {
+    try {
+      return (MessageDigest) SHA_256.clone();
+    } catch (CloneNotSupportedException e) {
+      return lookUpSha256(); // a provider whose SHA-256 cannot be cloned
+    }
+  }
+
+  private static MessageDigest lookUpSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -33,15 +52,28 @@ public final class FileDigests {
 
   /** The SHA-256 of a file. */
   public static String sha256(Path file) throws IOException {
+    return digest(file).sha256();
+  }
+
+  /**
+   * The SHA-256 of a file and its size, read once: the size recorded beside a digest is the one the
+   * digest is of, even when the file changes in between. The buffer is no larger than the file.
+   */
+  public static Digest digest(Path file) throws IOException {
     MessageDigest digest = newSha256();
-    byte[] buffer = new byte[BUFFER];
-    try (InputStream in = Files.newInputStream(file)) {
+    long bytes = 0;
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(1, Math.min(BUFFER, in.size() + 1)));
       int n;
-      while ((n = in.read(buffer)) > 0) {
-        digest.update(buffer, 0, n);
+      while ((n = in.read(buffer)) >= 0) {
+        if (n > 0) {
+          digest.update(buffer.array(), 0, n);
+          bytes += n;
+        }
+        buffer.clear();
       }
     }
-    return hex(digest.digest());
+    return new Digest(hex(digest.digest()), bytes);
   }
 
   /** The digest of a file, or of a directory as described above. */

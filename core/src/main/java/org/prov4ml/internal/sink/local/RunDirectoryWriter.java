@@ -143,7 +143,8 @@ public final class RunDirectoryWriter implements Sink {
       case MODEL_VERSION -> {
         ModelVersionRecord v = event.payload(ModelVersionRecord.class);
         Path file = v.paramsFile();
-        provenance.modelVersion(v, file.toString(), Files.size(file), sha256(file), timeOf(event));
+        FileDigests.Digest digest = FileDigests.digest(file);
+        provenance.modelVersion(v, file.toString(), digest.bytes(), digest.sha256(), timeOf(event));
         recordsChanged = true;
       }
       default -> throw new IllegalStateException("unexpected event " + event.kind());
@@ -154,7 +155,8 @@ public final class RunDirectoryWriter implements Sink {
     for (Path copy : filesOf(a.copy())) {
       Path original = a.original().resolve(a.copy().relativize(copy)).normalize();
       String name = layout.artifactsDir().relativize(copy).toString();
-      provenance.artifact(name, original.toString(), copy.toString(), Files.size(copy), sha256(copy),
+      FileDigests.Digest digest = FileDigests.digest(copy);
+      provenance.artifact(name, original.toString(), copy.toString(), digest.bytes(), digest.sha256(),
           a.context(), a.isModel(), at);
     }
   }
@@ -172,7 +174,8 @@ public final class RunDirectoryWriter implements Sink {
   /** A file prov4ml itself wrote under the artifacts folder: original and copy are the same file. */
   private String artifactOfRun(Path file, boolean isModel, ZonedDateTime at) throws IOException {
     String name = layout.artifactsDir().relativize(file).toString();
-    return provenance.artifact(name, file.toString(), file.toString(), Files.size(file), sha256(file), null,
+    FileDigests.Digest digest = FileDigests.digest(file);
+    return provenance.artifact(name, file.toString(), file.toString(), digest.bytes(), digest.sha256(), null,
         isModel, at);
   }
 

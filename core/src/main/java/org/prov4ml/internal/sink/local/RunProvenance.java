@@ -6,6 +6,7 @@ import static org.prov4ml.internal.sink.local.ProvDocument.Relation.WAS_DERIVED_
 import static org.prov4ml.internal.sink.local.ProvDocument.Relation.WAS_GENERATED_BY;
 import static org.prov4ml.internal.sink.local.ProvDocument.Relation.WAS_INFORMED_BY;
 
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -241,7 +242,37 @@ final class RunProvenance {
     return id;
   }
 
+  /** The last whole second {@link #time} formatted; records come in bursts within a second. */
+  private static volatile FormattedSecond lastSecond;
+
+  /** {@code dateTime} is {@code yyyy-MM-ddTHH:mm:ss}, {@code offset} what ISO writes after the fraction. */
+  private record FormattedSecond(long epochSecond, ZoneOffset zoneOffset, String dateTime, String offset) {}
+
+  /**
+   * {@code t} as {@link DateTimeFormatter#ISO_OFFSET_DATE_TIME} writes it. The formatter costs tens of
+   * microseconds a call, once per model version on the drainer (docs/benchmarks.md, the drainer), so
+   * the second is formatted once and a time in whole milliseconds only appends its fraction, as the
+   * formatter does: the fewest digits that hold it, none for a whole second.
+   */
   static String time(ZonedDateTime t) {
-    return t.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    int nanos = t.getNano();
+    int year = t.getYear();
+    if (nanos % 1_000_000 != 0 || year < 0 || year > 9999) {
+      return t.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+    long second = t.toEpochSecond();
+    FormattedSecond s = lastSecond;
+    if (s == null || s.epochSecond() != second || !s.zoneOffset().equals(t.getOffset())) {
+      String whole = t.withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+      s = new FormattedSecond(second, t.getOffset(), whole.substring(0, 19), whole.substring(19));
+      lastSecond = s;
+    }
+    int millis = nanos / 1_000_000;
+    if (millis == 0) {
+      return s.dateTime() + s.offset();
+    }
+    String fraction = Integer.toString(1000 + millis).substring(1);
+    int digits = millis % 100 == 0 ? 1 : millis % 10 == 0 ? 2 : 3;
+    return s.dateTime() + "." + fraction.substring(0, digits) + s.offset();
   }
 }
