@@ -45,10 +45,10 @@ public final class SmallEpochsApp {
     try (NDManager manager = NDManager.newBaseManager(); Model model = DemoTraining.mlp(HIDDEN)) {
       ArrayDataset train = dataset(manager, TRAIN_BATCHES * BATCH, true);
       ArrayDataset validate = dataset(manager, VALIDATION_BATCHES * BATCH, false);
-      DefaultTrainingConfig config = DemoTraining.config()
+      DefaultTrainingConfig config = ListenerOption.addIfAsked(DemoTraining.config()
           .addTrainingListeners(TrainingListener.Defaults.basic())
           .addTrainingListeners(new SaveModelTrainingListener(models.toString(), "mlp", 1),
-              new SparseResultPrinter(epochs));
+              new SparseResultPrinter(epochs)));
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(BATCH, FEATURES));
         EasyTrain.fit(trainer, epochs, train, validate);

@@ -1,5 +1,6 @@
 package org.prov4ml.it.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -20,6 +21,7 @@ import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
+import org.prov4ml.it.apps.ListenerOption;
 
 /**
  * The agent's cost, measured as a user sees it: the wall time of whole JVMs. Paired runs of the demo
@@ -35,6 +37,7 @@ import java.util.stream.Stream;
  *     [--batch-size 32] [--hidden 32]
  * java -cp integration-tests/target/prov4ml-demo.jar org.prov4ml.it.bench.AgentOverhead --workload small-epochs \
  *     [--pairs 6] [--epoch-counts 60,600,6000] [--agent agent/target/prov4ml.jar] [--torch-threads N]
+ *     [--mode agent|listener]
  *     [--baseline-properties prov4ml.code.enabled=false,prov4ml.environment.enabled=false]
  * </pre>
  *
@@ -45,6 +48,10 @@ import java.util.stream.Stream;
  * with-minus-without differences at consecutive counts it derives the cost per epoch between them
  * and the fixed cost: a per-epoch cost that grew with the run's age would show as a higher slope
  * between the longer counts.
+ *
+ * <p>{@code --mode listener} measures the library instead of the agent: the app adds the listener
+ * itself, with the agent jar on its class path and no {@code -javaagent} (no model versions then:
+ * a listener does not see {@code Model.save}).
  *
  * <p>{@code --baseline-properties k=v,...} runs the agent on the "without" side too, with those system
  * properties: the difference is then what they switch off (the recording of code and environment,
@@ -57,6 +64,11 @@ import java.util.stream.Stream;
 public final class AgentOverhead {
 
   private static String torchThreads;
+  /**
+   * {@code --mode listener}: the "with" side has no agent but the agent jar on its class path and the
+   * app adds {@code Prov4mlTrainingListener} itself ({@link ListenerOption}), the library's way.
+   */
+  private static boolean listenerMode;
   /** Null: the "without" side has no agent; else it has the agent, with these {@code -Dk=v}. */
   private static List<String> baselineProperties;
 
@@ -70,11 +82,15 @@ public final class AgentOverhead {
     if (baseline != null) {
       baselineProperties = Arrays.stream(baseline.split(",")).map(p -> "-D" + p.strip()).toList();
     }
+    listenerMode = option(args, "--mode", "agent").equals("listener");
     if (option(args, "--workload", "demo").equals("small-epochs")) {
       torchThreads = option(args, "--torch-threads", null);
       printMachine(pairs);
       smallEpochs(pairs, agent, demo, option(args, "--epoch-counts", "60,600,6000"));
       return;
+    }
+    if (listenerMode) {
+      throw new IllegalArgumentException("--mode listener is for --workload small-epochs");
     }
     List<String> demoArgs = List.of("-jar", demo.toString(), "--epochs", option(args, "--epochs", "10"),
         "--train-samples", option(args, "--train-samples", "4096"), "--models", "models",
@@ -117,6 +133,9 @@ public final class AgentOverhead {
         torchThreads != null ? torchThreads : System.getenv("OMP_NUM_THREADS"));
     if (baselineProperties != null) {
       System.out.println("without = the agent with " + String.join(" ", baselineProperties));
+    }
+    if (listenerMode) {
+      System.out.println("with = no agent; the app adds Prov4mlTrainingListener (the agent jar on its class path)");
     }
   }
 
@@ -235,10 +254,16 @@ public final class AgentOverhead {
     Path work = Files.createTempDirectory("prov4ml-bench");
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dai.djl.offline=true"));
-    if (agent != null) {
-      command.add("-javaagent:" + agent);
+    if (agent != null && listenerMode) {
+      command.add("-D" + ListenerOption.PROPERTY + "=true");
+      command.addAll(appArgs.stream()
+          .map(a -> a.endsWith("prov4ml-demo.jar") ? a + File.pathSeparator + agent : a).toList());
+    } else {
+      if (agent != null) {
+        command.add("-javaagent:" + agent);
+      }
+      command.addAll(appArgs);
     }
-    command.addAll(appArgs);
     ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(work.resolve("stderr.txt").toFile());
     if (!mlflow) {
