@@ -46,6 +46,20 @@ class AgentJarTest {
   }
 
   /**
+   * The Apache License asks that a redistribution keep each bundled library's NOTICE: the jar's one
+   * NOTICE merges them, where the last one shaded used to replace the others.
+   */
+  @Test
+  void theNoticeOfEachBundledLibraryIsKept() throws Exception {
+    try (JarFile jar = new JarFile(ForkedApp.AGENT_JAR.toFile())) {
+      String notice = new String(jar.getInputStream(jar.getEntry("META-INF/NOTICE")).readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(notice.contains("Copyright 2014 - Present Rafael Winterhalter"), "Byte Buddy's NOTICE");
+      assertTrue(notice.contains("Jackson JSON processor"), "Jackson's NOTICE");
+    }
+  }
+
+  /**
    * prov4ml speaks MLflow's REST API itself: nothing of MLflow's Java client (its generated protobuf,
    * guava, Databricks' SDK, slf4j) is inside. The issue's 6 MB, read as 6,000,000 bytes; what the
    * jar holds and what each part weighs is in docs/design.md ("The agent jar").
