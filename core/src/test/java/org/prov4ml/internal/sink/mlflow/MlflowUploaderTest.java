@@ -7,19 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.Context;
-import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
-import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.rundir.RunActivity;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.testing.MlflowEmulator;
@@ -29,24 +23,9 @@ import org.prov4ml.testing.MlflowEmulator;
  * the run directory's durable progress, releases flushes once the server has everything before them,
  * and leaves the PROV document to its one writer.
  */
-class MlflowUploaderTest {
+class MlflowUploaderTest extends EmulatedMlflowTest {
 
   private static final long T0 = 1_700_000_000_000L;
-
-  @TempDir Path out;
-  private MlflowEmulator mlflow;
-
-  @BeforeEach
-  void startEmulator() throws Exception {
-    mlflow = new MlflowEmulator();
-  }
-
-  @AfterEach
-  void stop() {
-    Prov4ml.endRun();
-    Prov4mlConfig.replace(Prov4mlConfig.load());
-    mlflow.close();
-  }
 
   /** Settings whose upload interval is an hour: only a flush, a full request or the end sends anything. */
   private Properties slow() {

@@ -16,12 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.Context;
-import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.rundir.ModelVersion;
@@ -30,22 +26,7 @@ import org.prov4ml.testing.MlflowEmulator;
 import org.prov4ml.testing.MlflowEmulator.Fault;
 
 /** {@code prov4ml.mlflow.register-models} against the in-JVM {@link MlflowEmulator}. */
-class ModelRegistrationTest {
-
-  @TempDir Path out;
-  private MlflowEmulator mlflow;
-
-  @BeforeEach
-  void startEmulator() throws Exception {
-    mlflow = new MlflowEmulator();
-  }
-
-  @AfterEach
-  void stop() {
-    Prov4ml.endRun();
-    Prov4mlConfig.replace(Prov4mlConfig.load());
-    mlflow.close();
-  }
+class ModelRegistrationTest extends EmulatedMlflowTest {
 
   static Model mlp() {
     Model model = Model.newInstance("mlp");

@@ -11,14 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.Context;
-import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
-import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.testing.MlflowEmulator;
 import org.prov4ml.testing.MlflowEmulator.Fault;
 import org.prov4ml.testing.MlflowEmulator.Point;
@@ -28,24 +23,9 @@ import org.prov4ml.testing.MlflowEmulator.Point;
  * happens to a batch whose outcome is unknown. The emulator keeps every point it receives, repeats
  * included, so "exactly once" is checked by the points themselves.
  */
-class RunUploadTest {
+class RunUploadTest extends EmulatedMlflowTest {
 
   private static final long T0 = 1_700_000_000_000L;
-
-  @TempDir Path out;
-  private MlflowEmulator mlflow;
-
-  @BeforeEach
-  void startEmulator() throws Exception {
-    mlflow = new MlflowEmulator();
-  }
-
-  @AfterEach
-  void stop() {
-    Prov4ml.endRun();
-    Prov4mlConfig.replace(Prov4mlConfig.load());
-    mlflow.close();
-  }
 
   /** A run recorded with no tracking URI: param lr, and the points of training/loss given as (step, value). */
   private Path recordOffline(String name, List<Point> loss) {
