@@ -66,7 +66,6 @@ public final class RunRecorder {
   private final AtomicBoolean ending = new AtomicBoolean();
   private volatile boolean ended;
   private final RunInputs inputs;
-  private final BackgroundWork background;
 
   private RunRecorder(RunInfo info, Prov4mlConfig config, EventPipeline pipeline, FailureCounts failures,
       RunDirectoryWriter local) {
@@ -75,8 +74,7 @@ public final class RunRecorder {
     this.pipeline = pipeline;
     this.failures = failures;
     this.local = local;
-    this.background = new BackgroundWork(info.runName(), failures);
-    this.inputs = new RunInputs(this, config, background);
+    this.inputs = new RunInputs(this, config, new BackgroundWork(info.runName(), failures));
   }
 
   /**
