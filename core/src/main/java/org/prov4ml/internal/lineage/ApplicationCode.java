@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +51,19 @@ public record ApplicationCode(String mainClass, Path location, long bytes, int f
   /** Hashes the jar, or every file of the folder. */
   public static ApplicationCode of(String mainClass, Path location) throws IOException {
     if (Files.isDirectory(location)) {
+      // Each file read once, for its size and its line of the folder's digest (FileDigests' listing).
       List<Path> files = FileDigests.filesUnder(location);
+      List<String> lines = new ArrayList<>(files.size());
       long bytes = 0;
       for (Path file : files) {
-        bytes += Files.size(file);
+        FileDigests.Digest digest = FileDigests.digest(file);
+        bytes += digest.bytes();
+        lines.add(FileDigests.listingLine(digest.sha256(), FileDigests.relativeName(location, file)));
       }
-      return new ApplicationCode(mainClass, location, bytes, files.size(),
-          FileDigests.sha256OfFileOrDirectory(location));
+      return new ApplicationCode(mainClass, location, bytes, files.size(), FileDigests.sha256OfListing(lines));
     }
-    return new ApplicationCode(mainClass, location, Files.size(location), 1, FileDigests.sha256(location));
+    FileDigests.Digest digest = FileDigests.digest(location);
+    return new ApplicationCode(mainClass, location, digest.bytes(), 1, digest.sha256());
   }
 
   /** The main class or jar of this JVM, as the launcher was given it. */

@@ -80,7 +80,8 @@ public final class ClassPathBom {
     try (JarFile jar = new JarFile(path.toFile(), false)) {
       coordinates = JarCoordinates.of(path, jar);
     }
-    return new Jar(path, coordinates, Files.size(path), FileDigests.sha256(path));
+    FileDigests.Digest digest = FileDigests.digest(path);
+    return new Jar(path, coordinates, digest.bytes(), digest.sha256());
   }
 
   /**
