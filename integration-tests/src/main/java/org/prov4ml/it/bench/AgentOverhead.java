@@ -172,10 +172,12 @@ public final class AgentOverhead {
   }
 
   /**
-   * One JVM: wall ms, CPU ms (user + system, NaN where {@code /proc} is missing) and the CPU ms of
-   * its threads named {@code prov4ml-*}.
+   * One JVM: wall ms, CPU ms (user + system, NaN where {@code /proc} is missing), and the CPU ms of
+   * its threads named {@code prov4ml-*} and of HotSpot's compiler threads: on a small machine, most
+   * of what recording costs is the compilers' work on the recording code (docs/benchmarks.md).
    */
-  private record Sample(double wallMs, double cpuMs, double prov4mlThreadsMs, double trainingCpuMs, double exitMs) {}
+  private record Sample(double wallMs, double cpuMs, double prov4mlThreadsMs, double compilerThreadsMs,
+      double trainingCpuMs, double exitMs) {}
 
   /** {@code SmallEpochsApp} at each epoch count, then the cost per epoch between the counts. */
   private static void smallEpochs(int pairs, Path agent, Path demo, String epochCounts)
@@ -198,9 +200,12 @@ public final class AgentOverhead {
           + "prov4ml threads %.0f ms (%.3f ms an epoch)%n", what, wallAdded[i], cpuAdded[i],
           medianOf(samples.stream().map(p -> p[1].prov4mlThreadsMs).toList()),
           medianOf(samples.stream().map(p -> p[1].prov4mlThreadsMs).toList()) / counts[i]);
-      System.out.printf(Locale.ROOT, "%s: added per run (median of pairs) on the training thread CPU %+.0f ms; "
-          + "from the app's last line to the process's end %+.0f ms (without %.0f ms)%n", what,
-          medianOf(differences(samples, Sample::trainingCpuMs)), medianOf(differences(samples, Sample::exitMs)),
+      System.out.printf(Locale.ROOT, "%s: added per run (median of pairs) on the training thread CPU %+.0f ms, "
+          + "on the compiler threads CPU %+.0f ms (without %.0f ms); from the app's last line to the process's end "
+          + "%+.0f ms (without %.0f ms)%n", what, medianOf(differences(samples, Sample::trainingCpuMs)),
+          medianOf(differences(samples, Sample::compilerThreadsMs)),
+          medianOf(samples.stream().map(p -> p[0].compilerThreadsMs).toList()),
+          medianOf(differences(samples, Sample::exitMs)),
           medianOf(samples.stream().map(p -> p[0].exitMs).toList()));
     }
     for (int i = 1; i < counts.length; i++) {
@@ -275,9 +280,10 @@ public final class AgentOverhead {
     double childCpuBefore = childrenCpuMs();
     long start = System.nanoTime();
     Process process = builder.start();
-    Map<String, Double> threadCpu = new HashMap<>(); // by thread id: the last CPU ms seen of prov4ml's
+    Map<String, Double> prov4mlCpu = new HashMap<>(); // by thread id: the last CPU ms seen
+    Map<String, Double> compilerCpu = new HashMap<>();
     while (!process.waitFor(200, TimeUnit.MILLISECONDS)) {
-      sampleThreads(process.pid(), threadCpu);
+      sampleThreads(process.pid(), prov4mlCpu, compilerCpu);
     }
     double millis = (System.nanoTime() - start) / 1e6;
     if (process.exitValue() != 0) {
@@ -286,7 +292,7 @@ public final class AgentOverhead {
     double cpu = childrenCpuMs() - childCpuBefore;
     double[] timing = timingLine(Files.readString(work.resolve("stderr.txt")));
     delete(work);
-    return new Sample(millis, cpu, threadCpu.values().stream().mapToDouble(Double::doubleValue).sum(), timing[0],
+    return new Sample(millis, cpu, sum(prov4mlCpu), sum(compilerCpu), timing[0],
         Double.isNaN(timing[1]) ? Double.NaN : millis - timing[1]);
   }
 
@@ -315,15 +321,26 @@ public final class AgentOverhead {
   /** USER_HZ, 100 on every Linux this runs on. */
   private static final double CLOCK_TICKS_PER_SECOND = 100;
 
-  /** Updates the CPU ms of each {@code prov4ml-*} thread of {@code pid}, read from /proc. */
-  private static void sampleThreads(long pid, Map<String, Double> cpuByThread) {
+  private static double sum(Map<String, Double> cpuByThread) {
+    return cpuByThread.values().stream().mapToDouble(Double::doubleValue).sum();
+  }
+
+  /**
+   * Updates the CPU ms of each {@code prov4ml-*} thread and each compiler thread ({@code C1 CompilerThre},
+   * {@code C2 CompilerThre}: Linux keeps 15 characters of a name) of {@code pid}, read from /proc every
+   * 200 ms. A thread that ends between two reads (HotSpot stops idle compiler threads) loses what it
+   * used after the last read it was seen in.
+   */
+  private static void sampleThreads(long pid, Map<String, Double> prov4mlCpu, Map<String, Double> compilerCpu) {
     Path tasks = Path.of("/proc", Long.toString(pid), "task");
     try (Stream<Path> threads = Files.list(tasks)) {
       for (Path task : threads.toList()) {
         try {
           String stat = Files.readString(task.resolve("stat"));
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-          if (name.startsWith("prov4ml-")) {
+          Map<String, Double> cpuByThread = name.startsWith("prov4ml-") ? prov4mlCpu
+              : name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre") ? compilerCpu : null;
+          if (cpuByThread != null) {
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             cpuByThread.put(task.getFileName().toString(),
                 (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000.0 / CLOCK_TICKS_PER_SECOND);
