@@ -2,12 +2,11 @@ package org.prov4ml.internal.sink.local;
 
 import com.fasterxml.jackson.core.io.NumberOutput;
 import java.io.Closeable;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -24,6 +23,12 @@ import org.prov4ml.Context;
  * buffer, so appending a point allocates nothing. Bytes reach the OS only in whole rows (when the
  * buffer is nearly full, and for every file at the end of each drained batch), so a crash, even
  * kill -9, loses at most the batch being drained and never leaves half a row for a reader to trip on.
+ *
+ * <p>Why a {@code FileOutputStream} and not a {@code FileChannel}: the channel takes a heap buffer
+ * by copying it into a cached direct buffer first, and C2's compilation of that path
+ * ({@code FileChannelImpl.write} with {@code Util.getTemporaryDirectBuffer} inlined) was the largest
+ * compilation a recorded JVM added for prov4ml's own code (docs/benchmarks.md, the small-epochs
+ * workload). The stream hands the array to one native write.
  */
 final class MetricCsvFiles implements Closeable {
 
@@ -36,21 +41,20 @@ final class MetricCsvFiles implements Closeable {
     final String key;
     final Context context;
     final Path path;
-    final FileChannel channel;
+    /** Opened to append, so the file's end is where every write goes. */
+    final FileOutputStream out;
     final byte[] pending = new byte[FILE_BUFFER_BYTES];
-    /** {@link #pending} as the channel takes it, reused so a write allocates nothing. */
-    private final ByteBuffer pendingBuffer = ByteBuffer.wrap(pending);
     int pendingLength;
     long pendingPoints;
     /** Bytes and points in the file: written to the OS, whole rows only. */
     long bytes;
     long points;
 
-    MetricFile(String key, Context context, Path path, FileChannel channel) {
+    MetricFile(String key, Context context, Path path, FileOutputStream out) {
       this.key = key;
       this.context = context;
       this.path = path;
-      this.channel = channel;
+      this.out = out;
       queueHeader();
     }
 
@@ -69,11 +73,8 @@ final class MetricCsvFiles implements Closeable {
       if (pendingLength == 0) {
         return;
       }
-      ByteBuffer buffer = pendingBuffer.clear().limit(pendingLength);
       try {
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
+        out.write(pending, 0, pendingLength); // all of it, or an exception
         bytes += pendingLength;
         points += pendingPoints;
         pendingLength = 0;
@@ -81,7 +82,7 @@ final class MetricCsvFiles implements Closeable {
       } catch (IOException e) {
         unwritten.points(path, pendingPoints, e);
         try {
-          channel.truncate(bytes);
+          out.getChannel().truncate(bytes);
         } catch (IOException ignored) {
           // the reader leaves out a last row without its line end; nothing more to do here
         }
@@ -124,14 +125,20 @@ final class MetricCsvFiles implements Closeable {
       String name = layout.metricFile(key, context).getFileName().toString();
       path = path.resolveSibling(name.replace("_None_GR", "~" + n + "_None_GR"));
     }
-    FileChannel channel;
+    FileOutputStream out;
     try {
-      channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      Files.createFile(path); // fails if it exists: never appends to a file this run did not start
+      try {
+        out = new FileOutputStream(path.toFile(), true);
+      } catch (IOException e) {
+        Files.deleteIfExists(path); // so that the next point's attempt can create it
+        throw e;
+      }
     } catch (IOException e) {
       unwritten.points(path, 1, e);
       return null;
     }
-    MetricFile file = new MetricFile(key, context, path, channel);
+    MetricFile file = new MetricFile(key, context, path, out);
     owners.put(path, key);
     byContext.computeIfAbsent(context, c -> new HashMap<>()).put(key, file);
     files.add(file);
@@ -181,7 +188,7 @@ final class MetricCsvFiles implements Closeable {
         try {
           file.writePending(unwritten);
         } finally {
-          file.channel.close();
+          file.out.close();
         }
       } catch (IOException e) {
         first = first == null ? e : first;
