@@ -1,12 +1,13 @@
 package org.prov4ml.internal.lineage;
 
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -58,22 +59,41 @@ public final class FileDigests {
   /**
    * The SHA-256 of a file and its size, read once: the size recorded beside a digest is the one the
    * digest is of, even when the file changes in between. The buffer is no larger than the file.
+   *
+   * <p>Read through a {@code FileInputStream} into the array the digest takes, not a
+   * {@code FileChannel}: the channel reads into a cached direct buffer and copies that into the
+   * array, and C2's compilation of that path is among the largest a recorded JVM adds for prov4ml's
+   * code, paid again with every model version the drainer hashes (docs/benchmarks.md, the
+   * small-epochs workload).
    */
   public static Digest digest(Path file) throws IOException {
     MessageDigest digest = newSha256();
     long bytes = 0;
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer buffer = ByteBuffer.allocate((int) Math.max(1, Math.min(BUFFER, in.size() + 1)));
+    try (InputStream in = open(file)) {
+      // available() is what is left of a regular file (one fstat, as FileChannel.size() was), at most
+      // Integer.MAX_VALUE: widened before adding the byte that lets the read see the end.
+      byte[] buffer = new byte[(int) Math.max(1, Math.min(BUFFER, in.available() + 1L))];
       int n;
       while ((n = in.read(buffer)) >= 0) {
-        if (n > 0) {
-          digest.update(buffer.array(), 0, n);
-          bytes += n;
-        }
-        buffer.clear();
+        digest.update(buffer, 0, n);
+        bytes += n;
       }
     }
     return new Digest(hex(digest.digest()), bytes);
+  }
+
+  private static InputStream open(Path file) throws IOException {
+    if (file.getFileSystem() != FileSystems.getDefault()) {
+      return Files.newInputStream(file);
+    }
+    try {
+      return new FileInputStream(file.toFile());
+    } catch (FileNotFoundException e) {
+      // FileInputStream says every failure to open this way; NIO names it (NoSuchFileException,
+      // AccessDeniedException, ...), which is what callers and OsReason expect. Opened again to get it.
+      Files.newInputStream(file).close();
+      throw e; // it could be opened the second time: the first failure stands
+    }
   }
 
   /** The digest of a file, or of a directory as described above. */

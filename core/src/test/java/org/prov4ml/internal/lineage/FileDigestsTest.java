@@ -1,12 +1,18 @@
 package org.prov4ml.internal.lineage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,5 +45,23 @@ class FileDigestsTest {
     assertEquals("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", FileDigests.sha256(empty));
     // each digest starts afresh: the shared prototype is cloned, never updated
     assertEquals(FileDigests.sha256(abc), FileDigests.sha256(abc));
+  }
+
+  @Test
+  void aMissingFileFailsWithTheExceptionThatNamesWhy() {
+    // As the channel it replaced did: OsReason and the callers tell a missing file by this type.
+    NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> FileDigests.digest(dir.resolve("gone")));
+    assertEquals(dir.resolve("gone").toString(), e.getFile());
+  }
+
+  @Test
+  void aFileOfAnotherFileSystemIsDigestedToo() throws IOException {
+    Path zip = dir.resolve("a.zip");
+    try (FileSystem zipfs = FileSystems.newFileSystem(URI.create("jar:" + zip.toUri()), Map.of("create", "true"))) {
+      Path inside = Files.writeString(zipfs.getPath("abc"), "abc", StandardCharsets.US_ASCII);
+      FileDigests.Digest digest = FileDigests.digest(inside);
+      assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", digest.sha256());
+      assertEquals(3, digest.bytes());
+    }
   }
 }
