@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -101,12 +102,11 @@ public final class FileDigests {
     if (!Files.isDirectory(path)) {
       return sha256(path);
     }
-    List<Path> files = filesUnder(path);
-    StringBuilder lines = new StringBuilder();
-    for (Path file : files) {
-      lines.append(sha256(file)).append("  ").append(relativeName(path, file)).append('\n');
+    List<String> lines = new ArrayList<>();
+    for (Path file : filesUnder(path)) {
+      lines.add(listingLine(sha256(file), relativeName(path, file)));
     }
-    return sha256OfText(lines.toString());
+    return sha256OfListing(lines);
   }
 
   /** The digest that {@link #sha256OfFileOrDirectory} gives a directory whose files have these digests. */
