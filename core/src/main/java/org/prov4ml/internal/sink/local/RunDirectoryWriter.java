@@ -311,9 +311,4 @@ public final class RunDirectoryWriter implements Sink {
   private ZonedDateTime timeOf(Event event) {
     return ZonedDateTime.ofInstant(Instant.ofEpochMilli(event.timestampMillis()), zone);
   }
-
-  /** The SHA-256 of a file, in lower-case hex. */
-  public static String sha256(Path file) throws IOException {
-    return FileDigests.sha256(file);
-  }
 }

@@ -3,7 +3,7 @@ package org.prov4ml.internal.sink.mlflow;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.prov4ml.internal.sink.local.RunDirectoryWriter;
+import org.prov4ml.internal.lineage.FileDigests;
 import org.prov4ml.internal.sink.mlflow.MlflowTracking.RunRef;
 import org.prov4ml.rundir.Artifact;
 import org.prov4ml.rundir.MetricSeries;
@@ -54,7 +54,7 @@ final class ArtifactUpload {
 
   /** The artifact's SHA-256 as recorded; yProv4ML's own documents record none, so the file's is computed. */
   static String sha256(Artifact a) throws IOException {
-    return a.sha256().isPresent() ? a.sha256().get() : RunDirectoryWriter.sha256(a.file());
+    return a.sha256().isPresent() ? a.sha256().get() : FileDigests.sha256(a.file());
   }
 
   /** The PROV document and the metric files, under {@code prov4ml/}, so the provenance travels with the run. */
@@ -74,7 +74,7 @@ final class ArtifactUpload {
   }
 
   private void putIfChanged(RunRef run, ArtifactPath path, Path file) throws IOException, InterruptedException {
-    String sha = RunDirectoryWriter.sha256(file);
+    String sha = FileDigests.sha256(file);
     if (!sha.equals(upload.cursor().artifacts.get(path.toString()))) {
       put(run, path, file, sha);
     }

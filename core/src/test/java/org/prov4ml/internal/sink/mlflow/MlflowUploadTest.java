@@ -191,7 +191,7 @@ class MlflowUploadTest extends RealMlflowServerTest {
       assertEquals(runId, v.path("run_id").asText());
       assertEquals(Integer.toString(i + 1), v.path("tags").path("prov4ml.step").asText());
       assertEquals(i == 0 ? "TRAINING" : "VALIDATION", v.path("tags").path("prov4ml.context").asText());
-      assertEquals(org.prov4ml.internal.sink.local.RunDirectoryWriter.sha256(
+      assertEquals(org.prov4ml.internal.lineage.FileDigests.sha256(
           run.runDirectory().resolve("artifacts_GR0/clients-mlp/" + file2)), v.path("tags").path("prov4ml.sha256").asText());
     }
     assertTrue(MlflowTestRuns.sync(run.runDirectory(), server.uri(), Map.of()).complete());
