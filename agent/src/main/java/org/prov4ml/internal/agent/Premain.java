@@ -31,7 +31,10 @@ public final class Premain {
           .invoke(null, arguments, instrumentation);
     } catch (Throwable t) {
       Throwable cause = t instanceof java.lang.reflect.InvocationTargetException ? t.getCause() : t;
-      System.err.println("prov4ml agent: not started, the application runs without provenance: " + cause);
+      // A bad argument is the user's input: its message says what and why. Anything else is ours,
+      // and its class (a LinkageError, say) is part of what went wrong.
+      Object what = cause instanceof IllegalArgumentException && cause.getMessage() != null ? cause.getMessage() : cause;
+      System.err.println("prov4ml agent: not started, the application runs without provenance: " + what);
     }
   }
 }

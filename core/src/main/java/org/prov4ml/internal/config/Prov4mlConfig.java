@@ -109,7 +109,8 @@ public final class Prov4mlConfig {
       }
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("prov4ml configuration is invalid:\n  " + String.join("\n  ", problems));
+      // One line, since the agent and the command line print it as their one line of error.
+      throw new IllegalArgumentException("prov4ml configuration is invalid: " + String.join("; ", problems));
     }
     return new Prov4mlConfig(values, switches);
   }

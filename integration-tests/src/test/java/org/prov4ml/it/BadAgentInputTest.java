@@ -1,0 +1,56 @@
+package org.prov4ml.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo under the agent given bad input (a configuration value, the agent's own argument): the
+ * user hears of it in one line that names the input and what is allowed, with no stack trace, and
+ * the application trains to its end without provenance.
+ */
+class BadAgentInputTest {
+
+  @TempDir
+  Path work;
+
+  @Test
+  void anInvalidSettingIsOneLineAndTheApplicationTrainsOn() throws Exception {
+    ForkedApp.Result app = new ForkedApp(work).property("prov4ml.buffer.size", "lots")
+        .property("prov4ml.buffer.overflow", "maybe")
+        .runJar(ForkedApp.DEMO_JAR, "--epochs", "1", "--models", "models").requireSuccess();
+    String line = onlyProv4mlLine(app);
+    assertTrue(line.startsWith("ERROR: prov4ml agent ") && line.contains("not started, the application runs "
+        + "without provenance: prov4ml configuration is invalid: "), line);
+    assertTrue(line.contains("prov4ml.buffer.size = 'lots' (from system property prov4ml.buffer.size) is invalid: "
+        + "expected a power of two from 64 to 16777216; "), line);
+    assertTrue(line.contains("prov4ml.buffer.overflow = 'maybe'") && line.endsWith("block or drop"), line);
+    assertTrainedWithoutRuns(app);
+  }
+
+  @Test
+  void anInvalidAgentArgumentIsOneLineAndTheApplicationTrainsOn() throws Exception {
+    ForkedApp.Result app = new ForkedApp(work).agentArgument("experiment=x")
+        .runJar(ForkedApp.DEMO_JAR, "--epochs", "1", "--models", "models").requireSuccess();
+    assertEquals("prov4ml agent: not started, the application runs without provenance: agent argument "
+        + "'experiment=x' is invalid: expected config=/path/prov4ml.properties (other settings are prov4ml.* "
+        + "system properties)", onlyProv4mlLine(app));
+    assertTrainedWithoutRuns(app);
+  }
+
+  private static String onlyProv4mlLine(ForkedApp.Result app) {
+    List<String> lines = app.stderr().lines().filter(l -> l.contains("prov4ml")).toList();
+    assertEquals(1, lines.size(), app.stderr());
+    assertTrue(app.stderr().lines().noneMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by")), app.stderr());
+    return lines.get(0);
+  }
+
+  private static void assertTrainedWithoutRuns(ForkedApp.Result app) throws Exception {
+    assertTrue(app.stdout().contains("TEST Accuracy="), app.stdout());
+    assertEquals(List.of(), app.runs());
+  }
+}
