@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.rundir.RunDirectoryException;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,6 +57,18 @@ public abstract class CliCommand implements Callable<Integer> {
     try {
       return RunDirectory.open(dir);
     } catch (RunDirectoryException e) {
+      throw new BadInputException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The configuration from the system properties, the environment and its file, or bad input naming
+   * what is invalid: a command retried on failure (sync's exit 1) must not retry a setting that cannot work.
+   */
+  protected static Prov4mlConfig configuration() {
+    try {
+      return Prov4mlConfig.load();
+    } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage(), e);
     }
   }

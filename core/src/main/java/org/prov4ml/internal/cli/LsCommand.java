@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.prov4ml.internal.config.ConfigKeys;
-import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.report.RunListing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -21,7 +20,7 @@ final class LsCommand extends CliCommand {
 
   @Override
   public Integer call() throws IOException {
-    Path dir = outputDir != null ? outputDir : Prov4mlConfig.load().get(ConfigKeys.OUTPUT_DIR);
+    Path dir = outputDir != null ? outputDir : configuration().get(ConfigKeys.OUTPUT_DIR);
     if (!Files.isDirectory(dir)) {
       throw new BadInputException(dir + " is not a directory" + (outputDir == null
           ? " (prov4ml.output-dir; pass the directory that holds the run directories)" : ""));

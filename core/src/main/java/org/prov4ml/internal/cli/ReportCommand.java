@@ -3,7 +3,6 @@ package org.prov4ml.internal.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.prov4ml.internal.config.ConfigKeys;
-import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.report.HtmlReport;
 import org.prov4ml.internal.report.RunListing;
 import org.prov4ml.rundir.RunDirectory;
@@ -30,7 +29,7 @@ final class ReportCommand extends CliCommand {
     if (runDir != null) {
       run = openRun(runDir);
     } else {
-      Path outputDir = Prov4mlConfig.load().get(ConfigKeys.OUTPUT_DIR);
+      Path outputDir = configuration().get(ConfigKeys.OUTPUT_DIR);
       run = reading(() -> RunListing.newest(outputDir)).orElseThrow(() -> new BadInputException("no run directory "
           + "given, and no run in " + outputDir.toAbsolutePath() + " (prov4ml.output-dir)"));
     }

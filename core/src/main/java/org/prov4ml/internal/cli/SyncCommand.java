@@ -51,7 +51,7 @@ final class SyncCommand extends CliCommand {
       throw new BadInputException(runDir + " is not a run directory (" + e.getMessage() + ")");
     }
     try {
-      Prov4mlConfig config = Prov4mlConfig.load();
+      Prov4mlConfig config = configuration();
       String uri = trackingUri;
       if (uri == null && config.get(ConfigKeys.MLFLOW_TRACKING_URI) == null) {
         uri = RunDirectorySync.recordedTrackingUri(runDir); // resume against the server it started with

@@ -11,6 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prov4ml.Prov4ml;
+import org.prov4ml.Run;
+import org.prov4ml.RunOptions;
 import picocli.CommandLine;
 
 /** The command line's shape: help for every command, and bad input as one line and exit code 2. */
@@ -68,6 +71,26 @@ class Prov4mlCliTest {
     assertOneLineUsageError(cli("sync", dir.resolve("absent").toString()),
         "sync: " + dir.resolve("absent") + " is not a directory");
     assertOneLineUsageError(cli("sync", dir.toString()), "sync: " + dir + " is not a run directory (no prov_");
+  }
+
+  @Test
+  void anInvalidConfigurationIsBadInputNotARunToRetry(@TempDir Path dir) throws Exception {
+    Path runDir;
+    try (Run run = Prov4ml.startRun(RunOptions.builder().experimentName("cli").outputDir(dir).build())) {
+      runDir = run.runDirectory();
+    }
+    String invalid = "prov4ml configuration is invalid: prov4ml.buffer.size = 'lots' (from system property "
+        + "prov4ml.buffer.size) is invalid: expected a power of two from 64 to 16777216; prov4ml.buffer.overflow";
+    System.setProperty("prov4ml.buffer.size", "lots");
+    System.setProperty("prov4ml.buffer.overflow", "maybe");
+    try {
+      assertOneLineUsageError(cli("ls"), "ls: " + invalid);
+      assertOneLineUsageError(cli("report"), "report: " + invalid);
+      assertOneLineUsageError(cli("sync", runDir.toString()), "sync: " + invalid);
+    } finally {
+      System.clearProperty("prov4ml.buffer.size");
+      System.clearProperty("prov4ml.buffer.overflow");
+    }
   }
 
   static void assertOneLineUsageError(Result r, String startsWith) {
