@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.internal.run.ArgumentChecks;
 import org.prov4ml.internal.run.JvmExitHook;
 import org.prov4ml.internal.run.RunRecorder;
@@ -20,18 +21,20 @@ import org.tinylog.Logger;
  * call with no active run starts one (experiment from {@code prov4ml.experiment-name}), or, when its
  * output directory cannot be written, says so once and does nothing from then on; a run still
  * open when the JVM exits is ended by a shutdown hook, FAILED if the main thread died on an
- * uncaught exception. Every method is thread-safe.
+ * uncaught exception, KILLED if a signal (Ctrl-C, SIGTERM) stopped the JVM. Once the JVM exits, no
+ * run starts: what is logged after the hook ended the run is not recorded, said once. Every method
+ * is thread-safe.
  */
 public final class Prov4ml {
 
   private static final Object LOCK = new Object();
   private static volatile Run active;
-  /** Why implicit runs cannot start (their output directory is unwritable); null while they can. */
   /**
    * Why no run could be started, under which configuration: not tried again while that is the JVM's
    * configuration (another one may name another output directory).
    */
   private static volatile Unavailable unavailable;
+  private static final AtomicBoolean EXIT_REPORTED = new AtomicBoolean();
 
   private record Unavailable(UnwritableOutputDirectoryException why, Prov4mlConfig config) {
 
@@ -80,8 +83,8 @@ public final class Prov4ml {
     Run run = implicitRun(null);
     if (run == null) {
       UnwritableOutputDirectoryException why = Unavailable.now();
-      throw new IllegalStateException("no run can be started: "
-          + (why == null ? "the output directory cannot be written" : why.getMessage()));
+      throw new IllegalStateException("no run can be started: " + (JvmExitHook.exiting() ? "the JVM is exiting"
+          : why == null ? "the output directory cannot be written" : why.getMessage()));
     }
     return run;
   }
@@ -90,7 +93,7 @@ public final class Prov4ml {
    * The active run, started implicitly if there is none; empty when no run can be started because
    * the output directory cannot be created or written. That is logged once, in one line naming the
    * directory and the operating system's reason, and not tried again while the configuration is the
-   * same: the application runs on without provenance. The agent's way in.
+   * same: the application runs on without provenance. Empty too once the JVM is exiting. The agent's way in.
    */
   public static Optional<Run> activeOrImplicitRun() {
     return Optional.ofNullable(implicitRun(null));
@@ -104,11 +107,19 @@ public final class Prov4ml {
     return Optional.ofNullable(implicitRun(options));
   }
 
-  /** The active or an implicitly started run; null when the output directory is unwritable. */
+  /** The active or an implicitly started run; null when the output directory is unwritable or the JVM is exiting. */
   private static Run implicitRun(RunOptions options) {
     Run run = active;
     if (run != null && !run.isEnded()) {
       return run;
+    }
+    if (JvmExitHook.exiting()) {
+      // A run started now would never end: the hook that ends runs has run, or is ending this one.
+      if (EXIT_REPORTED.compareAndSet(false, true)) {
+        Logger.warn("prov4ml: the JVM is exiting and its run has ended; what the application logs from now on is "
+            + "not recorded");
+      }
+      return null;
     }
     if (Unavailable.now() != null) {
       return null; // one failed attempt is enough: every hook and log call would fail the same way

@@ -71,6 +71,40 @@ class JvmExitTest {
   }
 
   @Test
+  void sigtermMarksTheRunKilledKeepsEverythingAndStartsNoOtherRun() throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dprov4ml.output-dir=" + out, "-Dprov4ml.experiment-name=stopped", "-cp",
+        System.getProperty("java.class.path"), ProgramKilledMidRun.class.getName())
+        .redirectErrorStream(true).start();
+    List<String> output = new java.util.ArrayList<>();
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+      String line;
+      while ((line = lines.readLine()) != null && !line.equals("FLUSHED")) {
+        output.add(line);
+      }
+      Thread.sleep(300);
+      // SIGTERM, as Ctrl-C or a scheduler stops a training: the shutdown hooks run. Through the handle,
+      // since Process.destroy also closes the streams whose rest is read below.
+      p.toHandle().destroy();
+      while ((line = lines.readLine()) != null) {
+        output.add(line);
+      }
+    }
+    assertEquals(143, p.waitFor(), String.join("\n", output));
+    // The main thread logs on while the hooks run: it must not start a run that nothing would end.
+    RunDirectory dir = ReadBack.onlyRun(out);
+    assertEquals(RunStatus.KILLED, dir.run().status().orElseThrow(), String.join("\n", output));
+    assertTrue(dir.run().endTime().isPresent());
+    List<MetricPoint> points = points(dir, "loss", Context.TRAINING);
+    assertTrue(points.size() >= 1000, "everything logged before the signal is there: " + points.size());
+    for (int i = 0; i < points.size(); i++) {
+      assertEquals(i, points.get(i).step());
+    }
+    assertTrue(output.stream().filter(l -> l.contains("what the application logs from now on is not recorded"))
+        .count() <= 1, String.join("\n", output));
+  }
+
+  @Test
   void uncaughtExceptionInMainMarksTheRunFailedAndKeepsEverything() throws Exception {
     RunDirectory dir = runProgram("fail");
     assertEquals(RunStatus.FAILED, dir.run().status().orElseThrow());
