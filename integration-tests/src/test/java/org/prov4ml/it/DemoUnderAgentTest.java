@@ -49,6 +49,21 @@ class DemoUnderAgentTest {
   }
 
   @Test
+  void theAgentGivenTwiceIsInstalledOnceAndTheTrainingRecordedOnce() throws Exception {
+    // As with -javaagent on the command line and again in JAVA_TOOL_OPTIONS: two premains, one set of classes.
+    ForkedApp.Result app = new ForkedApp(work).jvmOption("-javaagent:" + ForkedApp.AGENT_JAR)
+        .startJar(ForkedApp.DEMO_JAR, "--epochs", "2", "--models", "models").await(120).requireSuccess();
+    assertEquals(1, app.stderrLines("prov4ml agent: already installed in this JVM; the second -javaagent (or attach) "
+        + "is ignored"), app.stderr());
+    RunDirectory run = app.onlyRun();
+    List<Long> everyBatch = LongStream.range(0, 2L * BATCHES).boxed().toList();
+    assertEquals(everyBatch, steps(run, "batch_loss", Context.TRAINING));
+    assertEquals(everyBatch, steps(run, "learning_rate", Context.TRAINING));
+    assertEquals(List.of(1L, 2L), steps(run, "loss", Context.TRAINING));
+    assertEquals(2, ReadBack.versionSteps(run).size(), ReadBack.versionSteps(run).toString());
+  }
+
+  @Test
   void aTrainerWithTheApplicationsOwnListenerIsRecordedOnceWithWhatOnlyTheAgentSees() throws Exception {
     // The app adds Prov4mlTrainingListener itself, linked against the agent jar's API, as a provided dependency.
     ForkedApp.Result app = new ForkedApp(work).appClassPath().property(ListenerOption.PROPERTY, "true")

@@ -4,6 +4,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.djl.RecordingFailures;
 import org.prov4ml.internal.run.Prov4mlVersion;
@@ -19,11 +20,22 @@ public final class AgentInstaller {
   /** The DJL releases the agent is tested with; others of the same shape are instrumented too. */
   static final String SUPPORTED_DJL = "0.33.0 to 0.36.0";
 
+  /**
+   * Whether an agent is installed in this JVM. The jar given twice ({@code -javaagent} on the command
+   * line and in {@code JAVA_TOOL_OPTIONS}, or attached to a JVM that started with it) loads these
+   * classes once, so this sees both: a second transformer would weave DJL twice and record everything
+   * twice, and the two set-up threads, each retransforming under its own lock, would deadlock the app.
+   */
+  private static final AtomicBoolean INSTALLED = new AtomicBoolean();
+
   private AgentInstaller() {}
 
   /** At JVM start, before the application's first class. */
   public static void premain(String arguments, Instrumentation instrumentation) {
-    AgentArguments parsed = AgentArguments.parse(arguments);
+    AgentArguments parsed = AgentArguments.parse(arguments); // a bad one installs nothing, and says so
+    if (alreadyInstalled()) {
+      return;
+    }
     if (parsed.configFile() != null) {
       // So that an application calling the API before DJL loads gets the same configuration.
       System.setProperty("prov4ml.config", parsed.configFile().toString());
@@ -34,7 +46,10 @@ public final class AgentInstaller {
 
   /** Attached to a running JVM: DJL classes loaded already are retransformed. */
   public static void agentmain(String arguments, Instrumentation instrumentation) {
-    AgentArguments parsed = AgentArguments.parse(arguments);
+    AgentArguments parsed = AgentArguments.parse(arguments); // a bad one installs nothing, and says so
+    if (alreadyInstalled()) {
+      return;
+    }
     instrumentation.addTransformer(new DjlTransformer(parsed, instrumentation), true);
     List<Class<?>> loaded = new ArrayList<>();
     for (Class<?> c : instrumentation.getAllLoadedClasses()) {
@@ -49,6 +64,15 @@ public final class AgentInstaller {
         RecordingFailures.record("agent retransforming " + loaded, e);
       }
     }
+  }
+
+  /** True, said in one line, when an agent was installed before: this one does nothing. */
+  private static boolean alreadyInstalled() {
+    if (INSTALLED.compareAndSet(false, true)) {
+      return false;
+    }
+    System.err.println("prov4ml agent: already installed in this JVM; the second -javaagent (or attach) is ignored");
+    return true;
   }
 
   /**
