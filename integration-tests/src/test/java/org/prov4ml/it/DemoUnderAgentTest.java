@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.prov4ml.testing.ReadBack.steps;
 
+import com.sun.tools.attach.VirtualMachine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -18,6 +20,7 @@ import org.prov4ml.it.apps.DemoApp;
 import org.prov4ml.it.apps.DemoTraining;
 import org.prov4ml.it.apps.HelloApp;
 import org.prov4ml.it.apps.ListenerOption;
+import org.prov4ml.it.apps.SmallEpochsApp;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.testing.ReadBack;
 
@@ -64,6 +67,36 @@ class DemoUnderAgentTest {
   }
 
   @Test
+  void attachedMidTrainingItRecordsTheRestWithTheValidationAsValidation() throws Exception {
+    ForkedApp.Started app = new ForkedApp(work).withoutAgent().appClassPath()
+        .startMain(SmallEpochsApp.class, "--epochs", "400", "--models", "models");
+    Path stdout = work.resolve("stdout.txt");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!Files.readString(stdout).contains("EPOCH 100")) {
+      assertTrue(app.process().isAlive() && System.nanoTime() < deadline,
+          () -> read(stdout) + read(work.resolve("stderr.txt")));
+      Thread.sleep(50);
+    }
+    VirtualMachine jvm = VirtualMachine.attach(String.valueOf(app.process().pid()));
+    try {
+      jvm.loadAgent(ForkedApp.AGENT_JAR.toAbsolutePath().toString());
+    } finally {
+      jvm.detach();
+    }
+    RunDirectory run = app.await(120).requireSuccess().onlyRun();
+    assertEquals("FINISHED", ReadBack.status(run));
+    // fit was running when the agent came: its epoch-end validation is VALIDATION, and nothing is a test.
+    List<String> contexts = run.metrics().stream().filter(m -> m.key().equals("loss"))
+        .map(m -> m.context().name()).sorted().toList();
+    assertEquals(List.of("TRAINING", "VALIDATION"), contexts);
+    // Counted from the attach: the run began there.
+    List<Long> validation = steps(run, "loss", Context.VALIDATION);
+    assertTrue(validation.size() >= 100, validation.toString());
+    assertEquals(LongStream.rangeClosed(1, validation.size()).boxed().toList(), validation);
+    assertTrue(steps(run, "batch_loss", Context.TRAINING).size() >= 100 * SmallEpochsApp.TRAIN_BATCHES);
+  }
+
+  @Test
   void aTrainerWithTheApplicationsOwnListenerIsRecordedOnceWithWhatOnlyTheAgentSees() throws Exception {
     // The app adds Prov4mlTrainingListener itself, linked against the agent jar's API, as a provided dependency.
     ForkedApp.Result app = new ForkedApp(work).appClassPath().property(ListenerOption.PROPERTY, "true")
@@ -86,6 +119,14 @@ class DemoUnderAgentTest {
     assertEquals("", app.stderr());
     try (Stream<String> lines = Files.lines(work.resolve("classes.txt"))) {
       assertEquals(List.of(), lines.filter(l -> l.contains(" org.prov4ml.shaded.net.bytebuddy.")).limit(3).toList());
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return e.toString();
     }
   }
 }

@@ -25,6 +25,8 @@ final class TrainerState {
   static final String LEARNING_RATE = "learning_rate";
   static final String EPOCH_TIME = "epoch_time_ms";
 
+  private static final StackWalker STACK = StackWalker.getInstance();
+
   final Run run;
   final RunProgress progress;
   /** The listener whose events record this trainer: a second one on the same trainer is ignored. */
@@ -211,7 +213,7 @@ final class TrainerState {
    * {@code test_dataset}. Inside {@code fit} it is the validation, recorded at the epoch's end.
    */
   void evaluated(Trainer trainer, Object dataset) {
-    if (fitDepth > 0) {
+    if (fitDepth > 0 || insideUnseenFit()) {
       return;
     }
     try {
@@ -231,5 +233,15 @@ final class TrainerState {
         run.logMetric("loss", value, Context.TESTING, step, false, at);
       }
     }
+  }
+
+  /**
+   * Whether {@code EasyTrain.fit} is on this thread's stack though its start was not seen: an agent
+   * attached while it ran weaves only its later calls, and its validation passes must not pass for
+   * tests. Asked only outside a seen {@code fit}, once an evaluation.
+   */
+  private static boolean insideUnseenFit() {
+    return STACK.walk(frames -> frames.anyMatch(
+        f -> f.getMethodName().equals("fit") && f.getClassName().equals("ai.djl.training.EasyTrain")));
   }
 }
