@@ -13,9 +13,13 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.prov4ml.Context;
+import org.prov4ml.it.apps.ChildLoaderLauncher;
 import org.prov4ml.it.apps.ConflictingLibrariesApp;
 import org.prov4ml.it.apps.DemoTraining;
+import org.prov4ml.it.apps.SmallEpochsApp;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.testing.ReadBack;
 
@@ -50,6 +54,36 @@ class AgentIsolationTest {
     RunDirectory run = app.onlyRun();
     assertEquals(LongStream.range(0, 2L * BATCHES).boxed().toList(), steps(run, "batch_loss", Context.TRAINING));
     assertEquals(2, ReadBack.versionSteps(run).size());
+  }
+
+  /**
+   * DJL in a class loader of its own, which the agent's classes on the system class path cannot reach
+   * (here the loader delegates to the platform loader, then to the system one): one line saying so
+   * and what would record it, DJL's classes untouched, and the training as it would be without the
+   * agent. Woven, every hook would fail on a class it cannot link, or do nothing without a word.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"platform", "app"})
+  void djlInAClassLoaderTheAgentCannotReachGetsOneLineAndRunsUntouched(String parent) throws Exception {
+    // The launcher alone on the system class path: DJL and the app only in the launcher's loader.
+    String launcher = ChildLoaderLauncher.class.getName().replace('.', '/') + ".class";
+    Path launcherOnly = work.resolve("launcher");
+    Files.createDirectories(launcherOnly.resolve(launcher).getParent());
+    Files.copy(ForkedApp.TARGET.resolve("classes").resolve(launcher), launcherOnly.resolve(launcher));
+    String appClassPath = ForkedApp.TARGET.resolve("classes") + File.pathSeparator
+        + ForkedApp.TARGET.resolve("lib") + File.separator + "*";
+    ForkedApp.Result app = new ForkedApp(work).appendClassPath(launcherOnly.toString())
+        .runMain(ChildLoaderLauncher.class, parent, appClassPath, SmallEpochsApp.class.getName(), "--epochs", "3",
+            "--models", "models")
+        .requireSuccess();
+    List<String> lines = app.stderr().lines().filter(l -> l.contains("prov4ml")).toList();
+    assertEquals(1, lines.size(), app.stderr());
+    assertTrue(lines.get(0).startsWith("WARN: prov4ml agent: DJL 0.36.0 cannot be recorded by the agent: its class "
+        + "loader (java.net.URLClassLoader) ") && lines.get(0).endsWith("add Prov4mlTrainingListener to it "
+        + "(prov4ml-core, in the same class loader as DJL)"), lines.get(0));
+    assertTrue(app.stderr().lines().noneMatch(l -> l.startsWith("\tat ")), app.stderr());
+    assertTrue(app.stdout().contains("EPOCH 3 "), app.stdout());
+    assertEquals(List.of(), app.runs());
   }
 
   /**

@@ -2,6 +2,7 @@ package org.prov4ml.internal.agent;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -11,6 +12,7 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
 import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.djl.TrainerEvents;
 import org.tinylog.Logger;
 
 /**
@@ -25,6 +27,10 @@ final class DjlInstrumentation {
 
   static final List<DjlHook> HOOKS = concat(TrainerInstrumentation.HOOKS, EasyTrainInstrumentation.HOOKS,
       BaseModelInstrumentation.HOOKS, EngineInstrumentation.HOOKS);
+
+  /** The class file the advice calls into, whose loader must be the one the DJL classes resolve it to. */
+  private static final String AGENT_EVENTS = TrainerEvents.class.getName().replace('.', '/') + ".class";
+  private static final String DJL_TRAINER = TrainerInstrumentation.TYPE.replace('.', '/') + ".class";
 
   private DjlInstrumentation() {}
 
@@ -70,6 +76,34 @@ final class DjlInstrumentation {
       }
     }
     return differences.isEmpty() ? null : String.join("; ", differences);
+  }
+
+  /**
+   * Null when the advice woven into the DJL classes of {@code loader} reaches the agent: its calls
+   * resolve, from that loader, to the agent's own classes, which link against the same DJL. Else why
+   * not. DJL in a class loader of its own (a launcher's nested jars, a plugin loader) is seen by the
+   * agent's classes on the system class path only when that loader delegates both ways to it; compared
+   * by the class files' locations, so no class is loaded.
+   */
+  static String agentUnreachable(ClassLoader loader) {
+    ClassLoader agent = DjlInstrumentation.class.getClassLoader();
+    if (loader == agent) {
+      return null;
+    }
+    if (!sameLocation(loader.getResource(AGENT_EVENTS), agent.getResource(AGENT_EVENTS))) {
+      return "its class loader (" + loader.getClass().getName() + ") does not see the agent's classes on the "
+          + "system class path";
+    }
+    if (!sameLocation(loader.getResource(DJL_TRAINER), agent.getResource(DJL_TRAINER))) {
+      return "its class loader (" + loader.getClass().getName() + ") holds DJL where the agent's classes on the "
+          + "system class path cannot see it";
+    }
+    return null;
+  }
+
+  private static boolean sameLocation(URL a, URL b) {
+    // By text: URL.equals may resolve host names.
+    return a != null && b != null && a.toString().equals(b.toString());
   }
 
   /** The DJL release {@code loader} holds, as DJL itself tells it ({@code ai/djl/engine/api.properties}). */

@@ -60,9 +60,10 @@ final class DjlTransformer implements ClassFileTransformer {
   private ClassFileTransformer byteBuddy;
   private boolean setUp;
   private Prov4mlConfig config;
-  /** Per class loader that holds DJL: whether its classes have the expected shape. */
+  /** Per class loader that holds DJL: whether the advice reaches the agent from there and its classes have the expected shape. */
   private final Map<ClassLoader, Boolean> shapeFits = Collections.synchronizedMap(new WeakHashMap<>());
   private final AtomicBoolean shapeWarned = new AtomicBoolean();
+  private final AtomicBoolean unreachableWarned = new AtomicBoolean();
 
   DjlTransformer(AgentArguments arguments, Instrumentation jvm) {
     this.arguments = arguments;
@@ -183,10 +184,15 @@ final class DjlTransformer implements ClassFileTransformer {
   private boolean shapeFits(ClassLoader loader) {
     Boolean fits = shapeFits.get(loader);
     if (fits == null) {
-      String mismatch = DjlInstrumentation.shapeMismatch(loader);
-      fits = mismatch == null;
+      String unreachable = DjlInstrumentation.agentUnreachable(loader);
+      String mismatch = unreachable == null ? DjlInstrumentation.shapeMismatch(loader) : null;
+      fits = unreachable == null && mismatch == null;
       shapeFits.put(loader, fits);
-      if (!fits && shapeWarned.compareAndSet(false, true)) {
+      if (unreachable != null && unreachableWarned.compareAndSet(false, true)) {
+        Logger.warn("prov4ml agent: DJL {} cannot be recorded by the agent: {}; its classes are left as they are. "
+            + "To record this application, add Prov4mlTrainingListener to it (prov4ml-core, in the same class "
+            + "loader as DJL)", DjlInstrumentation.djlVersion(loader), unreachable);
+      } else if (mismatch != null && shapeWarned.compareAndSet(false, true)) {
         Logger.warn("prov4ml agent: DJL {} is not supported ({}); its classes are left as they are and the "
             + "application runs without the agent's recording (supported: DJL {})",
             DjlInstrumentation.djlVersion(loader), mismatch, AgentInstaller.SUPPORTED_DJL);
