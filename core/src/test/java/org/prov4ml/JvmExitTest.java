@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.prov4ml.testing.ReadBack.points;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.rundir.MetricPoint;
@@ -44,21 +47,37 @@ class JvmExitTest {
     assertEquals("1000", ReadBack.entity(dir, "loss//TRAINING").get("yprov:points"));
   }
 
-  @Test
-  void killMinusNineKeepsEveryWholeRowUpToTheLastDrainedBatch() throws Exception {
+  /** How {@link #stopMidRun} ended the program: its exit code and everything it printed. */
+  private record Stopped(int exitCode, String output) {}
+
+  /**
+   * Runs {@link ProgramKilledMidRun}, lets it log on for 300 ms once it has flushed its first 1000
+   * points, then stops it with {@code stop}.
+   */
+  private Stopped stopMidRun(String experiment, Consumer<ProcessHandle> stop) throws Exception {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dprov4ml.output-dir=" + out, "-Dprov4ml.experiment-name=killed", "-cp",
+        "-Dprov4ml.output-dir=" + out, "-Dprov4ml.experiment-name=" + experiment, "-cp",
         System.getProperty("java.class.path"), ProgramKilledMidRun.class.getName())
         .redirectErrorStream(true).start();
-    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+    StringBuilder output = new StringBuilder();
+    try (var lines = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
       String line;
       while ((line = lines.readLine()) != null && !line.equals("FLUSHED")) {
-        // the program's log lines
+        output.append(line).append('\n');
       }
       Thread.sleep(300);
-      p.destroyForcibly(); // SIGKILL: no shutdown hook, no endRun
-      p.waitFor();
+      // Through the handle: Process.destroy would also close the stream whose rest is read below.
+      stop.accept(p.toHandle());
+      while ((line = lines.readLine()) != null) {
+        output.append(line).append('\n');
+      }
     }
+    return new Stopped(p.waitFor(), output.toString());
+  }
+
+  @Test
+  void killMinusNineKeepsEveryWholeRowUpToTheLastDrainedBatch() throws Exception {
+    stopMidRun("killed", ProcessHandle::destroyForcibly); // SIGKILL: no shutdown hook, no endRun
     RunDirectory dir = ReadBack.onlyRun(out);
     assertEquals("42", dir.params().get("seed"));
     assertTrue(dir.run().endTime().isEmpty() && dir.run().status().isEmpty(), "the run never ended");
@@ -72,36 +91,20 @@ class JvmExitTest {
 
   @Test
   void sigtermMarksTheRunKilledKeepsEverythingAndStartsNoOtherRun() throws Exception {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dprov4ml.output-dir=" + out, "-Dprov4ml.experiment-name=stopped", "-cp",
-        System.getProperty("java.class.path"), ProgramKilledMidRun.class.getName())
-        .redirectErrorStream(true).start();
-    List<String> output = new java.util.ArrayList<>();
-    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
-      String line;
-      while ((line = lines.readLine()) != null && !line.equals("FLUSHED")) {
-        output.add(line);
-      }
-      Thread.sleep(300);
-      // SIGTERM, as Ctrl-C or a scheduler stops a training: the shutdown hooks run. Through the handle,
-      // since Process.destroy also closes the streams whose rest is read below.
-      p.toHandle().destroy();
-      while ((line = lines.readLine()) != null) {
-        output.add(line);
-      }
-    }
-    assertEquals(143, p.waitFor(), String.join("\n", output));
+    // SIGTERM, as Ctrl-C or a scheduler stops a training: the shutdown hooks run.
+    Stopped stopped = stopMidRun("stopped", ProcessHandle::destroy);
+    assertEquals(143, stopped.exitCode(), stopped.output());
     // The main thread logs on while the hooks run: it must not start a run that nothing would end.
     RunDirectory dir = ReadBack.onlyRun(out);
-    assertEquals(RunStatus.KILLED, dir.run().status().orElseThrow(), String.join("\n", output));
+    assertEquals(RunStatus.KILLED, dir.run().status().orElseThrow(), stopped.output());
     assertTrue(dir.run().endTime().isPresent());
     List<MetricPoint> points = points(dir, "loss", Context.TRAINING);
     assertTrue(points.size() >= 1000, "everything logged before the signal is there: " + points.size());
     for (int i = 0; i < points.size(); i++) {
       assertEquals(i, points.get(i).step());
     }
-    assertTrue(output.stream().filter(l -> l.contains("what the application logs from now on is not recorded"))
-        .count() <= 1, String.join("\n", output));
+    assertTrue(stopped.output().lines().filter(l -> l.contains("what the application logs from now on is not "
+        + "recorded")).count() <= 1, stopped.output());
   }
 
   @Test
