@@ -60,8 +60,11 @@ final class DjlTransformer implements ClassFileTransformer {
   private ClassFileTransformer byteBuddy;
   private boolean setUp;
   private Prov4mlConfig config;
-  /** Per class loader that holds DJL: whether the advice reaches the agent from there and its classes have the expected shape. */
-  private final Map<ClassLoader, Boolean> shapeFits = Collections.synchronizedMap(new WeakHashMap<>());
+  /**
+   * Per class loader that holds DJL: whether its classes can be woven (the advice reaches the agent
+   * from there, and they have the expected shape).
+   */
+  private final Map<ClassLoader, Boolean> weavable = Collections.synchronizedMap(new WeakHashMap<>());
   private final AtomicBoolean shapeWarned = new AtomicBoolean();
   private final AtomicBoolean unreachableWarned = new AtomicBoolean();
 
@@ -170,7 +173,7 @@ final class DjlTransformer implements ClassFileTransformer {
       setUp = true;
       config = AgentInstaller.configure(arguments);
     }
-    if (config == null || !shapeFits(loader)) {
+    if (config == null || !weavable(loader)) {
       return null;
     }
     if (byteBuddy == null) {
@@ -181,13 +184,13 @@ final class DjlTransformer implements ClassFileTransformer {
     return byteBuddy;
   }
 
-  private boolean shapeFits(ClassLoader loader) {
-    Boolean fits = shapeFits.get(loader);
+  private boolean weavable(ClassLoader loader) {
+    Boolean fits = weavable.get(loader);
     if (fits == null) {
       String unreachable = DjlInstrumentation.agentUnreachable(loader);
       String mismatch = unreachable == null ? DjlInstrumentation.shapeMismatch(loader) : null;
       fits = unreachable == null && mismatch == null;
-      shapeFits.put(loader, fits);
+      weavable.put(loader, fits);
       if (unreachable != null && unreachableWarned.compareAndSet(false, true)) {
         Logger.warn("prov4ml agent: DJL {} cannot be recorded by the agent: {}; its classes are left as they are. "
             + "To record this application, add Prov4mlTrainingListener to it (prov4ml-core, in the same class "

@@ -196,17 +196,16 @@ public final class AgentOverhead {
       report(what + ", CPU (ratio)", project(samples, Sample::cpuMs), true);
       wallAdded[i] = medianOf(differences(samples, Sample::wallMs));
       cpuAdded[i] = medianOf(differences(samples, Sample::cpuMs));
+      double prov4mlThreads = medianOf(project(samples, Sample::prov4mlThreadsMs), 1);
       System.out.printf(Locale.ROOT, "%s: added per run (median of pairs) wall %+.0f ms, CPU %+.0f ms, of which "
-          + "prov4ml threads %.0f ms (%.3f ms an epoch)%n", what, wallAdded[i], cpuAdded[i],
-          medianOf(samples.stream().map(p -> p[1].prov4mlThreadsMs).toList()),
-          medianOf(samples.stream().map(p -> p[1].prov4mlThreadsMs).toList()) / counts[i]);
+          + "prov4ml threads %.0f ms (%.3f ms an epoch)%n", what, wallAdded[i], cpuAdded[i], prov4mlThreads,
+          prov4mlThreads / counts[i]);
       System.out.printf(Locale.ROOT, "%s: added per run (median of pairs) on the training thread CPU %+.0f ms, "
           + "on the compiler threads CPU %+.0f ms (without %.0f ms); from the app's last line to the process's end "
           + "%+.0f ms (without %.0f ms)%n", what, medianOf(differences(samples, Sample::trainingCpuMs)),
           medianOf(differences(samples, Sample::compilerThreadsMs)),
-          medianOf(samples.stream().map(p -> p[0].compilerThreadsMs).toList()),
-          medianOf(differences(samples, Sample::exitMs)),
-          medianOf(samples.stream().map(p -> p[0].exitMs).toList()));
+          medianOf(project(samples, Sample::compilerThreadsMs), 0),
+          medianOf(differences(samples, Sample::exitMs)), medianOf(project(samples, Sample::exitMs), 0));
     }
     for (int i = 1; i < counts.length; i++) {
       double epochs = counts[i] - counts[i - 1];
