@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Spliterator;
@@ -29,8 +28,8 @@ final class MetricCsv {
 
   private MetricCsv() {}
 
-  static Stream<MetricPoint> points(Path file) {
-    InputStream in = open(file);
+  static Stream<MetricPoint> points(Path runDir, Path file) {
+    InputStream in = open(runDir, file);
     RowSpliterator rows = new RowSpliterator(file, in, 0);
     return StreamSupport.stream(rows, false).onClose(() -> {
       try {
@@ -46,11 +45,11 @@ final class MetricCsv {
    * header is checked and skipped) and returns the offset just past the last line read: where the next
    * read resumes. A last row without its line end is left for the next read.
    */
-  static long readFrom(Path file, long offset, long maxRows, Consumer<? super MetricPoint> rows) {
+  static long readFrom(Path runDir, Path file, long offset, long maxRows, Consumer<? super MetricPoint> rows) {
     if (offset < 0) {
       throw new IllegalArgumentException("offset must be >= 0, not " + offset);
     }
-    InputStream in = open(file);
+    InputStream in = open(runDir, file);
     try (in) {
       if (offset > 0) {
         in.skipNBytes(offset);
@@ -68,8 +67,8 @@ final class MetricCsv {
     }
   }
 
-  static long countRows(Path file) {
-    try (InputStream in = open(file)) {
+  static long countRows(Path runDir, Path file) {
+    try (InputStream in = open(runDir, file)) {
       byte[] buffer = new byte[64 * 1024];
       long lines = 0;
       boolean header = false;
@@ -91,9 +90,11 @@ final class MetricCsv {
     }
   }
 
-  private static InputStream open(Path file) {
+  private static InputStream open(Path runDir, Path file) {
     try {
-      return Files.newInputStream(file);
+      return RunFiles.open(runDir, file);
+    } catch (RunDirectoryException e) {
+      throw new UncheckedIOException(new RunDirectoryException(file, "the metric file is " + e.problem(), e));
     } catch (IOException e) {
       throw new UncheckedIOException(new RunDirectoryException(file, "cannot read the metric file: " + reason(e), e));
     }

@@ -21,12 +21,15 @@ public final class MetricSeries {
   private final String key;
   private final Context context;
   private final int rank;
+  private final Path runDir;
   private final Path file;
   private final Map<String, String> attributes;
   private long pointCount = -1;
 
-  MetricSeries(String id, String key, Context context, int rank, Path file, Map<String, String> attributes) {
+  MetricSeries(String id, String key, Context context, int rank, Path runDir, Path file,
+      Map<String, String> attributes) {
     this.id = id;
+    this.runDir = runDir;
     this.key = key;
     this.context = context;
     this.rank = rank;
@@ -71,7 +74,7 @@ public final class MetricSeries {
    */
   public long pointCount() {
     if (pointCount < 0) {
-      pointCount = MetricCsv.countRows(file);
+      pointCount = MetricCsv.countRows(runDir, file);
     }
     return pointCount;
   }
@@ -85,7 +88,7 @@ public final class MetricSeries {
    * @throws UncheckedIOException wrapping a {@link RunDirectoryException} when the file cannot be opened
    */
   public Stream<MetricPoint> points() {
-    return MetricCsv.points(file);
+    return MetricCsv.points(runDir, file);
   }
 
   /**
@@ -99,7 +102,7 @@ public final class MetricSeries {
    *     be read, is shorter than {@code offset}, or has a row that is not {@code step,value,timestamp}
    */
   public long readFrom(long offset, long maxPoints, Consumer<? super MetricPoint> points) {
-    return MetricCsv.readFrom(file, offset, maxPoints, points);
+    return MetricCsv.readFrom(runDir, file, offset, maxPoints, points);
   }
 
   @Override

@@ -173,12 +173,14 @@ final class RankDocumentParser {
   }
 
   private JsonNode readTree() throws RunDirectoryException {
-    try (InputStream in = Files.newInputStream(document)) {
+    try (InputStream in = RunFiles.open(runDir, document)) {
       JsonNode doc = JSON.readTree(in);
       if (doc == null || doc.isMissingNode()) {
         throw new RunDirectoryException(document, "the PROV document is empty");
       }
       return doc;
+    } catch (RunDirectoryException refused) {
+      throw refused;
     } catch (JsonEOFException cut) {
       throw new RunDirectoryException(document, "the PROV document is cut short" + at(cut.getLocation())
           + "; it was not written whole", cut);
@@ -251,7 +253,7 @@ final class RankDocumentParser {
     if (identifier == null) {
       throw new RunDirectoryException(document, "metric '" + id + "' names no file (dcterms:identifier)");
     }
-    return new MetricSeries(id, label, context(id, contextName), rank, rebase(identifier), a);
+    return new MetricSeries(id, label, context(id, contextName), rank, runDir, rebase(identifier), a);
   }
 
   private Optional<Artifact> artifact(String id, String label, Map<String, String> a) throws RunDirectoryException {

@@ -22,7 +22,7 @@ class MetricSeriesTest {
   @TempDir Path dir;
 
   private MetricSeries series(Path file) {
-    return new MetricSeries("loss//TRAINING", "loss", Context.TRAINING, 0, file, Map.of());
+    return new MetricSeries("loss//TRAINING", "loss", Context.TRAINING, 0, dir, file, Map.of());
   }
 
   @Test

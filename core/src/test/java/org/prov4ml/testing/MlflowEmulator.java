@@ -56,6 +56,9 @@ public final class MlflowEmulator implements AutoCloseable {
     NOT_FOUND
   }
 
+  /** A request as received: for tests that check what reached the server, credentials and bytes included. */
+  public record Received(String method, String path, String authorization, byte[] body) {}
+
   /** A stored metric point. */
   public record Point(long step, double value, long timestamp) {}
 
@@ -70,6 +73,7 @@ public final class MlflowEmulator implements AutoCloseable {
   private final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private final List<FaultAt> faults = new CopyOnWriteArrayList<>();
+  private final List<Received> received = new CopyOnWriteArrayList<>();
 
   private record FaultAt(String pathSuffix, AtomicInteger skip, Fault fault) {}
   private final Map<String, Fault> everyTime = new ConcurrentHashMap<>();
@@ -129,6 +133,11 @@ public final class MlflowEmulator implements AutoCloseable {
         .mapToInt(e -> e.getValue().get()).sum();
   }
 
+  /** Every request received, in order, faulted ones too. */
+  public List<Received> received() {
+    return List.copyOf(received);
+  }
+
   /** Every point stored for {@code key}, in the order received, repeats included. */
   public synchronized List<Point> history(String runId, String key) {
     return List.copyOf(run(runId).metrics.getOrDefault(key, List.of()));
@@ -174,6 +183,7 @@ public final class MlflowEmulator implements AutoCloseable {
     String method = exchange.getRequestMethod();
     requests.computeIfAbsent(method + " " + path, k -> new AtomicInteger()).incrementAndGet();
     byte[] body = exchange.getRequestBody().readAllBytes();
+    received.add(new Received(method, path, exchange.getRequestHeaders().getFirst("Authorization"), body));
     Fault fault = takeFault(path);
     try {
       if (fault == Fault.UNAVAILABLE) {

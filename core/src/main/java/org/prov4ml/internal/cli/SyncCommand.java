@@ -52,15 +52,16 @@ final class SyncCommand extends CliCommand {
     }
     try {
       Prov4mlConfig config = configuration();
-      String uri = trackingUri;
-      if (uri == null && config.get(ConfigKeys.MLFLOW_TRACKING_URI) == null) {
-        uri = RunDirectorySync.recordedTrackingUri(runDir); // resume against the server it started with
-        if (uri == null) {
-          throw new BadInputException(runDir + " was recorded without MLflow; pass --tracking-uri (or set "
-              + "MLFLOW_TRACKING_URI)");
+      MlflowSettings settings;
+      if (trackingUri == null && config.get(ConfigKeys.MLFLOW_TRACKING_URI) == null) {
+        settings = recordedServer(config);
+      } else {
+        try {
+          settings = MlflowSettings.from(config, System.getenv(), trackingUri);
+        } catch (IllegalArgumentException e) {
+          throw new BadInputException(e.getMessage(), e);
         }
       }
-      MlflowSettings settings = MlflowSettings.from(config, System.getenv(), uri);
       RunDirectorySync.Result r = RunDirectorySync.sync(runDir, settings, timeout);
       UploadBacklog left = r.left();
       if (r.complete() && left.isEmpty()) {
@@ -68,7 +69,7 @@ final class SyncCommand extends CliCommand {
         String parent = RunDirectorySync.completeJob(runDir, settings, timeout);
         out().println("sync: " + runDir + " is complete in MLflow run " + r.runId()
             + (parent == null ? "" : ", children of the job's run " + parent) + " at " + settings.trackingUri()
-            + (left.refused() > 0 ? " (" + left.refused() + " refused by the server, reported above)" : ""));
+            + (left.refused() > 0 ? " (" + left.refused() + " refused, reported above)" : ""));
         return Prov4mlCli.OK;
       }
       err().println("sync: " + left.describe() + " of " + runDir + " not acknowledged by " + settings.trackingUri()
@@ -84,6 +85,33 @@ final class SyncCommand extends CliCommand {
       err().println("sync: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return Prov4mlCli.FAILED;
     }
+  }
+
+  /**
+   * The server an earlier upload recorded in the run directory, which the user did not name. The directory is
+   * untrusted input, so that server never gets the user's credentials: with credentials in the environment sync
+   * stops and asks for the server to be named; without, it uploads there unauthenticated.
+   */
+  private MlflowSettings recordedServer(Prov4mlConfig config) throws IOException {
+    String recorded = RunDirectorySync.recordedTrackingUri(runDir);
+    if (recorded == null) {
+      throw new BadInputException(runDir + " was recorded without MLflow; pass --tracking-uri (or set "
+          + "MLFLOW_TRACKING_URI)");
+    }
+    MlflowSettings settings;
+    try {
+      settings = MlflowSettings.withoutCredentials(config, System.getenv(), recorded);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(runDir + " names an MLflow server that cannot be used: " + e.getMessage());
+    }
+    if (MlflowSettings.credentialsIn(System.getenv())) {
+      throw new BadInputException(runDir + " names MLflow at " + settings.trackingUri() + ", a server you did not "
+          + "name; your MLflow credentials go only to a server you name: to upload there, pass --tracking-uri "
+          + settings.trackingUri());
+    }
+    err().println("sync: uploading to MLflow at " + settings.trackingUri() + ", as recorded in " + runDir
+        + ", without credentials (name a server with --tracking-uri to use yours)");
+    return settings;
   }
 
   static final class DurationConverter implements ITypeConverter<Duration> {

@@ -102,7 +102,9 @@ final class ReportData {
     optional(g, "prov4ml", run.attribute("yprov:prov4ml_version"));
     optional(g, "program", run.attribute("yprov:main_class"));
     optional(g, "user", run.user());
-    optional(g, "mlflow", mlflowPage(dir, run));
+    Optional<String> page = mlflowPage(dir, run);
+    optional(g, "mlflow", page.flatMap(ReportData::webLink));
+    optional(g, "mlflowText", page.filter(p -> webLink(p).isEmpty()));
     g.writeObjectFieldStart("tags");
     for (var tag : run.tags().entrySet()) {
       g.writeStringField(tag.getKey(), tag.getValue());
@@ -144,7 +146,11 @@ final class ReportData {
         : Optional.of("no end recorded: the run is still in progress, or its process died before ending it"));
   }
 
-  /** The MLflow UI's page of the run: from the ids the upload recorded in the document, else in its cursor. */
+  /**
+   * The MLflow UI's page of the run: from the ids the upload recorded in the document, else in its cursor. Both
+   * are untrusted input, so only an {@code http:} or {@code https:} page is linked; the report shows anything
+   * else as text ({@link #webLink}).
+   */
   private static Optional<String> mlflowPage(RunDirectory dir, RunActivity run) {
     Optional<String> server = run.attribute("yprov:mlflow_tracking_uri");
     Optional<String> experiment = run.attribute("yprov:mlflow_experiment_id");
@@ -159,6 +165,18 @@ final class ReportData {
           new RunLayout(dir.path(), run.experiment(), run.runId(), run.rank())));
     } catch (IOException e) {
       return Optional.empty(); // an unreadable upload cursor only costs the link
+    }
+  }
+
+  /** {@code page} when it is an absolute {@code http:} or {@code https:} URI with a host, the only links made. */
+  static Optional<String> webLink(String page) {
+    try {
+      java.net.URI uri = new java.net.URI(page);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null ? Optional.of(page)
+          : Optional.empty();
+    } catch (java.net.URISyntaxException e) {
+      return Optional.empty();
     }
   }
 

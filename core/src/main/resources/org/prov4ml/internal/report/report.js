@@ -115,8 +115,12 @@
         if (f[1] === undefined || f[1] === null) return;
         dl.appendChild(el('div', null, el('dt', { text: f[0] }), el('dd', { text: f[1], title: f[1] })));
       });
-      dl.appendChild(el('div', null, el('dt', { text: 'MLflow' }), el('dd', null, first.mlflow
-        ? el('a', { href: first.mlflow, text: 'open the run in MLflow', title: first.mlflow }) : 'not uploaded')));
+      // The page comes from the run directory, which is untrusted: only http(s) is ever a link, the rest is text.
+      var mlflowLink = first.mlflow && /^https?:\/\//i.test(first.mlflow);
+      dl.appendChild(el('div', null, el('dt', { text: 'MLflow' }), el('dd', null, mlflowLink
+        ? el('a', { href: first.mlflow, text: 'open the run in MLflow', title: first.mlflow })
+        : first.mlflowText ? el('span', { text: first.mlflowText + ' (not a web address, not linked)' })
+        : 'not uploaded')));
       dl.appendChild(el('div', null, el('dt', { text: 'Directory' }), el('dd', { text: first.dir, title: first.dir })));
     } else {
       $('status').hidden = true;

@@ -109,6 +109,37 @@ class HtmlReportBrowserTest {
   }
 
   @Test
+  void aServerAddressFromTheDocumentThatIsNoWebAddressIsShownAsTextNeverLinked() throws Exception {
+    Path dir = ReportTestRuns.training(work, "hostile", params(1));
+    Path document;
+    try (var files = Files.list(dir)) {
+      document = files.filter(f -> f.getFileName().toString().matches("prov_.*_GR0_.*\\.json")).findFirst()
+          .orElseThrow();
+    }
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var root = json.readTree(document.toFile());
+    root.path("activity").fields().forEachRemaining(a -> {
+      if (a.getValue().has("yprov:run_id")) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) a.getValue())
+            .put("yprov:mlflow_tracking_uri", "javascript:window.pwned=1;//")
+            .put("yprov:mlflow_experiment_id", "1").put("yprov:mlflow_run_id", "r");
+      }
+    });
+    json.writeValue(document.toFile(), root);
+    load(HtmlReport.writeRun(RunDirectory.open(dir), dir.resolve("report.html")));
+
+    var driver = browser.driver();
+    assertEquals(List.of(), driver.findElements(By.cssSelector("a[href]")).stream()
+        .map(a -> a.getAttribute("href")).filter(h -> !h.startsWith("http") && !h.startsWith("file:")).toList(),
+        "only web and in-page links");
+    WebElement mlflow = driver.findElement(By.xpath("//dt[text()='MLflow']/following-sibling::dd"));
+    assertTrue(mlflow.getText().startsWith("javascript:window.pwned=1;//#/experiments/1/runs/r"), mlflow.getText());
+    assertTrue(mlflow.getText().endsWith("(not a web address, not linked)"), mlflow.getText());
+    mlflow.click();
+    assertEquals(null, browser.script("return window.pwned === undefined ? null : window.pwned"));
+  }
+
+  @Test
   void hoverShowsStepValueAndTimeAndAUserCanZoomAndSwitchToALogScale() throws Exception {
     Path dir = ReportTestRuns.training(work, "touch", params(3));
     load(HtmlReport.writeRun(RunDirectory.open(dir), dir.resolve("report.html")));

@@ -2,12 +2,15 @@ package org.prov4ml.internal.sink.mlflow;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.prov4ml.internal.lineage.FileDigests;
 import org.prov4ml.internal.sink.mlflow.MlflowTracking.RunRef;
 import org.prov4ml.rundir.Artifact;
 import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RankRecord;
+import org.prov4ml.rundir.RunFiles;
 import org.tinylog.Logger;
 
 /**
@@ -32,7 +35,13 @@ final class ArtifactUpload {
       return;
     }
     for (Artifact a : upload.record().artifacts()) {
-      if (!Files.isRegularFile(a.file())) {
+      if (!Files.exists(a.file(), LinkOption.NOFOLLOW_LINKS) || Files.isDirectory(a.file(), LinkOption.NOFOLLOW_LINKS)
+          || upload.cursor().rejected.containsKey("artifact " + a.path())) {
+        continue;
+      }
+      Optional<String> outside = RunFiles.refusal(upload.runDir(), a.file());
+      if (outside.isPresent()) {
+        upload.refuse("artifact " + a.path(), a.file(), outside.get());
         continue;
       }
       ArtifactPath path;
@@ -66,7 +75,7 @@ final class ArtifactUpload {
     Path prov = record.document();
     putIfChanged(run, ArtifactPath.of(prov.getFileName().toString()).under(PROVENANCE_FOLDER), prov);
     for (MetricSeries s : record.metrics()) {
-      if (Files.isRegularFile(s.file())) {
+      if (RunFiles.readable(upload.runDir(), s.file())) {
         String folder = s.file().getParent().getFileName().toString();
         putIfChanged(run, ArtifactPath.of(folder + "/" + RunUpload.fileName(s)).under(PROVENANCE_FOLDER), s.file());
       }
@@ -74,6 +83,11 @@ final class ArtifactUpload {
   }
 
   private void putIfChanged(RunRef run, ArtifactPath path, Path file) throws IOException, InterruptedException {
+    Optional<String> refused = RunFiles.refusal(upload.runDir(), file);
+    if (refused.isPresent()) {
+      upload.refuse("artifact " + path, file, refused.get());
+      return;
+    }
     String sha = FileDigests.sha256(file);
     if (!sha.equals(upload.cursor().artifacts.get(path.toString()))) {
       put(run, path, file, sha);

@@ -45,6 +45,27 @@ public record MlflowSettings(URI trackingUri, MlflowCredentials credentials, Str
         config.get(ConfigKeys.MLFLOW_REGISTER_MODELS));
   }
 
+  /**
+   * The settings for a server that only a run directory names (its upload cursor), which the user did not: a run
+   * directory is untrusted input, so such a server never receives the user's credentials. The URI's user-info
+   * is dropped too, so nothing the directory wrote is sent as a credential either.
+   *
+   * @throws IllegalArgumentException when the URI is not an http(s) URI; the message names it
+   */
+  public static MlflowSettings withoutCredentials(Prov4mlConfig config, Map<String, String> env,
+      String trackingUri) {
+    MlflowSettings named = from(config, Map.of(), trackingUri);
+    return new MlflowSettings(named.trackingUri(), MlflowCredentials.none(),
+        blankToNull(env.get("MLFLOW_EXPERIMENT_NAME")), blankToNull(env.get("MLFLOW_RUN_ID")),
+        named.requestTimeout(), named.maxRetryBackoff(), named.flushTimeout(), named.uploadInterval(),
+        named.registerModels());
+  }
+
+  /** Whether the environment holds MLflow credentials ({@code MLFLOW_TRACKING_TOKEN} or a user name). */
+  public static boolean credentialsIn(Map<String, String> env) {
+    return MlflowCredentials.fromEnv(env, URI.create("http://localhost")).present();
+  }
+
   private static URI parse(String raw) {
     URI uri;
     try {

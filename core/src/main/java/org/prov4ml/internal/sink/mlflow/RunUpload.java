@@ -2,13 +2,16 @@ package org.prov4ml.internal.sink.mlflow;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.prov4ml.internal.sink.mlflow.MlflowTracking.RunRef;
+import org.prov4ml.rundir.RunFiles;
 import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
@@ -61,8 +64,13 @@ final class RunUpload {
     // Taken before anything is sent: what the directory held when the pass began is what a barrier waits for.
     Map<String, Long> targets = new LinkedHashMap<>();
     for (MetricSeries s : record.metrics()) {
-      if (Files.exists(s.file())) {
-        targets.put(fileName(s), Files.size(s.file()));
+      if (Files.exists(s.file(), LinkOption.NOFOLLOW_LINKS) && !cursor.rejected.containsKey(MetricUpload.rejectionKey(s))) {
+        Optional<String> refused = RunFiles.refusal(runDir, s.file());
+        if (refused.isPresent()) {
+          refuse(MetricUpload.rejectionKey(s), s.file(), refused.get());
+        } else {
+          targets.put(fileName(s), Files.size(s.file()));
+        }
       }
     }
     RunRef bound = RunBinder.bind(tracking, cursor, record, settings);
@@ -185,6 +193,18 @@ final class RunUpload {
   }
 
   /** Records a refusal of the server, reported once; the element stays in the run directory only. */
+  /**
+   * Records that {@code file}, which the run directory names for {@code what}, is not read: the directory is
+   * untrusted input, and {@link RunFiles} refuses a link out of it or a special file. Said once, and kept in the
+   * cursor with the server's refusals, since sending again would not help either.
+   */
+  void refuse(String what, Path file, String why) throws IOException {
+    if (cursor.rejected.putIfAbsent(what, "not read: " + why) == null) {
+      Logger.warn("prov4ml: {} of run {} is not uploaded: {} is {}", what, runDir, file, why);
+      cursor.save();
+    }
+  }
+
   void reject(String what, String serverMessage) {
     if (cursor.rejected.putIfAbsent(what, serverMessage) == null) {
       Logger.warn("prov4ml: MLflow at {} refused {} of run {}: {} (it stays in the run directory, not retried)",

@@ -9,6 +9,7 @@ import org.prov4ml.rundir.Artifact;
 import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.rundir.RunFiles;
 
 /**
  * What a run directory holds that the server has not acknowledged, counted from the directory
@@ -74,7 +75,7 @@ public record UploadBacklog(long metricPoints, int params, int tags, int artifac
     }
     long points = 0;
     for (MetricSeries s : record.metrics()) {
-      if (Files.exists(s.file()) && !cursor.rejected.containsKey(MetricUpload.rejectionKey(s))) {
+      if (RunFiles.readable(runDir, s.file()) && !cursor.rejected.containsKey(MetricUpload.rejectionKey(s))) {
         long[] rows = {0};
         try {
           s.readFrom(cursor.offset(RunUpload.fileName(s)), Long.MAX_VALUE, p -> rows[0]++);
@@ -92,7 +93,7 @@ public record UploadBacklog(long metricPoints, int params, int tags, int artifac
     int artifacts = 0;
     if (c.artifactsNotUploadable == null) {
       for (Artifact a : record.artifacts()) {
-        if (Files.isRegularFile(a.file()) && !c.rejected.containsKey("artifact " + a.path())
+        if (Files.isRegularFile(a.file()) && RunFiles.readable(runDir, a.file()) && !c.rejected.containsKey("artifact " + a.path())
             && !ArtifactUpload.sha256(a).equals(c.artifacts.get(a.path()))) {
           artifacts++;
         }
