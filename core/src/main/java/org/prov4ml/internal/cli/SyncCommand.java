@@ -10,6 +10,7 @@ import org.prov4ml.internal.sink.local.RunLayout;
 import org.prov4ml.internal.sink.mlflow.MlflowSettings;
 import org.prov4ml.internal.sink.mlflow.RunDirectorySync;
 import org.prov4ml.internal.sink.mlflow.UploadBacklog;
+import org.prov4ml.rundir.RunDirectoryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -81,6 +82,8 @@ final class SyncCommand extends CliCommand {
       return Prov4mlCli.FAILED;
     } catch (BadInputException e) {
       throw e;
+    } catch (RunDirectoryException e) {
+      throw new BadInputException(e.getMessage(), e); // running it again would not help
     } catch (Exception e) {
       err().println("sync: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return Prov4mlCli.FAILED;

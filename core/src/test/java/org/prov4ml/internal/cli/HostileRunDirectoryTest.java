@@ -124,4 +124,30 @@ class HostileRunDirectoryTest {
       }
     }
   }
+
+  @Test
+  void syncWritesIntoNoMlflowRunButTheOneThisDirectorysUploadMade() throws Exception {
+    try (MlflowEmulator server = new MlflowEmulator()) {
+      Path victim = uploadedRun(server);
+      String victimRun = new ObjectMapper().readTree(victim.resolve("mlflow_GR0.json").toFile()).path("run_id").asText();
+      Path runDir = uploadedRun(server);
+      Path cursor = runDir.resolve("mlflow_GR0.json");
+      ObjectMapper json = new ObjectMapper();
+      ObjectNode crafted = (ObjectNode) json.readTree(cursor.toFile());
+      crafted.put("run_id", victimRun).put("artifact_uri", "mlflow-artifacts:/../../elsewhere");
+      crafted.putObject("metric_offsets");
+      crafted.remove("terminated");
+      json.writeValue(cursor.toFile(), crafted);
+      int before = server.received().size();
+
+      Prov4mlCliTest.Result r = Prov4mlCliTest.cli("sync", runDir.toString(), "--tracking-uri", server.uri());
+
+      assertEquals(2, r.code(), r.out() + r.err());
+      assertEquals(1, r.errLines().size(), r.err());
+      assertTrue(r.err().contains("names MLflow run " + victimRun) && r.err().contains("MLFLOW_RUN_ID"), r.err());
+      List<String> after = server.received().subList(before, server.received().size()).stream()
+          .map(q -> q.method() + " " + q.path()).toList();
+      assertEquals(List.of("GET /api/2.0/mlflow/runs/get"), after, "only the run was looked at");
+    }
+  }
 }

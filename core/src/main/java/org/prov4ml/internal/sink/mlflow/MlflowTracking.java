@@ -98,6 +98,21 @@ final class MlflowTracking {
     return runRef(http.get(API + "runs/get?run_id=" + query(runId)).path("run").path("info"));
   }
 
+  /** The run {@code runId} as the server has it, and the value of its tag {@code key} (null when it has none). */
+  TaggedRun getRunWithTag(String runId, String key) throws IOException, InterruptedException {
+    JsonNode run = http.get(API + "runs/get?run_id=" + query(runId)).path("run");
+    String value = null;
+    for (JsonNode tag : run.path("data").path("tags")) {
+      if (key.equals(tag.path("key").asText())) {
+        value = tag.path("value").asText();
+      }
+    }
+    return new TaggedRun(runRef(run.path("info")), value);
+  }
+
+  /** A run and the value of one of its tags. */
+  record TaggedRun(RunRef run, String tag) {}
+
   /** The run of {@code experimentId} tagged {@code key=value}, if one exists. */
   Optional<RunRef> findRunByTag(String experimentId, String key, String value)
       throws IOException, InterruptedException {

@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.prov4ml.internal.sink.mlflow.LogBatchRequest.KeyValue;
 import org.prov4ml.internal.sink.mlflow.MlflowTracking.RunRef;
 import org.prov4ml.rundir.RankRecord;
+import org.prov4ml.rundir.RunDirectoryException;
 import org.tinylog.Logger;
 
 /**
@@ -34,6 +35,9 @@ final class RunBinder {
       adoptOrRestart(tracking, cursor, server);
     }
     if (cursor.isBound()) {
+      if (!cursor.confirmed) {
+        confirm(tracking, cursor, settings);
+      }
       return new RunRef(cursor.runId, cursor.experimentId, cursor.artifactUri, null);
     }
     RunRef run;
@@ -64,8 +68,33 @@ final class RunBinder {
     cursor.runId = run.runId();
     cursor.experimentId = run.experimentId();
     cursor.artifactUri = run.artifactUri();
+    cursor.confirmed = true; // found or created by this process
     cursor.save();
     return run;
+  }
+
+  /**
+   * Checks, once per process, that the MLflow run a cursor names is the one this run directory's upload made,
+   * before anything is sent into it: the cursor is the run directory's word, and a run directory is untrusted
+   * input, so a crafted cursor must not make the user's credentials write into another run, nor its artifacts
+   * go to a location the cursor spells. The run is this upload's when it carries the cursor's upload id, or when
+   * the user named it ({@code MLFLOW_RUN_ID}); its experiment and artifact location are then taken from the
+   * server, not from the cursor.
+   */
+  private static void confirm(MlflowTracking tracking, UploadCursor cursor, MlflowSettings settings)
+      throws IOException, InterruptedException {
+    MlflowTracking.TaggedRun found = tracking.getRunWithTag(cursor.runId, UPLOAD_ID_TAG);
+    boolean named = cursor.runId.equals(settings.existingRunId());
+    boolean ours = cursor.uploadId != null && cursor.uploadId.equals(found.tag());
+    if (!named && !ours) {
+      throw new RunDirectoryException(cursor.file(), "names MLflow run "
+          + cursor.runId + ", which this run directory's upload did not make (its tag " + UPLOAD_ID_TAG
+          + " differs): nothing is sent into it; set MLFLOW_RUN_ID=" + cursor.runId + " if you mean that run");
+    }
+    cursor.experimentId = found.run().experimentId();
+    cursor.artifactUri = found.run().artifactUri();
+    cursor.confirmed = true;
+    cursor.save();
   }
 
   /**

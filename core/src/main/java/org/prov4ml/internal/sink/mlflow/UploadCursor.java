@@ -106,6 +106,13 @@ final class UploadCursor {
   String terminated;
 
   private transient Path file;
+  /** Whether this process has checked that the bound run is this upload's ({@link RunBinder}); never saved. */
+  transient boolean confirmed;
+
+  /** The file this cursor is saved to. */
+  Path file() {
+    return file;
+  }
 
   /** {@code mlflow_GR<rank>.json} in the run directory: each rank is its own MLflow run. */
   static Path fileOf(Path runDir, int rank) {
