@@ -3,18 +3,12 @@ package org.prov4ml;
 import ai.djl.Model;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.optimizer.Optimizer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.prov4ml.internal.run.ArgumentChecks;
-import org.prov4ml.internal.run.JvmExitHook;
-import org.prov4ml.internal.run.RunRecorder;
-import org.prov4ml.internal.config.Prov4mlConfig;
-import org.prov4ml.internal.sink.local.UnwritableOutputDirectoryException;
-import org.tinylog.Logger;
+import java.util.ServiceLoader;
+import org.prov4ml.internal.format.ArgumentChecks;
 
 /**
  * The prov4ml API, mirroring Python prov4ml: static calls on the one active run of the JVM. A log
@@ -27,22 +21,38 @@ import org.tinylog.Logger;
  */
 public final class Prov4ml {
 
-  private static final Object LOCK = new Object();
-  private static volatile Run active;
   /**
-   * Why no run could be started, under which configuration: not tried again while that is the JVM's
-   * configuration (another one may name another output directory).
+   * How the static API reaches prov4ml's implementation: the one provider of this interface that
+   * {@link ServiceLoader} finds (prov4ml's core registers its own). The API thus names nothing internal and
+   * depends on no internal package. For prov4ml itself, not for applications.
    */
-  private static volatile Unavailable unavailable;
-  private static final AtomicBoolean EXIT_REPORTED = new AtomicBoolean();
+  public interface Backend {
 
-  private record Unavailable(UnwritableOutputDirectoryException why, Prov4mlConfig config) {
+    /** Starts a run; throws {@link IllegalStateException} when another run is active. */
+    Run startRun(RunOptions options);
 
-    /** The reason, if it still holds: the configuration is the one it was found under. */
-    static UnwritableOutputDirectoryException now() {
-      Unavailable u = unavailable;
-      return u != null && u.config == Prov4mlConfig.current() ? u.why : null;
+    /** The active run, if any. */
+    Optional<Run> activeRun();
+
+    /**
+     * The active run, or one started with {@code options} (null: all from the configuration); empty when no
+     * run can be started (the output directory cannot be written, said once) or the JVM is exiting.
+     */
+    Optional<Run> activeOrImplicitRun(RunOptions options);
+
+    /** The active run, started if there is none; throws {@link IllegalStateException} when none can start. */
+    Run activeRunOrStart();
+  }
+
+  private static final Backend BACKEND = backend();
+
+  private static Backend backend() {
+    Iterator<Backend> found = ServiceLoader.load(Backend.class, Prov4ml.class.getClassLoader()).iterator();
+    if (!found.hasNext()) {
+      throw new IllegalStateException("prov4ml's implementation is missing from the class path (no "
+          + Backend.class.getName() + " provider in META-INF/services)");
     }
+    return found.next();
   }
 
   private Prov4ml() {}
@@ -59,18 +69,7 @@ public final class Prov4ml {
    */
   public static Run startRun(RunOptions options) {
     ArgumentChecks.notNull(options, "options");
-    synchronized (LOCK) {
-      Run current = active;
-      if (current != null && !current.isEnded()) {
-        throw new IllegalStateException("run " + current.runName() + " is still active; call Prov4ml.endRun() "
-            + "before starting another");
-      }
-      try {
-        return start(options, false);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e.getMessage(), e);
-      }
-    }
+    return BACKEND.startRun(options);
   }
 
   /**
@@ -80,23 +79,17 @@ public final class Prov4ml {
    *     created or written (said once, see {@link #activeOrImplicitRun})
    */
   public static Run activeRunOrStart() {
-    Run run = implicitRun(null);
-    if (run == null) {
-      UnwritableOutputDirectoryException why = Unavailable.now();
-      throw new IllegalStateException("no run can be started: " + (JvmExitHook.exiting() ? "the JVM is exiting"
-          : why == null ? "the output directory cannot be written" : why.getMessage()));
-    }
-    return run;
+    return BACKEND.activeRunOrStart();
   }
 
   /**
    * The active run, started implicitly if there is none; empty when no run can be started because
    * the output directory cannot be created or written. That is logged once, in one line naming the
    * directory and the operating system's reason, and not tried again while the configuration is the
-   * same: the application runs on without provenance. Empty too once the JVM is exiting. The agent's way in.
+   * same: the application runs on without provenance. Empty too once the JVM is exiting.
    */
   public static Optional<Run> activeOrImplicitRun() {
-    return Optional.ofNullable(implicitRun(null));
+    return BACKEND.activeOrImplicitRun(null);
   }
 
   /**
@@ -104,65 +97,17 @@ public final class Prov4ml {
    * configuration) if there is none, as the training listener does.
    */
   public static Optional<Run> activeOrImplicitRun(RunOptions options) {
-    return Optional.ofNullable(implicitRun(options));
+    return BACKEND.activeOrImplicitRun(options);
   }
 
-  /** The active or an implicitly started run; null when the output directory is unwritable or the JVM is exiting. */
+  /** The active or an implicitly started run; null when no run can be started. */
   private static Run implicitRun(RunOptions options) {
-    Run run = active;
-    if (run != null && !run.isEnded()) {
-      return run;
-    }
-    if (JvmExitHook.exiting()) {
-      // A run started now would never end: the hook that ends runs has run, or is ending this one.
-      if (EXIT_REPORTED.compareAndSet(false, true)) {
-        Logger.warn("prov4ml: the JVM is exiting and its run has ended; what the application logs from now on is "
-            + "not recorded");
-      }
-      return null;
-    }
-    if (Unavailable.now() != null) {
-      return null; // one failed attempt is enough: every hook and log call would fail the same way
-    }
-    synchronized (LOCK) {
-      run = active;
-      if (run != null && !run.isEnded()) {
-        return run;
-      }
-      if (Unavailable.now() != null) {
-        return null;
-      }
-      try {
-        return start(options != null ? options : RunOptions.builder().build(), true);
-      } catch (UnwritableOutputDirectoryException e) {
-        unavailable = new Unavailable(e, Prov4mlConfig.current());
-        Logger.error("prov4ml: {}; the application runs on without provenance", e.getMessage());
-        return null;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot start a run: " + e.getMessage(), e);
-      }
-    }
+    return BACKEND.activeOrImplicitRun(options).orElse(null);
   }
 
   /** The active run, if any. */
   public static Optional<Run> activeRun() {
-    Run run = active;
-    return run == null || run.isEnded() ? Optional.empty() : Optional.of(run);
-  }
-
-  private static Run start(RunOptions options, boolean implicit) throws IOException {
-    Run run = new Run(RunRecorder.start(options, Prov4mlConfig.current()), implicit);
-    JvmExitHook.install(() -> activeRun().ifPresent(r -> r.end(JvmExitHook.exitStatus())));
-    active = run;
-    return run;
-  }
-
-  static void forget(Run run) {
-    synchronized (LOCK) {
-      if (active == run) {
-        active = null;
-      }
-    }
+    return BACKEND.activeRun();
   }
 
   /** Ends the active run as FINISHED; does nothing when there is none. */

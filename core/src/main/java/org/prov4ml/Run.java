@@ -5,115 +5,57 @@ import ai.djl.engine.Engine;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.optimizer.Optimizer;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
-import org.prov4ml.internal.run.ArgumentChecks;
-import org.prov4ml.internal.run.ModelFiles;
-import org.prov4ml.internal.run.OptimizerParams;
-import org.prov4ml.internal.run.RunAccess;
-import org.prov4ml.internal.run.RunRecorder;
-import org.prov4ml.internal.sink.RunInfo;
 
 /**
  * One run: the handle returned by {@link Prov4ml#startRun}. Every method is thread-safe. Closing
- * it ends the run; any call on an ended run fails with {@link IllegalStateException}.
+ * it ends the run; any call on an ended run fails with {@link IllegalStateException}. A wrong argument
+ * fails with {@link IllegalArgumentException} naming the argument and the value.
  *
- * <p>The handle checks arguments and names them in its exceptions; the run's state (params,
- * counters, whether it ended) is its recorder's.
+ * <p>An interface, as OpenTelemetry's API is: prov4ml's implementation lives in its internal packages and
+ * applications only ever hold this type, so the API depends on nothing internal.
  */
-public final class Run implements AutoCloseable {
+public interface Run extends AutoCloseable {
 
-  static {
-    RunAccess.recorders(run -> run.recorder);
-  }
-
-  private final RunRecorder recorder;
-  private final RunInfo info;
-  private final boolean implicit;
-
-  Run(RunRecorder recorder, boolean implicit) {
-    this.recorder = recorder;
-    this.info = recorder.info();
-    this.implicit = implicit;
-  }
-
-  public String experimentName() {
-    return info.experimentName();
-  }
+  String experimentName();
 
   /**
    * The run's id within its experiment: a number, as yProv4ML numbers runs, or the job's run
    * identity when the run is one rank of a job ({@code prov4ml.run-id} or the launcher's job id).
    */
-  public String runId() {
-    return info.runId();
-  }
+  String runId();
 
   /** The number of ranks of the job this run is part of; 1 for a run of one process. */
-  public int worldSize() {
-    return info.worldSize();
-  }
+  int worldSize();
 
-  public String runName() {
-    return info.runName();
-  }
+  String runName();
 
-  public int rank() {
-    return info.rank();
-  }
+  int rank();
 
   /** The run directory: PROV document, metric files and artifacts. */
-  public Path runDirectory() {
-    return info.layout().runDir();
-  }
+  Path runDirectory();
 
   /** The PROV-JSON document of this run. */
-  public Path provenanceFile() {
-    return info.layout().provFile();
-  }
+  Path provenanceFile();
 
   /** Whether the run was started by a log call, the training listener or the agent rather than by {@code startRun}. */
-  public boolean isImplicit() {
-    return implicit;
-  }
+  boolean isImplicit();
 
-  public boolean isEnded() {
-    return recorder.isEnded();
-  }
+  boolean isEnded();
 
   /**
    * Records a parameter. Params are immutable, as in MLflow: the same value again is a no-op.
    *
    * @throws IllegalArgumentException when {@code key} already has another value
    */
-  public void logParam(String key, Object value) {
-    ArgumentChecks.key(key, "param key");
-    ArgumentChecks.notNull(value, "value of param '" + key + "'");
-    recorder.logParam(key, textOf(value));
-  }
+  void logParam(String key, Object value);
 
-  /** A param's text: arrays (of primitives too) as {@code [1, 2]}, anything else by its toString. */
-  private static String textOf(Object value) {
-    if (!value.getClass().isArray()) {
-      return String.valueOf(value);
-    }
-    String wrapped = Arrays.deepToString(new Object[] {value}); // handles every array type alike
-    return wrapped.substring(1, wrapped.length() - 1);
-  }
-
-  public void logParams(Map<String, ?> params) {
-    ArgumentChecks.notNull(params, "params");
-    params.forEach(this::logParam);
-  }
+  void logParams(Map<String, ?> params);
 
   /** Records a metric point at the next step of (key, context), timestamped now. */
-  public void logMetric(String key, double value, Context context) {
-    logMetric(key, value, context, RunRecorder.NEXT_STEP, false, System.currentTimeMillis());
-  }
+  void logMetric(String key, double value, Context context);
 
-  public void logMetric(String key, double value, Context context, long step) {
-    logMetric(key, value, context, ArgumentChecks.nonNegative(step, "step"), false, System.currentTimeMillis());
-  }
+  void logMetric(String key, double value, Context context, long step);
 
   /**
    * Records a metric point. On the hot path this allocates nothing: a slot of the event ring is
@@ -121,72 +63,35 @@ public final class Run implements AutoCloseable {
    *
    * @param synchronous wait until every sink has the point (up to {@code prov4ml.synchronous.timeout})
    */
-  public void logMetric(String key, double value, Context context, long step, boolean synchronous,
-      long timestampMillis) {
-    ArgumentChecks.notNull(key, "metric key");
-    ArgumentChecks.notNull(context, "context");
-    recorder.logMetric(key, context, step, value, timestampMillis, synchronous);
-  }
+  void logMetric(String key, double value, Context context, long step, boolean synchronous, long timestampMillis);
 
-  public void logMetrics(Map<String, ? extends Number> metrics, Context context, long step) {
-    logMetrics(metrics, context, step, false);
-  }
+  void logMetrics(Map<String, ? extends Number> metrics, Context context, long step);
 
-  public void logMetrics(Map<String, ? extends Number> metrics, Context context, long step, boolean synchronous) {
-    ArgumentChecks.notNull(metrics, "metrics");
-    ArgumentChecks.notNull(context, "context");
-    ArgumentChecks.nonNegative(step, "step");
-    metrics.forEach((key, value) -> {
-      ArgumentChecks.notNull(key, "metric key");
-      ArgumentChecks.notNull(value, "value of metric '" + key + "'");
-    });
-    recorder.logMetrics(metrics, context, step, System.currentTimeMillis(), synchronous);
-  }
+  void logMetrics(Map<String, ? extends Number> metrics, Context context, long step, boolean synchronous);
 
   /** Copies a file or a whole directory into the run's artifacts, with its size and SHA-256. */
-  public void logArtifact(Path path) {
-    logArtifact(path, null);
-  }
+  void logArtifact(Path path);
 
-  public void logArtifact(Path path, Context context) {
-    ArgumentChecks.existing(path, "artifact path");
-    recorder.logArtifact(path, context);
-  }
+  void logArtifact(Path path, Context context);
 
   /** {@link #logModel(Model, String, boolean, boolean)} with info and as artifact. */
-  public void logModel(Model model, String modelName) {
-    logModel(model, modelName, true, true);
-  }
+  void logModel(Model model, String modelName);
 
   /**
    * Describes a model: with info, params {@code <name>_total_params} and
    * {@code <name>_memory_bytes} and the block summary as artifact {@code <name>_summary.txt}; as
    * artifact, the model saved with DJL's {@code Model.save} under {@code artifacts/<name>/}.
    */
-  public void logModel(Model model, String modelName, boolean logModelInfo, boolean logAsArtifact) {
-    ArgumentChecks.notNull(model, "model");
-    ArgumentChecks.fileName(modelName, "modelName");
-    recorder.logModel(model, modelName, logModelInfo, logAsArtifact);
-  }
+  void logModel(Model model, String modelName, boolean logModelInfo, boolean logAsArtifact);
 
   /** Saves the next version of a model; its step is the number of versions saved before. */
-  public void saveModelVersion(Model model, String modelName, Context context) {
-    saveVersion(model, modelName, context, RunRecorder.NEXT_VERSION);
-  }
+  void saveModelVersion(Model model, String modelName, Context context);
 
   /**
    * Saves a model version with DJL's {@code Model.save} under {@code artifacts/<name>/}, the step as
    * DJL's epoch ({@code <name>-<step:04d>.params}); the version is derived from the previous one.
    */
-  public void saveModelVersion(Model model, String modelName, Context context, long step) {
-    saveVersion(model, modelName, context, ArgumentChecks.nonNegative(step, "step"));
-  }
-
-  private void saveVersion(Model model, String modelName, Context context, long step) {
-    checkVersion(model, modelName, context);
-    recorder.logModelVersion(model, modelName, context, step,
-        (dir, at) -> ModelFiles.saveVersion(model, dir, modelName, at));
-  }
+  void saveModelVersion(Model model, String modelName, Context context, long step);
 
   /**
    * Records a version of a model that the application saved itself with DJL's {@code Model.save}
@@ -194,33 +99,16 @@ public final class Run implements AutoCloseable {
    * caller's thread to {@code artifacts/<name>/<name>-<step:04d>.params}, so the application may
    * overwrite or delete its file as soon as this returns.
    */
-  public void logModelVersion(Model model, String modelName, Context context, long step, Path paramsFile) {
-    ArgumentChecks.existing(paramsFile, "paramsFile");
-    ArgumentChecks.nonNegative(step, "step");
-    checkVersion(model, modelName, context);
-    recorder.logModelVersion(model, modelName, context, step,
-        (dir, at) -> ModelFiles.copyVersion(paramsFile, dir, modelName, at));
-  }
-
-  private static void checkVersion(Model model, String modelName, Context context) {
-    ArgumentChecks.notNull(model, "model");
-    ArgumentChecks.fileName(modelName, "modelName");
-    ArgumentChecks.notNull(context, "context");
-  }
+  void logModelVersion(Model model, String modelName, Context context, long step, Path paramsFile);
 
   /**
    * Records an optimizer: {@code optimizer_name}, {@code optimizer_lr} (its tracker's current
    * value) and every hyper-parameter it has ({@code optimizer_beta1}, {@code optimizer_momentum}, ...).
    */
-  public void logOptimizer(Optimizer optimizer) {
-    ArgumentChecks.notNull(optimizer, "optimizer");
-    logParams(OptimizerParams.of(optimizer, ""));
-  }
+  void logOptimizer(Optimizer optimizer);
 
   /** {@link #logDataset(String, Dataset, Context)} used by the run itself rather than one of its phases. */
-  public void logDataset(String label, Dataset dataset) {
-    logDataset(label, dataset, null);
-  }
+  void logDataset(String label, Dataset dataset);
 
   /**
    * Records a data set as yProv4ML's {@code log_dataset} does: an entity {@code <label>//<context>}
@@ -232,11 +120,7 @@ public final class Run implements AutoCloseable {
    * SHA-256 in {@code artifacts_GR<rank>/datasets/<label>_<context>.json}; the entity gets one digest
    * of them all. A label is recorded once per context: a second call is ignored.
    */
-  public void logDataset(String label, Dataset dataset, Context context) {
-    ArgumentChecks.fileName(label, "label");
-    ArgumentChecks.notNull(dataset, "dataset");
-    recorder.logDataset(label, dataset, context);
-  }
+  void logDataset(String label, Dataset dataset, Context context);
 
   /**
    * Records the application's code: its jar or classes folder with its SHA-256 (entity
@@ -245,18 +129,14 @@ public final class Run implements AutoCloseable {
    * {@code source_code} ({@code <remote URL>/<commit>}) and {@code source_code_dirty}. Both are
    * computed in the background; once per run.
    */
-  public void logSourceCode(boolean useGit) {
-    recorder.logSourceCode(useGit);
-  }
+  void logSourceCode(boolean useGit);
 
   /**
    * Records param {@code execution_command}: the java binary, the JVM's options, {@code -jar} or
    * the class path and main class, and the arguments, with every value whose name contains
    * {@code password}, {@code secret}, {@code token} or {@code key} masked; once per run.
    */
-  public void logExecutionCommand() {
-    recorder.logExecutionCommand();
-  }
+  void logExecutionCommand();
 
   /**
    * Records the environment as params: {@code djl_version}, {@code djl_engine},
@@ -268,65 +148,31 @@ public final class Run implements AutoCloseable {
    * the environment. The engine is DJL's default ({@code Engine.getInstance()}, which loads it if the
    * application has not yet); once per run.
    */
-  public void logEnvironment() {
-    Engine engine;
-    try {
-      engine = Engine.getInstance();
-    } catch (RuntimeException | LinkageError noEngine) {
-      engine = null; // DJL without an engine: its version and the machine are still worth recording
-    }
-    recorder.logEnvironment(engine);
-  }
+  void logEnvironment();
 
   /** {@link #logEnvironment()} of the engine a trainer runs on ({@code trainer.getManager().getEngine()}). */
-  public void logEnvironment(Engine engine) {
-    ArgumentChecks.notNull(engine, "engine");
-    recorder.logEnvironment(engine);
-  }
+  void logEnvironment(Engine engine);
 
   /**
    * Writes a CycloneDX bill of materials of the class path, artifact {@code sbom.cdx.json}: every jar
    * with its name, version, package URL and SHA-256, computed in the background; once per run.
    */
-  public void logBillOfMaterials() {
-    recorder.logBillOfMaterials();
-  }
+  void logBillOfMaterials();
 
   /** Returns once everything logged so far is written by every sink (or the timeout passed, reported). */
-  public void flush() {
-    recorder.flush();
-  }
+  void flush();
 
   /** What prov4ml did with this run's records so far; exact after the run ended. */
-  public RunReport report() {
-    return recorder.report();
-  }
+  RunReport report();
 
   /** Ends the run as FINISHED. */
   @Override
-  public void close() {
-    end(RunStatus.FINISHED);
-  }
+  void close();
 
   /**
    * Ends the run with {@code status}; a second call does nothing.
    *
    * @throws IllegalArgumentException for {@link RunStatus#INCOMPLETE}, which only prov4ml records
    */
-  public void end(RunStatus status) {
-    ArgumentChecks.notNull(status, "status");
-    if (status == RunStatus.INCOMPLETE) {
-      throw new IllegalArgumentException("status INCOMPLETE is recorded by prov4ml when a run lost data; "
-          + "end a run as FINISHED, FAILED or KILLED");
-    }
-    if (recorder.markEnded()) {
-      Prov4ml.forget(this);
-      recorder.end(status);
-    }
-  }
-
-  @Override
-  public String toString() {
-    return "Run[" + info.runName() + " in " + info.layout().runDir() + "]";
-  }
+  void end(RunStatus status);
 }

@@ -3,7 +3,7 @@ package org.prov4ml;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.prov4ml.internal.run.ArgumentChecks;
+import org.prov4ml.internal.format.ArgumentChecks;
 
 /**
  * How to start a run; anything left unset comes from the configuration ({@code prov4ml.*} keys).

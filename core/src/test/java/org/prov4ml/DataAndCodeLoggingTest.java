@@ -27,7 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.prov4ml.internal.lineage.FileDigests;
+import org.prov4ml.internal.format.FileDigests;
 import org.prov4ml.rundir.DatasetRecord;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;

@@ -15,7 +15,7 @@ import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.pipeline.Event;
 import org.prov4ml.internal.pipeline.RunOutcome;
 import org.prov4ml.internal.pipeline.Sink;
-import org.prov4ml.internal.run.RunRecorder;
+import org.prov4ml.internal.run.RecordedRun;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.testing.ReadBack;
@@ -48,8 +48,8 @@ class DropPolicyTest {
     Prov4mlConfig config = Prov4mlConfig.load(new java.util.Properties(), java.util.Map.of(), null)
         .with(ConfigKeys.BUFFER_SIZE, 64).with(ConfigKeys.BUFFER_OVERFLOW, OverflowPolicy.DROP);
     GateSink gate = new GateSink();
-    Run run = new Run(RunRecorder.start(RunOptions.builder().experimentName("drop").outputDir(out).build(), config,
-        (info, local, failures) -> List.of(local, gate)), false);
+    Run run = RecordedRun.start(RunOptions.builder().experimentName("drop").outputDir(out).build(), config,
+        (info, local, failures) -> List.of(local, gate));
     for (int i = 0; i < 5_000; i++) {
       run.logMetric("loss", i, Context.TRAINING);
     }
@@ -61,7 +61,7 @@ class DropPolicyTest {
     long dropped = run.report().droppedMetricPoints();
     assertTrue(dropped > 0, "the ring of 64 must have overflowed");
     assertEquals(5_000, recorded + dropped);
-    var droppedMetric = points(dir, RunRecorder.DROPPED_EVENTS_METRIC, Context.SYSTEM);
+    var droppedMetric = points(dir, RecordedRun.DROPPED_EVENTS_METRIC, Context.SYSTEM);
     assertEquals(1, droppedMetric.size());
     assertEquals(dropped, (long) droppedMetric.get(0).value());
   }

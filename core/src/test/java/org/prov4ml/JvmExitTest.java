@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.RunDirectory;
-import org.prov4ml.RunStatus;
 import org.prov4ml.testing.ForkedJvm;
 import org.prov4ml.testing.ProgramKilledMidRun;
 import org.prov4ml.testing.ProgramWithoutEndRun;

@@ -126,7 +126,7 @@ class ModelLoggingTest {
     assertEquals(Context.VALIDATION, v3.context());
     assertEquals(dir.resolve("mlp-0003.params"), v3.file());
     assertEquals(Files.size(v3.file()), v3.size());
-    assertEquals(org.prov4ml.internal.lineage.FileDigests.sha256(v3.file()), v3.sha256().orElseThrow());
+    assertEquals(org.prov4ml.internal.format.FileDigests.sha256(v3.file()), v3.sha256().orElseThrow());
     // Each version derives from the one before.
     assertEquals(versions.get(1), v3.previous().orElseThrow());
     assertEquals(versions.get(0), versions.get(1).previous().orElseThrow());

@@ -26,7 +26,6 @@ import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunActivity;
 import org.prov4ml.rundir.RunDirectory;
-import org.prov4ml.RunStatus;
 import org.prov4ml.testing.ForkedJvm;
 import org.prov4ml.testing.MlflowRest;
 import org.prov4ml.testing.MlflowServer;

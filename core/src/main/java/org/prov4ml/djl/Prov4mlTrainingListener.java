@@ -4,7 +4,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListener;
 import org.prov4ml.RunOptions;
 import org.prov4ml.internal.djl.ListenerSettings;
-import org.prov4ml.internal.djl.RecordingFailures;
 import org.prov4ml.internal.djl.TrainerEvents;
 
 /**
@@ -92,20 +91,12 @@ public final class Prov4mlTrainingListener implements TrainingListener {
 
   @Override
   public void onTrainingBegin(Trainer trainer) {
-    try {
-      TrainerEvents.began(trainer, this, settings);
-    } catch (Throwable e) {
-      RecordingFailures.record("DJL training begin", e);
-    }
+    TrainerEvents.began(trainer, this, settings); // catches everything: DJL never sees prov4ml fail
   }
 
   @Override
   public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-    try {
-      TrainerEvents.batchEnded(trainer, this, settings);
-    } catch (Throwable e) {
-      RecordingFailures.record("DJL training batch", e);
-    }
+    TrainerEvents.batchEnded(trainer, this, settings);
   }
 
   @Override
@@ -115,19 +106,11 @@ public final class Prov4mlTrainingListener implements TrainingListener {
 
   @Override
   public void onEpoch(Trainer trainer) {
-    try {
-      TrainerEvents.epochEnded(trainer, this, settings);
-    } catch (Throwable e) {
-      RecordingFailures.record("DJL epoch metrics", e);
-    }
+    TrainerEvents.epochEnded(trainer, this, settings);
   }
 
   @Override
   public void onTrainingEnd(Trainer trainer) {
-    try {
-      TrainerEvents.trainingEnded(trainer, this, settings);
-    } catch (Throwable e) {
-      RecordingFailures.record("DJL training summary", e);
-    }
+    TrainerEvents.trainingEnded(trainer, this, settings);
   }
 }

@@ -11,7 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.prov4ml.Context;
-import org.prov4ml.internal.sink.local.RunLayout;
+import org.prov4ml.internal.format.RunLayout;
 
 /**
  * A run directory, read: the one way anything reads a run (the MLflow upload, {@code sync}, the

@@ -18,7 +18,7 @@ public final class Benchmarks {
   public static void main(String[] args) throws Exception {
     for (int threads : new int[] {1, 2}) {
       Options options = new OptionsBuilder()
-          .include("org.prov4ml.LogMetricBenchmark")
+          .include("org.prov4ml.bench.LogMetricBenchmark")
           .threads(threads)
           .addProfiler(GCProfiler.class)
           .resultFormat(ResultFormatType.TEXT)
@@ -27,7 +27,7 @@ public final class Benchmarks {
       new Runner(options).run();
     }
     new Runner(new OptionsBuilder()
-        .include("org.prov4ml.RunDirectoryReadBenchmark")
+        .include("org.prov4ml.bench.RunDirectoryReadBenchmark")
         .addProfiler(GCProfiler.class)
         .resultFormat(ResultFormatType.TEXT)
         .result("target/jmh-rundirectory-read.txt")

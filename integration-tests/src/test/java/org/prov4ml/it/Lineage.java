@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.prov4ml.internal.lineage.FileDigests;
+import org.prov4ml.internal.format.FileDigests;
 import org.prov4ml.rundir.DatasetRecord;
 import org.prov4ml.rundir.RunDirectory;
 

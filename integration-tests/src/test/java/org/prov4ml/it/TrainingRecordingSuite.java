@@ -26,7 +26,7 @@ import org.prov4ml.it.apps.DemoApp;
 import org.prov4ml.it.apps.DemoTraining;
 import org.prov4ml.it.apps.TwoTrainersApp;
 import org.prov4ml.it.apps.explicit.ExplicitApiApp;
-import org.prov4ml.internal.lineage.FileDigests;
+import org.prov4ml.internal.format.FileDigests;
 import org.prov4ml.rundir.DatasetRecord;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.ModelVersion;

@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.internal.config.Prov4mlConfig;
-import org.prov4ml.internal.djl.RecordingFailures;
-import org.prov4ml.internal.run.Prov4mlVersion;
+import org.prov4ml.internal.run.RecordingFailures;
+import org.prov4ml.internal.config.Prov4mlVersion;
 import org.tinylog.Logger;
 
 /**

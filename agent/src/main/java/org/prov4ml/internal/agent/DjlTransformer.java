@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.internal.config.Prov4mlConfig;
-import org.prov4ml.internal.djl.RecordingFailures;
+import org.prov4ml.internal.run.RecordingFailures;
 import org.prov4ml.internal.djl.TrainerEvents;
-import org.prov4ml.internal.run.Prov4mlVersion;
+import org.prov4ml.internal.config.Prov4mlVersion;
 import org.tinylog.Logger;
 
 /**

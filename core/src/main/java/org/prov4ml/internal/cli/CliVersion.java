@@ -1,6 +1,6 @@
 package org.prov4ml.internal.cli;
 
-import org.prov4ml.internal.run.Prov4mlVersion;
+import org.prov4ml.internal.config.Prov4mlVersion;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code --version}: the version the build filtered into prov4ml's resources. */

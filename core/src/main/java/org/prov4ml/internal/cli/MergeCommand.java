@@ -3,7 +3,7 @@ package org.prov4ml.internal.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.prov4ml.internal.sink.local.JobDocumentWriter;
+import org.prov4ml.internal.merge.JobDocumentWriter;
 import org.prov4ml.rundir.RunDirectoryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

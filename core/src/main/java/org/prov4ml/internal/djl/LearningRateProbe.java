@@ -3,7 +3,7 @@ package org.prov4ml.internal.djl;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
-import org.prov4ml.internal.run.PrivateFields;
+import org.prov4ml.internal.inputs.PrivateFields;
 import java.lang.reflect.Field;
 
 /**

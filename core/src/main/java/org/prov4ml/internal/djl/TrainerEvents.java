@@ -3,23 +3,24 @@ package org.prov4ml.internal.djl;
 import ai.djl.Model;
 import ai.djl.training.Trainer;
 import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListener.BatchData;
 import ai.djl.util.Utils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.prov4ml.Context;
-import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
-import org.prov4ml.djl.Prov4mlTrainingListener;
-import org.prov4ml.internal.run.ArgumentChecks;
+import org.prov4ml.internal.format.ArgumentChecks;
 import org.prov4ml.internal.run.ModelFiles;
 import org.prov4ml.internal.run.ModelVersionLinks;
-import org.prov4ml.internal.run.RunAccess;
+import org.prov4ml.internal.run.ActiveRun;
+import org.prov4ml.internal.run.RecordedRun;
 import org.prov4ml.internal.run.TrainingInputs;
+import org.prov4ml.internal.run.RecordingFailures;
 
 /**
  * The DJL events prov4ml records, from its two observers: the training listener's events
- * ({@link Prov4mlTrainingListener}, which catches what escapes) and the agent's advice, which sees
+ * (the application's {@code Prov4mlTrainingListener}, or the agent's {@link AgentListener}) and the agent's advice, which sees
  * the calls a listener cannot and delivers DJL's listener events to the agent's own listener. The
  * advice's arguments are typed {@code Object}, as it hands them over; each of its methods catches
  * everything, counts it in {@link RecordingFailures}, and returns normally.
@@ -31,8 +32,33 @@ public final class TrainerEvents {
    * holder: {@link #observeSteps} runs while DJL's {@code Trainer} is being transformed, when
    * nothing that loads a DJL class (the listener implements DJL's interface) should run.
    */
-  private static final class AgentListener {
-    static final Prov4mlTrainingListener INSTANCE = new Prov4mlTrainingListener();
+  private static final class AgentListener implements TrainingListener {
+    static final AgentListener INSTANCE = new AgentListener();
+
+    @Override
+    public void onTrainingBegin(Trainer trainer) {
+      began(trainer, this, ListenerSettings.FROM_CONFIGURATION);
+    }
+
+    @Override
+    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+      batchEnded(trainer, this, ListenerSettings.FROM_CONFIGURATION);
+    }
+
+    @Override
+    public void onValidationBatch(Trainer trainer, BatchData batchData) {
+      // DJL's EvaluatorTrainingListener accumulates the validation; its values are read at the epoch's end.
+    }
+
+    @Override
+    public void onEpoch(Trainer trainer) {
+      epochEnded(trainer, this, ListenerSettings.FROM_CONFIGURATION);
+    }
+
+    @Override
+    public void onTrainingEnd(Trainer trainer) {
+      trainingEnded(trainer, this, ListenerSettings.FROM_CONFIGURATION);
+    }
   }
 
   /** The model property DJL's {@code BaseModel.save} numbers its file with. */
@@ -43,29 +69,49 @@ public final class TrainerEvents {
 
   private TrainerEvents() {}
 
-  /** {@code onTrainingBegin}: registers the trainer (its run and params) unless another listener has. */
+  /**
+   * {@code onTrainingBegin}: registers the trainer (its run and params) unless another listener has. This and the
+   * next three are a listener's events, from the application's {@code Prov4mlTrainingListener} or the agent's
+   * {@link AgentListener}: each catches everything, so DJL's training never sees a failure of prov4ml's.
+   */
   public static void began(Trainer trainer, Object listener, ListenerSettings settings) {
-    TrainerRegistry.forListener(trainer, listener, settings);
+    try {
+      TrainerRegistry.forListener(trainer, listener, settings);
+    } catch (Throwable e) {
+      RecordingFailures.record("DJL training begin", e);
+    }
   }
 
   public static void batchEnded(Trainer trainer, Object listener, ListenerSettings settings) {
-    TrainerState state = TrainerRegistry.forListener(trainer, listener, settings);
-    if (state != null) {
-      state.batchEnded(trainer);
+    try {
+      TrainerState state = TrainerRegistry.forListener(trainer, listener, settings);
+      if (state != null) {
+        state.batchEnded(trainer);
+      }
+    } catch (Throwable e) {
+      RecordingFailures.record("DJL training batch", e);
     }
   }
 
   public static void epochEnded(Trainer trainer, Object listener, ListenerSettings settings) {
-    TrainerState state = TrainerRegistry.forListener(trainer, listener, settings);
-    if (state != null) {
-      state.epochEnded(trainer);
+    try {
+      TrainerState state = TrainerRegistry.forListener(trainer, listener, settings);
+      if (state != null) {
+        state.epochEnded(trainer);
+      }
+    } catch (Throwable e) {
+      RecordingFailures.record("DJL epoch metrics", e);
     }
   }
 
   public static void trainingEnded(Trainer trainer, Object listener, ListenerSettings settings) {
-    TrainerState state = TrainerRegistry.forListener(trainer, listener, settings);
-    if (state != null) {
-      state.trainingEnded(trainer);
+    try {
+      TrainerState state = TrainerRegistry.forListener(trainer, listener, settings);
+      if (state != null) {
+        state.trainingEnded(trainer);
+      }
+    } catch (Throwable e) {
+      RecordingFailures.record("DJL training summary", e);
     }
   }
 
@@ -176,7 +222,7 @@ public final class TrainerEvents {
       }
       Model m = (Model) model;
       TrainerState state = TrainerRegistry.ofModel(m);
-      Run run = state != null && state.recording() ? state.run : Prov4ml.activeRun().orElse(null);
+      RecordedRun run = state != null && state.recording() ? state.run : ActiveRun.current();
       Path dir = ((Path) directory).toAbsolutePath().normalize();
       if (run == null || dir.startsWith(run.runDirectory())) {
         return;
@@ -190,7 +236,7 @@ public final class TrainerEvents {
       Path file = ModelFiles.versionFile(dir, modelName, epoch);
       if (Files.isRegularFile(file)) {
         long step = epoch + (state != null ? state.epochOffset : 0);
-        RunAccess.recorder(run).logSavedModelVersion(m, modelName, Context.TRAINING, step, file);
+        run.logSavedModelVersion(m, modelName, Context.TRAINING, step, file);
       }
     } catch (Throwable e) {
       RecordingFailures.record("agent Model.save", e);
@@ -205,7 +251,7 @@ public final class TrainerEvents {
    */
   public static void seedSet(int seed) {
     try {
-      Run run = Prov4ml.activeRun().orElse(null);
+      RecordedRun run = ActiveRun.current();
       if (run != null) {
         TrainingInputs.seedSetInRun(run, seed, TrainerRegistry.batchesOf(run));
       }

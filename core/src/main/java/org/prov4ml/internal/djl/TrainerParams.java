@@ -21,7 +21,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.prov4ml.Run;
 import org.prov4ml.internal.run.OptimizerParams;
-import org.prov4ml.internal.run.PrivateFields;
+import org.prov4ml.internal.inputs.PrivateFields;
+import org.prov4ml.internal.run.RecordingFailures;
 
 /**
  * The params read from DJL's trainer, its model's block and the data sets given to {@code fit}:

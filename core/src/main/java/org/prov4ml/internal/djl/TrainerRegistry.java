@@ -6,8 +6,9 @@ import ai.djl.training.listener.EvaluatorTrainingListener;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
+import org.prov4ml.internal.run.ActiveRun;
+import org.prov4ml.internal.run.RecordedRun;
 import org.prov4ml.internal.config.ConfigKeys;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.system.SystemMetricsSampler;
@@ -92,8 +93,8 @@ final class TrainerRegistry {
     Listeners listeners = Listeners.of(trainer, listener);
     LearningRateProbe learningRate = LearningRateProbe.ofTrainer(trainer);
     Prov4mlConfig config = Prov4mlConfig.current();
-    boolean hadRun = Prov4ml.activeRun().isPresent();
-    Run run = Prov4ml.activeOrImplicitRun(settings.runOptions()).orElse(null);
+    boolean hadRun = ActiveRun.current() != null;
+    RecordedRun run = ActiveRun.implicit(settings.runOptions());
     if (run == null) {
       UNRECORDED.put(trainer, Boolean.TRUE);
       return null;

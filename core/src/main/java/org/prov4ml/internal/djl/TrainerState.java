@@ -8,9 +8,10 @@ import ai.djl.training.listener.EvaluatorTrainingListener;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.Context;
-import org.prov4ml.Run;
+import org.prov4ml.internal.run.RecordedRun;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.run.TrainingInputs;
+import org.prov4ml.internal.run.RecordingFailures;
 
 /**
  * What is recorded of one DJL {@code Trainer}, and how: each method is one DJL event, recorded
@@ -27,7 +28,7 @@ final class TrainerState {
 
   private static final StackWalker STACK = StackWalker.getInstance();
 
-  final Run run;
+  final RecordedRun run;
   final RunProgress progress;
   /** The listener whose events record this trainer: a second one on the same trainer is ignored. */
   final Object owner;
@@ -51,7 +52,7 @@ final class TrainerState {
   private boolean modelRecorded;
   private final AtomicBoolean ended = new AtomicBoolean();
 
-  TrainerState(Run run, RunProgress progress, Object owner, int ordinal, boolean ownsRun, boolean batchLoss,
+  TrainerState(RecordedRun run, RunProgress progress, Object owner, int ordinal, boolean ownsRun, boolean batchLoss,
       int learningRateEvery, LearningRateProbe learningRate, boolean evaluatorListener) {
     this.run = run;
     this.progress = progress;

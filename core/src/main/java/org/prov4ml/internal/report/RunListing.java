@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.prov4ml.Context;
-import org.prov4ml.internal.sink.local.JobDocumentWriter;
+import org.prov4ml.internal.merge.JobDocumentWriter;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RunDirectory;

@@ -4,6 +4,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.prov4ml.internal.inputs.PrivateFields;
 
 /**
  * An optimizer's hyper-parameters as prov4ml params. DJL's optimizers expose none of them (every

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TimeZone;
 import org.prov4ml.internal.config.LauncherEnvironment;
+import org.prov4ml.internal.config.Prov4mlVersion;
 
 /**
  * The run activity's description of this process, as yProv4ML records the Python one, with the

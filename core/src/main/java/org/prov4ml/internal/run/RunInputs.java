@@ -18,13 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.prov4ml.Context;
 import org.prov4ml.internal.config.ConfigKeys;
 import org.prov4ml.internal.config.Prov4mlConfig;
-import org.prov4ml.internal.lineage.ApplicationCode;
-import org.prov4ml.internal.lineage.ClassPathBom;
-import org.prov4ml.internal.lineage.DataSourceDigest;
-import org.prov4ml.internal.lineage.DatasetDescription;
-import org.prov4ml.internal.lineage.EnvironmentParams;
-import org.prov4ml.internal.lineage.ExecutionCommand;
-import org.prov4ml.internal.lineage.GitSource;
+import org.prov4ml.internal.inputs.ApplicationCode;
+import org.prov4ml.internal.inputs.ClassPathBom;
+import org.prov4ml.internal.inputs.DataSourceDigest;
+import org.prov4ml.internal.inputs.DatasetDescription;
+import org.prov4ml.internal.inputs.EnvironmentParams;
+import org.prov4ml.internal.inputs.ExecutionCommand;
+import org.prov4ml.internal.inputs.GitSource;
 import org.prov4ml.internal.pipeline.ArtifactRecord;
 import org.prov4ml.internal.pipeline.EventKind;
 import org.prov4ml.internal.pipeline.InputRecord;
@@ -48,12 +48,12 @@ public final class RunInputs {
   static final String DATASET_TYPE = "provml:Dataset";
   static final String CODE_TYPE = "provml:SourceCode";
 
-  private final RunRecorder recorder;
+  private final RecordedRun recorder;
   private final Prov4mlConfig config;
   private final BackgroundWork background;
   private final Set<String> recorded = ConcurrentHashMap.newKeySet();
 
-  RunInputs(RunRecorder recorder, Prov4mlConfig config, BackgroundWork background) {
+  RunInputs(RecordedRun recorder, Prov4mlConfig config, BackgroundWork background) {
     this.recorder = recorder;
     this.config = config;
     this.background = background;

@@ -3,6 +3,7 @@ package org.prov4ml.internal.run;
 import java.util.concurrent.ConcurrentHashMap;
 import com.lmax.disruptor.Sequence;
 import org.prov4ml.Context;
+import org.prov4ml.internal.format.ArgumentChecks;
 
 /**
  * Per (key, context) point counters: a metric logged without a step gets the number of earlier

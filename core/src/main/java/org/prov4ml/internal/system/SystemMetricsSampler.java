@@ -8,9 +8,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.Context;
-import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
-import org.prov4ml.internal.djl.RecordingFailures;
+import org.prov4ml.internal.run.RecordingFailures;
+import org.prov4ml.internal.run.ActiveRun;
 
 /**
  * Samples {@link SystemSnapshot} every interval into the active run, context SYSTEM (MLflow gets
@@ -39,7 +39,7 @@ public final class SystemMetricsSampler {
   }
 
   static void sample() {
-    Optional<Run> active = Prov4ml.activeRun();
+    Optional<Run> active = Optional.ofNullable(ActiveRun.current());
     if (active.isEmpty()) {
       return;
     }

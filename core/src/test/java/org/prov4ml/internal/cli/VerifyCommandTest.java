@@ -15,7 +15,7 @@ import org.prov4ml.Run;
 import org.prov4ml.RunOptions;
 import org.prov4ml.internal.cli.Prov4mlCliTest.Result;
 import org.prov4ml.internal.config.Prov4mlConfig;
-import org.prov4ml.internal.lineage.FileDigests;
+import org.prov4ml.internal.format.FileDigests;
 import org.prov4ml.testing.LocalFilesDataset;
 
 /** verify on a run recorded through the API, then with its files changed under it. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.prov4ml.djl.Prov4mlTrainingListener;
+import org.prov4ml.internal.run.RecordingFailures;
 
 /** Whatever the listener or an agent hook is handed, it returns normally and counts the failure. */
 class RecordingFailureTest {

@@ -13,9 +13,9 @@ import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.RunOptions;
 import org.prov4ml.internal.config.Prov4mlConfig;
-import org.prov4ml.internal.lineage.ClassPathBom;
-import org.prov4ml.internal.lineage.EnvironmentParams;
-import org.prov4ml.internal.lineage.ExecutionCommand;
+import org.prov4ml.internal.inputs.ClassPathBom;
+import org.prov4ml.internal.inputs.EnvironmentParams;
+import org.prov4ml.internal.inputs.ExecutionCommand;
 import org.prov4ml.internal.run.TrainingInputs;
 
 /**

@@ -1,0 +1,229 @@
+package org.prov4ml.internal.format;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The names of a run directory's files, in yProv4ML 3.x's layout:
+ *
+ * <pre>
+ * &lt;outputDir&gt;/&lt;experiment&gt;_&lt;runId&gt;/
+ *   prov_&lt;experiment&gt;_GR&lt;rank&gt;_&lt;runId&gt;.json
+ *   metrics_GR&lt;rank&gt;/&lt;key&gt;_&lt;CONTEXT&gt;_None_GR&lt;rank&gt;.csv
+ *   artifacts_GR&lt;rank&gt;/
+ * </pre>
+ *
+ * <p>The {@code None} is yProv4ML's: its metric files carry the metric's source, and its reader
+ * {@code getters.get_metric} looks for {@code <key>_<context>_None} when no source is given.
+ *
+ * <p>A run is numbered ({@code 0, 1, ...} as yProv4ML numbers them) unless it has a run identity
+ * (a launcher's job id, or {@code prov4ml.run-id}): then every rank of the job writes its own
+ * {@code GR<rank>} files into the one directory {@code <experiment>_<runId>}, and rank 0 merges
+ * their documents into {@code prov_<experiment>_<runId>.json}. Nothing but the shared file system
+ * coordinates them: a rank claims its place by creating its {@code metrics_GR<rank>} folder, which
+ * is atomic ({@code mkdir}) even on NFS.
+ */
+public record RunLayout(Path runDir, String experimentName, String runId, int rank) {
+
+  private static final Pattern FILE_UNSAFE = Pattern.compile("[/\\\\:]");
+  /** {@code prov_<experiment>_GR<rank>_<runId>.json}; the experiment and the run id may hold {@code _GR<n>_}. */
+  private static final Pattern PROV_FILE = Pattern.compile("prov_(.+?)_GR(\\d+)_(.+)\\.json");
+  private static final Pattern RANK_INFIX = Pattern.compile("_GR(\\d+)_");
+
+  /**
+   * Creates the next run directory of the experiment under {@code outputDir}: the highest existing
+   * run id plus one, as yProv4ML numbers runs. Directory creation is atomic, so concurrent
+   * processes never share a number.
+   *
+   * @throws UnwritableOutputDirectoryException naming the directory and the OS's reason
+   */
+  public static RunLayout create(Path outputDir, String experimentName, int rank) throws IOException {
+    Path out = outputDir.toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(out);
+      int runId = nextRunId(out, experimentName);
+      while (true) {
+        Path dir = out.resolve(experimentName + "_" + runId);
+        try {
+          Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException taken) {
+          runId++;
+          continue;
+        }
+        RunLayout layout = new RunLayout(dir, experimentName, Integer.toString(runId), rank);
+        try {
+          Files.createDirectories(layout.metricsDir());
+          Files.createDirectories(layout.artifactsDir());
+        } catch (IOException e) {
+          // No empty run directory left behind to look like a run.
+          for (Path made : List.of(layout.artifactsDir(), layout.metricsDir(), dir)) {
+            try {
+              Files.deleteIfExists(made);
+            } catch (IOException ignored) {
+              // the original failure is what the user needs to see
+            }
+          }
+          throw e;
+        }
+        return layout;
+      }
+    } catch (IOException e) {
+      throw new UnwritableOutputDirectoryException(out, e);
+    }
+  }
+
+  /**
+   * Claims rank {@code rank}'s place in the job run {@code <experiment>_<runId>}, creating the
+   * directory if this rank is the first. If the rank's place is already taken (the same id used
+   * again: a second launch in one Slurm step, a restarted job), the launch goes on in
+   * {@code <experiment>_<runId>-2}, then {@code -3}, ...: each rank of the second launch finds its
+   * place taken in the first and free in the second, so the ranks still meet.
+   *
+   * @throws UnwritableOutputDirectoryException naming the directory and the OS's reason
+   */
+  public static RunLayout claim(Path outputDir, String experimentName, String runId, int rank) throws IOException {
+    Path out = outputDir.toAbsolutePath().normalize();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        String id = attempt == 1 ? runId : runId + "-" + attempt;
+        RunLayout layout = new RunLayout(out.resolve(experimentName + "_" + id), experimentName, id, rank);
+        Files.createDirectories(layout.runDir());
+        try {
+          Files.createDirectory(layout.metricsDir());
+        } catch (FileAlreadyExistsException taken) {
+          continue;
+        }
+        Files.createDirectories(layout.artifactsDir());
+        return layout;
+      }
+    } catch (IOException e) {
+      throw new UnwritableOutputDirectoryException(out, e);
+    }
+  }
+
+  private static int nextRunId(Path outputDir, String experimentName) throws IOException {
+    String prefix = experimentName + "_";
+    try (Stream<Path> entries = Files.list(outputDir)) {
+      return entries.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(prefix) && n.substring(prefix.length()).matches("\\d{1,9}"))
+          .mapToInt(n -> Integer.parseInt(n.substring(prefix.length())))
+          .max().orElse(-1) + 1;
+    }
+  }
+
+  /** Opens the layout of an existing run directory, its lowest rank's, as {@code sync} does. */
+  public static RunLayout open(Path runDir) throws IOException {
+    return ranksIn(runDir).get(0);
+  }
+
+  /**
+   * The layouts of every rank that has a PROV document in {@code runDir}, by rank.
+   *
+   * @throws IOException when there is none
+   */
+  public static List<RunLayout> ranksIn(Path runDir) throws IOException {
+    Path dir = runDir.toAbsolutePath().normalize();
+    List<RunLayout> ranks = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        RunLayout layout = ofProvFile(dir, file.getFileName().toString());
+        if (layout != null) {
+          ranks.add(layout);
+        }
+      }
+    }
+    if (ranks.isEmpty()) {
+      throw new IOException("no prov_<experiment>_GR<rank>_<runId>.json in " + dir);
+    }
+    ranks.sort(Comparator.comparingInt(RunLayout::rank));
+    return ranks;
+  }
+
+  /**
+   * The layout a rank's PROV file name stands for, or null when it is not one. Where the
+   * experiment or the run id holds {@code _GR<n>_} itself, the split that gives the directory's
+   * own name {@code <experiment>_<runId>} wins.
+   */
+  public static RunLayout ofProvFile(Path runDir, String fileName) {
+    Matcher whole = PROV_FILE.matcher(fileName);
+    if (!whole.matches()) {
+      return null;
+    }
+    String inner = fileName.substring("prov_".length(), fileName.length() - ".json".length());
+    Matcher infix = RANK_INFIX.matcher(inner);
+    RunLayout first = null;
+    for (int from = 0; from < inner.length() && infix.find(from); from = infix.start() + 1) {
+      String experiment = inner.substring(0, infix.start());
+      String runId = inner.substring(infix.end());
+      if (experiment.isEmpty() || runId.isEmpty()) {
+        continue;
+      }
+      RunLayout layout = new RunLayout(runDir, experiment, runId, Integer.parseInt(infix.group(1)));
+      if (runDir.getFileName() != null && runDir.getFileName().toString().equals(experiment + "_" + runId)) {
+        return layout;
+      }
+      if (first == null) {
+        first = layout;
+      }
+    }
+    return first;
+  }
+
+  /** yProv4ML's run activity id, {@code <experiment>_GR<rank>_<runId>}, also the PROV file's name. */
+  public String activityId() {
+    return experimentName + "_GR" + rank + "_" + runId;
+  }
+
+  /** The job's activity id in the merged document, {@code <experiment>_<runId>}: the directory's name. */
+  public String jobActivityId() {
+    return experimentName + "_" + runId;
+  }
+
+  /** The job's merged document, {@code prov_<experiment>_<runId>.json}: one bundle per rank. */
+  public Path jobProvFile() {
+    return runDir.resolve("prov_" + jobActivityId() + ".json");
+  }
+
+  /** The layout of another rank of the same run. */
+  public RunLayout ofRank(int otherRank) {
+    return new RunLayout(runDir, experimentName, runId, otherRank);
+  }
+
+  public Path provFile() {
+    return runDir.resolve("prov_" + activityId() + ".json");
+  }
+
+  public Path metricsDir() {
+    return runDir.resolve("metrics_GR" + rank);
+  }
+
+  public Path artifactsDir() {
+    return runDir.resolve("artifacts_GR" + rank);
+  }
+
+  /**
+   * The CSV file of one (metric, context). Characters a key may have but a file name may not
+   * ({@code / \ :}) become {@code _}, so {@code system/cpu} is stored as {@code system_cpu}, and
+   * a key too long for a file name is shortened; the document keeps the real key. {@code context} is the
+   * context's name.
+   */
+  public Path metricFile(String key, String context) {
+    String safeKey = FILE_UNSAFE.matcher(key).replaceAll("_");
+    if (safeKey.length() > MAX_KEY_IN_FILE_NAME) {
+      // File names stop at 255 bytes and keys may be 250 characters: keep a prefix, and a hash for uniqueness.
+      safeKey = safeKey.substring(0, MAX_KEY_IN_FILE_NAME - 9) + "~" + String.format("%08x", key.hashCode());
+    }
+    return metricsDir().resolve(safeKey + "_" + context + "_None_GR" + rank + ".csv");
+  }
+
+  /** Leaves room in a 255-byte file name for {@code _<CONTEXT>_None_GR<rank>.csv}. */
+  private static final int MAX_KEY_IN_FILE_NAME = 160;
+}

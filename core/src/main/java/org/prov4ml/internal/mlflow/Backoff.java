@@ -1,0 +1,37 @@
+package org.prov4ml.internal.mlflow;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Capped exponential backoff with jitter: 200 ms, 400 ms, ... up to the cap, each wait drawn
+ * from the upper half of its step, so several ranks that lost the server together do not come
+ * back in lockstep. A server's Retry-After (429) is honoured up to the cap.
+ */
+final class Backoff {
+
+  private static final long FIRST_NANOS = Duration.ofMillis(200).toNanos();
+
+  private final long capNanos;
+  private int failures;
+
+  Backoff(Duration cap) {
+    this.capNanos = Math.max(FIRST_NANOS, cap.toNanos());
+  }
+
+  /** The wait before the next attempt; each call doubles the step until the cap. */
+  long nextNanos(Duration serverHint) {
+    long step = Math.min(capNanos, FIRST_NANOS << Math.min(failures, 30)); // 2^30 steps: past any cap, no overflow
+    failures++;
+    long half = step / 2;
+    long wait = half + ThreadLocalRandom.current().nextLong(half + 1);
+    if (serverHint != null) {
+      wait = Math.max(wait, Math.min(capNanos, serverHint.toNanos()));
+    }
+    return wait;
+  }
+
+  void reset() {
+    failures = 0;
+  }
+}

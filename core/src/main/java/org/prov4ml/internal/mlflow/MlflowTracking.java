@@ -1,0 +1,315 @@
+package org.prov4ml.internal.mlflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The few calls of MLflow's REST API 2.0 that an upload needs, one request each (no retries here).
+ * Errors arrive as {@link MlflowUnavailableException} (try again later) or
+ * {@link MlflowRejectedException} (the server's final word).
+ */
+final class MlflowTracking {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String API = "/api/2.0/mlflow/";
+  /** The proxied artifact store that {@code mlflow server} serves by default ({@code --serve-artifacts}). */
+  static final String PROXIED_ARTIFACTS_SCHEME = "mlflow-artifacts:";
+
+  /** A run on the server. */
+  record RunRef(String runId, String experimentId, String artifactUri, String status) {
+    boolean hasProxiedArtifacts() {
+      return artifactUri != null && artifactUri.startsWith(PROXIED_ARTIFACTS_SCHEME);
+    }
+  }
+
+  /** One point of a metric's history on the server. */
+  record StoredPoint(long step, long timestamp, double value) {}
+
+  private final MlflowHttp http;
+
+  MlflowTracking(MlflowHttp http) {
+    this.http = http;
+  }
+
+  MlflowHttp http() {
+    return http;
+  }
+
+  /** The id of the experiment {@code name}, created when missing (a concurrent creation is fine). */
+  String experimentId(String name) throws IOException, InterruptedException {
+    Optional<JsonNode> found = experimentByName(name);
+    if (found.isEmpty()) {
+      try {
+        return http.postJson(API + "experiments/create", JSON.writeValueAsBytes(Map.of("name", name)))
+            .path("experiment_id").asText();
+      } catch (MlflowRejectedException e) {
+        if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
+          throw e;
+        }
+        found = experimentByName(name); // another process created it between our two calls
+      }
+    }
+    JsonNode experiment = found.orElseThrow(() -> new MlflowRejectedException(404, "RESOURCE_DOES_NOT_EXIST",
+        "experiment '" + name + "' vanished right after it was created"));
+    if ("deleted".equals(experiment.path("lifecycle_stage").asText())) {
+      throw new MlflowRejectedException(400, "INVALID_STATE", "experiment '" + name + "' is deleted on "
+          + http.server() + "; restore it (mlflow experiments restore) or choose another experiment name");
+    }
+    return experiment.path("experiment_id").asText();
+  }
+
+  private Optional<JsonNode> experimentByName(String name) throws IOException, InterruptedException {
+    try {
+      return Optional.of(http.get(API + "experiments/get-by-name?experiment_name=" + query(name))
+          .path("experiment"));
+    } catch (MlflowRejectedException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  RunRef createRun(String experimentId, String runName, long startTime, List<LogBatchRequest.KeyValue> tags)
+      throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("experiment_id", experimentId).put("run_name", runName)
+        .put("start_time", startTime);
+    ArrayNode tagArray = body.putArray("tags");
+    for (LogBatchRequest.KeyValue t : tags) {
+      tagArray.addObject().put("key", t.key()).put("value", t.value());
+    }
+    return runRef(http.postJson(API + "runs/create", JSON.writeValueAsBytes(body)).path("run").path("info"));
+  }
+
+  RunRef getRun(String runId) throws IOException, InterruptedException {
+    return runRef(http.get(API + "runs/get?run_id=" + query(runId)).path("run").path("info"));
+  }
+
+  /** The run {@code runId} as the server has it, and the value of its tag {@code key} (null when it has none). */
+  TaggedRun getRunWithTag(String runId, String key) throws IOException, InterruptedException {
+    JsonNode run = http.get(API + "runs/get?run_id=" + query(runId)).path("run");
+    String value = null;
+    for (JsonNode tag : run.path("data").path("tags")) {
+      if (key.equals(tag.path("key").asText())) {
+        value = tag.path("value").asText();
+      }
+    }
+    return new TaggedRun(runRef(run.path("info")), value);
+  }
+
+  /** A run and the value of one of its tags. */
+  record TaggedRun(RunRef run, String tag) {}
+
+  /** The run of {@code experimentId} tagged {@code key=value}, if one exists. */
+  Optional<RunRef> findRunByTag(String experimentId, String key, String value)
+      throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("experiment_ids").add(experimentId);
+    body.put("filter", "tags.`" + key + "` = '" + value.replace("'", "") + "'").put("max_results", 1);
+    JsonNode runs = http.postJson(API + "runs/search", JSON.writeValueAsBytes(body)).path("runs");
+    return runs.isEmpty() ? Optional.empty() : Optional.of(runRef(runs.get(0).path("info")));
+  }
+
+  /**
+   * The active runs of {@code experimentId} tagged {@code key=value}, oldest first (then by id): for
+   * finding a job's parent run, which racing ranks may have created more than once.
+   */
+  List<RunRef> runsByTag(String experimentId, String key, String value) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("experiment_ids").add(experimentId);
+    body.put("filter", "tags.`" + key + "` = '" + value.replace("'", "") + "'").put("max_results", 100);
+    List<JsonNode> found = new ArrayList<>();
+    http.postJson(API + "runs/search", JSON.writeValueAsBytes(body)).path("runs").forEach(r -> found.add(r.path("info")));
+    found.sort(java.util.Comparator.comparingLong((JsonNode info) -> info.path("start_time").asLong())
+        .thenComparing(info -> info.path("run_id").asText()));
+    return found.stream().map(MlflowTracking::runRef).toList();
+  }
+
+  /** Marks a run deleted (MLflow keeps it, hidden, until garbage-collected). */
+  void deleteRun(String runId) throws IOException, InterruptedException {
+    http.postJson(API + "runs/delete", JSON.writeValueAsBytes(Map.of("run_id", runId)));
+  }
+
+  /** Deletes a tag; a run without it is fine. */
+  void deleteTagIfPresent(String runId, String key) throws IOException, InterruptedException {
+    try {
+      http.postJson(API + "runs/delete-tag", JSON.writeValueAsBytes(Map.of("run_id", runId, "key", key)));
+    } catch (MlflowRejectedException noSuchTag) {
+      // nothing to delete
+    }
+  }
+
+  void setTag(String runId, String key, String value) throws IOException, InterruptedException {
+    http.postJson(API + "runs/set-tag", JSON.writeValueAsBytes(Map.of("run_id", runId, "key", key, "value", value)));
+  }
+
+  /** The run's params, by key. */
+  Map<String, String> params(String runId) throws IOException, InterruptedException {
+    Map<String, String> params = new java.util.LinkedHashMap<>();
+    for (JsonNode p : http.get(API + "runs/get?run_id=" + query(runId)).path("run").path("data").path("params")) {
+      params.put(p.path("key").asText(), p.path("value").asText());
+    }
+    return params;
+  }
+
+  void logBatch(String runId, LogBatchRequest batch) throws IOException, InterruptedException {
+    http.postJson(API + "runs/log-batch", batch.toJson(runId));
+  }
+
+  void setTerminated(String runId, String status, long endTime) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("run_id", runId).put("status", status).put("end_time", endTime);
+    http.postJson(API + "runs/update", JSON.writeValueAsBytes(body));
+  }
+
+  /**
+   * The most points {@code metrics/get-history-bulk-interval} answers with ({@code max_results} is
+   * 1..2500, {@code MAX_RESULTS_PER_RUN} in both 2.17.2 and 3.17.2).
+   */
+  static final int MAX_POINTS_AT_STEP = 2500;
+
+  /**
+   * Points of {@code key} at {@code step}, from {@code metrics/get-history-bulk-interval} with
+   * {@code start_step = end_step = step} (served under {@code /api/2.0/mlflow/} as under
+   * {@code /ajax-api/}, since MLflow 2.11). Servers answer it in one of two ways, and both are
+   * exact when fewer than {@code maxResults} points come back:
+   * <ul>
+   *   <li>3.17.2's SQL store (it samples rows in SQL): every point at the step when there are at most
+   *       {@code maxResults}, else {@code maxResults} of them spread evenly, the step's last one (in
+   *       MLflow's order: step, timestamp, value) always included; with {@code maxResults = 1}, just
+   *       that last one. The cost is the points at the step.
+   *   <li>2.17.2, and the stores without that sampling ({@code max_results} bounds the sampled steps,
+   *       not the rows): every point at the step, oldest first, up to 25,000. The server reads the
+   *       key's whole history to sample the steps, so there it costs the series, though the answer is
+   *       small and it takes about half of {@code get-history}'s time (docs/benchmarks.md).
+   * </ul>
+   */
+  List<StoredPoint> metricAtStep(String runId, String key, long step, int maxResults)
+      throws IOException, InterruptedException {
+    JsonNode metrics = http.get(API + "metrics/get-history-bulk-interval?run_ids=" + query(runId) + "&metric_key="
+        + query(key) + "&start_step=" + step + "&end_step=" + step + "&max_results=" + maxResults).path("metrics");
+    return points(metrics);
+  }
+
+  /**
+   * Every point of a metric: costs the whole series (the 2.17 server ignores paging and answers with
+   * every point at once; 3.17.2 pages by offset in timestamp order, so a re-logged batch, the newest
+   * points, is on the last page), so only the last resort of an in-flight check.
+   */
+  List<StoredPoint> metricHistory(String runId, String key) throws IOException, InterruptedException {
+    return points(http.get(API + "metrics/get-history?run_id=" + query(runId) + "&metric_key=" + query(key))
+        .path("metrics"));
+  }
+
+  private static List<StoredPoint> points(JsonNode metrics) {
+    List<StoredPoint> points = new ArrayList<>(metrics.size());
+    for (JsonNode m : metrics) {
+      points.add(point(m));
+    }
+    return points;
+  }
+
+  /** Each key's latest value ({@code runs/get}): costs the run's keys, params and tags, not its points. */
+  Map<String, StoredPoint> latestMetrics(String runId) throws IOException, InterruptedException {
+    Map<String, StoredPoint> latest = new LinkedHashMap<>();
+    for (JsonNode m : http.get(API + "runs/get?run_id=" + query(runId)).path("run").path("data").path("metrics")) {
+      latest.put(m.path("key").asText(), point(m));
+    }
+    return latest;
+  }
+
+  private static StoredPoint point(JsonNode m) {
+    JsonNode v = m.path("value");
+    // Protobuf's JSON writes NaN and the infinities as strings.
+    double value = v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble();
+    return new StoredPoint(m.path("step").asLong(), m.path("timestamp").asLong(), value);
+  }
+
+  /** The Model Registry's model {@code name}, created when missing (a concurrent creation is fine). */
+  void ensureRegisteredModel(String name) throws IOException, InterruptedException {
+    try {
+      http.postJson(API + "registered-models/create", JSON.writeValueAsBytes(Map.of("name", name)));
+    } catch (MlflowRejectedException e) {
+      if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
+        throw e;
+      }
+    }
+  }
+
+  /** A version of a registered model. */
+  record RegisteredVersion(String name, String version, String source) {}
+
+  /**
+   * The registered model versions made from run {@code runId}, of every model (the filter names only the
+   * run: a run id needs no quoting, a model's name might). One page: a run registers far fewer versions
+   * than the server's 10,000 per page.
+   */
+  List<RegisteredVersion> modelVersionsOfRun(String runId) throws IOException, InterruptedException {
+    List<RegisteredVersion> versions = new ArrayList<>();
+    for (JsonNode v : http.get(API + "model-versions/search?filter=" + query("run_id='" + runId + "'"))
+        .path("model_versions")) {
+      versions.add(new RegisteredVersion(v.path("name").asText(), v.path("version").asText(),
+          v.path("source").asText()));
+    }
+    return versions;
+  }
+
+  /** Creates a version of registered model {@code name} from {@code source}, linked to run {@code runId}. */
+  RegisteredVersion createModelVersion(String name, String source, String runId, Map<String, String> tags)
+      throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("name", name).put("source", source).put("run_id", runId);
+    ArrayNode tagArray = body.putArray("tags");
+    tags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", v));
+    JsonNode v = http.postJson(API + "model-versions/create", JSON.writeValueAsBytes(body)).path("model_version");
+    return new RegisteredVersion(v.path("name").asText(), v.path("version").asText(), v.path("source").asText());
+  }
+
+  /**
+   * PUTs a file to the server's artifact proxy,
+   * {@code /api/2.0/mlflow-artifacts/artifacts/<expId>/<runId>/artifacts/<path>}. Java's
+   * {@code logArtifact} would fork a Python CLI instead; this needs no Python.
+   */
+  void putArtifact(RunRef run, ArtifactPath path, Path file) throws IOException, InterruptedException {
+    http.putFile("/api/2.0/mlflow-artifacts/artifacts/" + proxiedRoot(run.artifactUri()) + "/" + encode(path),
+        file);
+  }
+
+  /** {@code 1/<runId>/artifacts} of {@code mlflow-artifacts:/1/<runId>/artifacts} (or {@code ://host/1/...}). */
+  static String proxiedRoot(String artifactUri) {
+    String rest = artifactUri.substring(PROXIED_ARTIFACTS_SCHEME.length());
+    if (rest.startsWith("//")) {
+      int slash = rest.indexOf('/', 2);
+      rest = slash < 0 ? "" : rest.substring(slash);
+    }
+    return rest.replaceAll("^/+", "").replaceAll("/+$", "");
+  }
+
+  private static String encode(ArtifactPath path) {
+    try {
+      return new URI(null, null, path.toString(), null).getRawPath();
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("artifact path " + path + " cannot be put in a URL", e);
+    }
+  }
+
+  private static RunRef runRef(JsonNode info) {
+    return new RunRef(info.path("run_id").asText(), info.path("experiment_id").asText(),
+        info.path("artifact_uri").asText(null), info.path("status").asText(null));
+  }
+
+  private static String query(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,243 @@
+package org.prov4ml.internal.mlflow;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.prov4ml.internal.mlflow.MlflowTracking.RunRef;
+import org.prov4ml.rundir.RunFiles;
+import org.prov4ml.rundir.MetricSeries;
+import org.prov4ml.rundir.RankRecord;
+import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.rundir.RunDirectoryException;
+import org.prov4ml.RunStatus;
+import org.tinylog.Logger;
+
+/**
+ * The upload of one rank of a run directory to one tracking server, in passes: each pass reads the
+ * rank's record through {@link RunDirectory} and sends whatever it holds that the server has not
+ * acknowledged, in the order run, params and tags, metric points, artifacts, registered model versions. The live uploader makes
+ * a pass whenever the directory became durable further; {@code sync} makes the final pass once. Not
+ * thread-safe: one thread drives it.
+ */
+final class RunUpload {
+
+  /** The tag that says a run ended without everything it logged, with what is missing. */
+  static final String INCOMPLETE_TAG = "prov4ml.incomplete";
+
+  private final Path runDir;
+  private final int rank;
+  private final MlflowSettings settings;
+  private final MlflowTracking tracking;
+  private final MetricUpload metrics = new MetricUpload(this);
+  private final ParamTagUpload paramsAndTags = new ParamTagUpload(this);
+  private final ArtifactUpload artifacts = new ArtifactUpload(this);
+  private final ModelRegistration models = new ModelRegistration(this);
+
+  private UploadCursor cursor;
+  private RankRecord record;
+  private Object documentVersion;
+  private volatile RunRef run;
+
+  RunUpload(Path runDir, int rank, MlflowSettings settings) {
+    this.runDir = runDir.toAbsolutePath().normalize();
+    this.rank = rank;
+    this.settings = settings;
+    this.tracking = new MlflowTracking(new MlflowHttp(settings));
+  }
+
+  /**
+   * Sends everything the rank's record holds now.
+   *
+   * @return false when the directory has no PROV document of the rank yet (nothing recorded)
+   */
+  boolean pass() throws IOException, InterruptedException {
+    if (!refresh()) {
+      return false;
+    }
+    // Taken before anything is sent: what the directory held when the pass began is what a barrier waits for.
+    Map<String, Long> targets = new LinkedHashMap<>();
+    for (MetricSeries s : record.metrics()) {
+      if (Files.exists(s.file(), LinkOption.NOFOLLOW_LINKS) && !cursor.rejected.containsKey(MetricUpload.rejectionKey(s))) {
+        Optional<String> refused = RunFiles.refusal(runDir, s.file());
+        if (refused.isPresent()) {
+          refuse(MetricUpload.rejectionKey(s), s.file(), refused.get());
+        } else {
+          targets.put(fileName(s), Files.size(s.file()));
+        }
+      }
+    }
+    RunRef bound = RunBinder.bind(tracking, cursor, record, settings);
+    run = bound;
+    paramsAndTags.upload(bound.runId(), tagsOf(record));
+    metrics.upload(bound.runId(), targets);
+    artifacts.upload(bound);
+    if (settings.registerModels()) {
+      models.register(bound);
+    }
+    return true;
+  }
+
+  /**
+   * The last pass of a rank whose record no writer changes any more: everything, then the PROV
+   * document and the metric files as artifacts, then the run's end status.
+   *
+   * @param fallbackStatus the status when the document records none (it was cut short), or null for
+   *     KILLED: the process died before it could end the run
+   */
+  void finish(String fallbackStatus) throws IOException, InterruptedException {
+    if (!pass()) {
+      throw new RunDirectoryException(runDir, "no PROV document of rank " + rank + ": nothing was recorded there");
+    }
+    artifacts.uploadProvenance(run);
+    if (record.run().worldSize() > 1 && settings.existingRunId() == null) {
+      JobParentRun.repoint(tracking, run, record.run());
+    }
+    if (cursor.terminated == null) {
+      String end = mlflowStatus(record, fallbackStatus);
+      tracking.setTerminated(run.runId(), end, endMillis(record));
+      cursor.terminated = end;
+      cursor.save();
+    }
+  }
+
+  /**
+   * MLflow's status of an ended run. MLflow has no INCOMPLETE: a run that lost data is FAILED there
+   * (never FINISHED), and its {@value #INCOMPLETE_TAG} tag says what is missing.
+   */
+  static String mlflowStatus(RankRecord record, String fallbackStatus) {
+    RunStatus status = record.run().status()
+        .orElse(fallbackStatus != null ? RunStatus.valueOf(fallbackStatus) : RunStatus.KILLED);
+    return status == RunStatus.INCOMPLETE ? "FAILED" : status.name();
+  }
+
+  private static long endMillis(RankRecord record) {
+    return record.run().endTime().map(t -> t.toInstant().toEpochMilli()).orElse(System.currentTimeMillis());
+  }
+
+  /** Re-reads the cursor and the record when the document was replaced since the last read. */
+  private boolean refresh() throws IOException {
+    if (cursor == null) {
+      cursor = UploadCursor.load(runDir, rank, settings.trackingUri().toString());
+    }
+    Path document = record != null ? record.document() : findDocument();
+    if (document == null || !Files.exists(document)) {
+      return false;
+    }
+    Object version = versionOf(document);
+    if (!version.equals(documentVersion)) {
+      record = RunDirectory.openRank(runDir, rank);
+      documentVersion = version;
+    }
+    return true;
+  }
+
+  /** Every rewrite is a new file renamed over the old one: a new file key (inode) each time. */
+  private static Object versionOf(Path document) throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(document, BasicFileAttributes.class);
+    return List.of(String.valueOf(attributes.fileKey()), attributes.lastModifiedTime(), attributes.size());
+  }
+
+  /**
+   * Whether the document was replaced since a pass last read it. The writer rewrites it at most once
+   * per interval, so records can reach it with no event after them: a pass is due then too.
+   */
+  boolean documentReplaced() {
+    if (record == null) {
+      return false; // no pass has read one yet: the first event makes the first pass
+    }
+    try {
+      return !versionOf(record.document()).equals(documentVersion);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private Path findDocument() throws IOException {
+    try (var files = Files.list(runDir)) {
+      String suffix = "_GR" + rank + "_";
+      return files.filter(f -> {
+        String name = f.getFileName().toString();
+        return name.startsWith("prov_") && name.endsWith(".json") && name.contains(suffix);
+      }).findFirst().orElse(null);
+    }
+  }
+
+  /** The run's own tags: prov4ml's version and rank, the user's tags, and what an incomplete run lacks. */
+  static Map<String, String> tagsOf(RankRecord record) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("prov4ml.version", record.run().attribute("yprov:prov4ml_version").orElse("unknown"));
+    tags.put("prov4ml.rank", Integer.toString(record.rank()));
+    tags.putAll(record.run().tags());
+    // A FAILED or KILLED run that also lost data keeps its status and says so too.
+    record.run().incompleteDetail().or(() -> record.run().status().filter(s -> s == RunStatus.INCOMPLETE)
+        .map(s -> "the run directory lacks part of what was logged")).ifPresent(d -> tags.put(INCOMPLETE_TAG, d));
+    return tags;
+  }
+
+  /** The MLflow key of a series: {@code <context in lower case>/<key>}, system metrics as they are. */
+  static String mlflowKey(MetricSeries series) {
+    return series.context().name().equals("SYSTEM") ? series.key()
+        : series.context().name().toLowerCase(Locale.ROOT) + "/" + series.key();
+  }
+
+  /** The series' file name in the metrics folder: how the cursor names it. */
+  static String fileName(MetricSeries series) {
+    return series.file().getFileName().toString();
+  }
+
+  /** Records a refusal of the server, reported once; the element stays in the run directory only. */
+  /**
+   * Records that {@code file}, which the run directory names for {@code what}, is not read: the directory is
+   * untrusted input, and {@link RunFiles} refuses a link out of it or a special file. Said once, and kept in the
+   * cursor with the server's refusals, since sending again would not help either.
+   */
+  void refuse(String what, Path file, String why) throws IOException {
+    if (cursor.rejected.putIfAbsent(what, "not read: " + why) == null) {
+      Logger.warn("prov4ml: {} of run {} is not uploaded: {} is {}", what, runDir, file, why);
+      cursor.save();
+    }
+  }
+
+  void reject(String what, String serverMessage) {
+    if (cursor.rejected.putIfAbsent(what, serverMessage) == null) {
+      Logger.warn("prov4ml: MLflow at {} refused {} of run {}: {} (it stays in the run directory, not retried)",
+          tracking.http().server(), what, runDir, serverMessage);
+    }
+  }
+
+  /** The MLflow run, once created or found; read by other threads. */
+  RunRef run() {
+    return run;
+  }
+
+  UploadCursor cursor() {
+    return cursor;
+  }
+
+  RankRecord record() {
+    return record;
+  }
+
+  MlflowTracking tracking() {
+    return tracking;
+  }
+
+  Path runDir() {
+    return runDir;
+  }
+
+  int rank() {
+    return rank;
+  }
+
+  MlflowSettings settings() {
+    return settings;
+  }
+}

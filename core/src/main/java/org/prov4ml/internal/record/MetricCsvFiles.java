@@ -1,0 +1,202 @@
+package org.prov4ml.internal.record;
+
+import com.fasterxml.jackson.core.io.NumberOutput;
+import java.io.Closeable;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.prov4ml.Context;
+import org.prov4ml.internal.format.RunLayout;
+
+/**
+ * The run's metric files, one CSV per (metric, context), appended as points arrive. A row is
+ * {@code step,value,timestamp}; the header is yProv4ML's, {@code epoch,value,timestep}, so its
+ * readers and pandas see the columns they expect.
+ *
+ * <p>Rows are formatted into one reused buffer and copied as ASCII into the file's own byte
+ * buffer, so appending a point allocates nothing. Bytes reach the OS only in whole rows (when the
+ * buffer is nearly full, and for every file at the end of each drained batch), so a crash, even
+ * kill -9, loses at most the batch being drained and never leaves half a row for a reader to trip on.
+ *
+ * <p>Why a {@code FileOutputStream} and not a {@code FileChannel}: the channel takes a heap buffer
+ * by copying it into a cached direct buffer first, and C2's compilation of that path
+ * ({@code FileChannelImpl.write} with {@code Util.getTemporaryDirectBuffer} inlined) was the largest
+ * compilation a recorded JVM added for prov4ml's own code (docs/benchmarks.md, the small-epochs
+ * workload). The stream hands the array to one native write.
+ */
+final class MetricCsvFiles implements Closeable {
+
+  static final String HEADER = "epoch,value,timestep\n";
+
+  private static final int FILE_BUFFER_BYTES = 16 * 1024;
+
+  /** One open metric file and what the document needs to know of it. */
+  static final class MetricFile {
+    final String key;
+    final Context context;
+    final Path path;
+    /** Opened to append, so the file's end is where every write goes. */
+    final FileOutputStream out;
+    final byte[] pending = new byte[FILE_BUFFER_BYTES];
+    int pendingLength;
+    long pendingPoints;
+    /** Bytes and points in the file: written to the OS, whole rows only. */
+    long bytes;
+    long points;
+
+    MetricFile(String key, Context context, Path path, FileOutputStream out) {
+      this.key = key;
+      this.context = context;
+      this.path = path;
+      this.out = out;
+      queueHeader();
+    }
+
+    private void queueHeader() {
+      byte[] header = HEADER.getBytes(StandardCharsets.US_ASCII);
+      System.arraycopy(header, 0, pending, 0, header.length);
+      pendingLength = header.length;
+    }
+
+    /**
+     * Writes the buffered rows. When that fails (disk full, I/O error) the file is cut back to its
+     * last whole row, so a later write that succeeds continues a well-formed file, and the rows are
+     * counted as not written instead of being retried out of order.
+     */
+    void writePending(UnwrittenRecords unwritten) {
+      if (pendingLength == 0) {
+        return;
+      }
+      try {
+        out.write(pending, 0, pendingLength); // all of it, or an exception
+        bytes += pendingLength;
+        points += pendingPoints;
+        pendingLength = 0;
+        pendingPoints = 0;
+      } catch (IOException e) {
+        unwritten.points(path, pendingPoints, e);
+        try {
+          out.getChannel().truncate(bytes);
+        } catch (IOException ignored) {
+          // the reader leaves out a last row without its line end; nothing more to do here
+        }
+        pendingLength = 0;
+        pendingPoints = 0;
+        if (bytes == 0) {
+          queueHeader();
+        }
+      }
+    }
+  }
+
+  private final RunLayout layout;
+  private final UnwrittenRecords unwritten;
+  private final Map<Context, Map<String, MetricFile>> byContext = new IdentityHashMap<>();
+  private final Map<Path, String> owners = new HashMap<>();
+  private final List<MetricFile> files = new ArrayList<>();
+  private final StringBuilder row = new StringBuilder(64);
+
+  MetricCsvFiles(RunLayout layout, UnwrittenRecords unwritten) {
+    this.layout = layout;
+    this.unwritten = unwritten;
+  }
+
+  /** The file of (key, context), or null when no point of it arrived yet. */
+  MetricFile find(String key, Context context) {
+    Map<String, MetricFile> keys = byContext.get(context);
+    return keys == null ? null : keys.get(key);
+  }
+
+  /**
+   * Creates the file of (key, context); its header is written with its first rows. Null when the
+   * file cannot be created: the point that needed it is counted as not written, and the next point
+   * tries again.
+   */
+  MetricFile create(String key, Context context) {
+    Path path = layout.metricFile(key, context.name());
+    // Two keys that differ only in characters a file name cannot hold ("a/b", "a_b") get distinct files.
+    for (int n = 2; owners.containsKey(path); n++) {
+      String name = layout.metricFile(key, context.name()).getFileName().toString();
+      path = path.resolveSibling(name.replace("_None_GR", "~" + n + "_None_GR"));
+    }
+    FileOutputStream out;
+    try {
+      Files.createFile(path); // fails if it exists: never appends to a file this run did not start
+      try {
+        out = new FileOutputStream(path.toFile(), true);
+      } catch (IOException e) {
+        Files.deleteIfExists(path); // so that the next point's attempt can create it
+        throw e;
+      }
+    } catch (IOException e) {
+      unwritten.points(path, 1, e);
+      return null;
+    }
+    MetricFile file = new MetricFile(key, context, path, out);
+    owners.put(path, key);
+    byContext.computeIfAbsent(context, c -> new HashMap<>()).put(key, file);
+    files.add(file);
+    return file;
+  }
+
+  /**
+   * A value as the CSV holds it: Java's notation ({@code 0.25}, {@code 1.0E-4}, {@code NaN},
+   * {@code -Infinity}) with the shortest digits that read back as the same double. Written by
+   * Schubfach (Jackson's {@code NumberOutput}), not {@code Double.toString}: JDK 17's
+   * {@code FloatingDecimal.dtoa} is the largest method C2 compiles in a recorded JVM, more compiler
+   * time than all of prov4ml's own code (docs/benchmarks.md, the small-epochs workload).
+   */
+  static String valueText(double value) {
+    return NumberOutput.toString(value, true);
+  }
+
+  void append(MetricFile file, long step, double value, long timestampMillis) throws IOException {
+    row.setLength(0);
+    row.append(step).append(',').append(valueText(value)).append(',').append(timestampMillis).append('\n');
+    int length = row.length();
+    if (file.pendingLength + length > file.pending.length) {
+      file.writePending(unwritten);
+    }
+    for (int i = 0; i < length; i++) {
+      file.pending[file.pendingLength++] = (byte) row.charAt(i); // digits, '.', 'E', '-', "NaN", "Infinity"
+    }
+    file.pendingPoints++;
+  }
+
+  List<MetricFile> files() {
+    return files;
+  }
+
+  /** Writes every file's buffered rows; what cannot be written is counted in {@link UnwrittenRecords}. */
+  void flush() {
+    for (MetricFile file : files) {
+      file.writePending(unwritten);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (MetricFile file : files) {
+      try {
+        try {
+          file.writePending(unwritten);
+        } finally {
+          file.out.close();
+        }
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,316 @@
+package org.prov4ml.internal.record;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.prov4ml.RunStatus;
+import org.prov4ml.internal.format.FileDigests;
+import org.prov4ml.internal.pipeline.ArtifactRecord;
+import org.prov4ml.internal.pipeline.Barrier;
+import org.prov4ml.internal.pipeline.Event;
+import org.prov4ml.internal.pipeline.EventKind;
+import org.prov4ml.internal.pipeline.InputRecord;
+import org.prov4ml.internal.pipeline.ModelRecord;
+import org.prov4ml.internal.pipeline.ModelVersionRecord;
+import org.prov4ml.internal.pipeline.RunOutcome;
+import org.prov4ml.internal.pipeline.Sink;
+import org.prov4ml.internal.pipeline.RunInfo;
+import org.prov4ml.internal.record.MetricCsvFiles.MetricFile;
+import org.prov4ml.rundir.RunActivity;
+import org.prov4ml.internal.format.RunLayout;
+import org.prov4ml.internal.format.OsReason;
+
+/**
+ * The local run directory, the source of truth of a run: metric points are appended to their CSV
+ * files as they are drained; the PROV document is rewritten atomically (write, then rename).
+ *
+ * <p>A rewrite writes the whole document, which grows with the run (a model version per epoch adds
+ * an entity and two relations), so rewriting it per event would make an epoch's cost grow with the
+ * run's age. Changes are coalesced instead: the document is rewritten at most once per
+ * {@code rewriteInterval}, at once when the last rewrite is older than that, else when it becomes
+ * so, also in a quiet run ({@link #idle}); and at once at a barrier ({@code flush}) and at the end.
+ * It is thus never more than one interval (and a drainer sleep) behind. See docs/benchmarks.md.
+ *
+ * <p>One change is written at once: a new metric file. The document is the directory's index, and
+ * until it names a file no reader finds the points going into it (MLflow's uploader among them,
+ * which may have been woken for those very points). There are as many such rewrites as metric
+ * series, however long the run.
+ */
+public final class RunDirectoryWriter implements Sink {
+
+  /** The status of a run that ended but could not write everything it was given. */
+  public static final String INCOMPLETE = "INCOMPLETE";
+  /** The run activity's attribute saying what an INCOMPLETE run lacks, and where. */
+  public static final String INCOMPLETE_ATTRIBUTE = RunActivity.INCOMPLETE_ATTRIBUTE;
+
+  private final RunInfo run;
+  private final RunLayout layout;
+  private final UnwrittenRecords unwritten;
+  private final DiskReserve reserve;
+  private final MetricCsvFiles metrics;
+  private final RunProvenance provenance;
+  private final long rewriteIntervalNanos;
+  private final LongSupplier nanoClock;
+  private final ZoneId zone = ZoneId.systemDefault();
+
+  private boolean recordsChanged = true;
+  private boolean metricsChanged;
+  private boolean newMetricFile;
+  /** When the document was last written, or tried. */
+  private long lastWriteNanos;
+  private long documentWrites;
+  /** Why the last rewrite of the document failed; null once one succeeds. */
+  private IOException documentFailure;
+  private String endStatus;
+
+  public RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval) {
+    this(run, runAttributes, rewriteInterval, System::nanoTime);
+  }
+
+  /** With the clock the rewrite interval is measured on: tests move it by hand. */
+  RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval,
+      LongSupplier nanoClock) {
+    this.run = run;
+    this.layout = run.layout();
+    this.unwritten = new UnwrittenRecords(run.runName(), layout.runDir());
+    this.reserve = DiskReserve.of(layout);
+    this.metrics = new MetricCsvFiles(layout, unwritten);
+    this.provenance = new RunProvenance(run, runAttributes);
+    this.rewriteIntervalNanos = rewriteInterval.toNanos();
+    this.nanoClock = nanoClock;
+    this.lastWriteNanos = nanoClock.getAsLong() - rewriteIntervalNanos; // the first batch writes it
+  }
+
+  @Override
+  public String name() {
+    return "local";
+  }
+
+  @Override
+  public void accept(Event event) throws IOException {
+    ZonedDateTime at;
+    switch (event.kind()) {
+      case METRIC -> {
+        MetricFile file = metrics.find(event.key(), event.context());
+        if (file == null) {
+          file = metrics.create(event.key(), event.context());
+          if (file == null) {
+            return; // counted as not written
+          }
+          provenance.metric(file, timeOf(event));
+          recordsChanged = true;
+          newMetricFile = true;
+        }
+        metrics.append(file, event.step(), event.value(), event.timestampMillis());
+        metricsChanged = true;
+      }
+      case PARAM, INPUT_PARAM -> {
+        provenance.param(event.key(), event.payload(String.class), timeOf(event),
+            event.kind() == EventKind.INPUT_PARAM);
+        recordsChanged = true;
+      }
+      case INPUT -> {
+        provenance.input(event.payload(InputRecord.class), timeOf(event));
+        recordsChanged = true;
+      }
+      case ARTIFACT -> {
+        at = timeOf(event);
+        artifact(event.payload(ArtifactRecord.class), at);
+        recordsChanged = true;
+      }
+      case MODEL -> {
+        at = timeOf(event);
+        model(event.payload(ModelRecord.class), at);
+        recordsChanged = true;
+      }
+      case RUN_ATTRIBUTES -> {
+        // A replica's ids (MLflow's run, experiment, page): through the ring, so this is the document's one writer.
+        @SuppressWarnings("unchecked")
+        Map<String, String> attributes = event.payload(Map.class);
+        attributes.forEach(provenance::runAttribute);
+        recordsChanged = true;
+      }
+      case MODEL_VERSION -> {
+        ModelVersionRecord v = event.payload(ModelVersionRecord.class);
+        Path file = v.paramsFile();
+        FileDigests.Digest digest = FileDigests.digest(file);
+        provenance.modelVersion(v, file.toString(), digest.bytes(), digest.sha256(), timeOf(event));
+        recordsChanged = true;
+      }
+      default -> throw new IllegalStateException("unexpected event " + event.kind());
+    }
+  }
+
+  private void artifact(ArtifactRecord a, ZonedDateTime at) throws IOException {
+    for (Path copy : filesOf(a.copy())) {
+      Path original = a.original().resolve(a.copy().relativize(copy)).normalize();
+      String name = layout.artifactsDir().relativize(copy).toString();
+      FileDigests.Digest digest = FileDigests.digest(copy);
+      provenance.artifact(name, original.toString(), copy.toString(), digest.bytes(), digest.sha256(),
+          a.context(), a.isModel(), at);
+    }
+  }
+
+  private void model(ModelRecord m, ZonedDateTime at) throws IOException {
+    String modelId = provenance.model(m, at);
+    if (m.summary() != null) {
+      provenance.derive(artifactOfRun(m.summary(), false, at), modelId);
+    }
+    for (Path saved : m.savedFiles()) {
+      provenance.derive(artifactOfRun(saved, true, at), modelId);
+    }
+  }
+
+  /** A file prov4ml itself wrote under the artifacts folder: original and copy are the same file. */
+  private String artifactOfRun(Path file, boolean isModel, ZonedDateTime at) throws IOException {
+    String name = layout.artifactsDir().relativize(file).toString();
+    FileDigests.Digest digest = FileDigests.digest(file);
+    return provenance.artifact(name, file.toString(), file.toString(), digest.bytes(), digest.sha256(), null,
+        isModel, at);
+  }
+
+  private static List<Path> filesOf(Path path) throws IOException {
+    if (!Files.isDirectory(path)) {
+      return List.of(path);
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      return walk.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  @Override
+  public void endOfBatch() {
+    metrics.flush();
+    writeDocumentIfDue();
+  }
+
+  /** Keeps the document within one interval of the events even when none follow. */
+  @Override
+  public void idle() {
+    writeDocumentIfDue();
+  }
+
+  private void writeDocumentIfDue() {
+    boolean due = nanoClock.getAsLong() - lastWriteNanos >= rewriteIntervalNanos;
+    // After a failed rewrite (disk full) even a new metric file waits for the interval.
+    if ((recordsChanged || metricsChanged) && due || newMetricFile && documentFailure == null) {
+      writeDocument();
+    }
+  }
+
+  @Override
+  public void awaitBarrier(Barrier barrier) {
+    metrics.flush();
+    if (recordsChanged || metricsChanged) {
+      writeDocument();
+    }
+    barrier.arrive(this);
+  }
+
+  /**
+   * Ends the document. A run that could not write everything (see {@link #unwritten()}) ends
+   * {@code INCOMPLETE} instead of FINISHED (a FAILED or KILLED run keeps its status), with
+   * {@code yprov:incomplete} saying what and where; on a full disk the reserve makes room for it.
+   */
+  @Override
+  public void close(RunOutcome outcome) throws IOException {
+    try {
+      metrics.close();
+    } finally {
+      String status = outcome.status().name();
+      if (!unwritten.isEmpty()) {
+        provenance.runAttribute(INCOMPLETE_ATTRIBUTE, unwritten.detail());
+        status = outcome.status() == RunStatus.FINISHED ? INCOMPLETE : status;
+      }
+      endStatus = status;
+      provenance.end(ZonedDateTime.ofInstant(outcome.endTime(), zone), status);
+      if (!writeDocument() && reserve.release()) {
+        writeDocument();
+      }
+      reserve.release();
+    }
+  }
+
+  /** The status the document ends with: the run's, or {@code INCOMPLETE}; null before {@link #close}. */
+  public String endStatus() {
+    return endStatus;
+  }
+
+  /** What could not be written to the run directory; shared with the threads that copy artifacts. */
+  public UnwrittenRecords unwritten() {
+    return unwritten;
+  }
+
+  /** Why the document could not be rewritten the last time it was tried; empty when it was. */
+  public Optional<String> documentFailure() {
+    return documentFailure == null ? Optional.empty() : Optional.of(OsReason.of(documentFailure));
+  }
+
+  public RunInfo run() {
+    return run;
+  }
+
+  /**
+   * Rewrites the document atomically. A failure (disk full) leaves the previous document in place
+   * and no temporary file; it is logged once and tried again at the next rewrite.
+   *
+   * @return whether the document was written
+   */
+  private boolean writeDocument() {
+    for (MetricFile file : metrics.files()) {
+      provenance.metricProgress(file);
+    }
+    Path target = layout.provFile();
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    try {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        provenance.document().writeTo(out);
+      }
+      // A reader sees the old document or the new one, never half of one.
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the failure below is the one to report
+      }
+      unwritten.documentNotRewritten(target, e); // the previous document stays; tried again later
+      documentFailure = e;
+      lastWriteNanos = nanoClock.getAsLong();
+      return false;
+    }
+    documentFailure = null;
+    recordsChanged = false;
+    metricsChanged = false;
+    newMetricFile = false;
+    lastWriteNanos = nanoClock.getAsLong();
+    documentWrites++;
+    try {
+      reserve.ensureRoomFor(Files.size(target));
+    } catch (IOException ignored) {
+      // the reserve keeps what it has
+    }
+    return true;
+  }
+
+  /** How many times the document was written: coalescing bounds it by time, not by events. */
+  long documentWrites() {
+    return documentWrites;
+  }
+
+  private ZonedDateTime timeOf(Event event) {
+    return ZonedDateTime.ofInstant(Instant.ofEpochMilli(event.timestampMillis()), zone);
+  }
+}

@@ -1,0 +1,626 @@
+package org.prov4ml.internal.run;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.optimizer.Optimizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import org.prov4ml.Context;
+import org.prov4ml.Run;
+import org.prov4ml.RunOptions;
+import org.prov4ml.RunReport;
+import org.prov4ml.RunStatus;
+import org.prov4ml.internal.config.ConfigKeys;
+import org.prov4ml.internal.format.ArgumentChecks;
+import org.prov4ml.internal.config.OverflowPolicy;
+import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.pipeline.ArtifactRecord;
+import org.prov4ml.internal.pipeline.EventKind;
+import org.prov4ml.internal.pipeline.EventPipeline;
+import org.prov4ml.internal.pipeline.FailureCounts;
+import org.prov4ml.internal.pipeline.ModelRecord;
+import org.prov4ml.internal.pipeline.ModelVersionRecord;
+import org.prov4ml.internal.pipeline.Replica;
+import org.prov4ml.internal.pipeline.Sink;
+import org.prov4ml.internal.pipeline.RunInfo;
+import org.prov4ml.internal.merge.JobDocumentWriter;
+import org.prov4ml.internal.record.RunDirectoryWriter;
+import org.prov4ml.internal.format.RunLayout;
+import org.prov4ml.internal.mlflow.MlflowSettings;
+import org.prov4ml.internal.mlflow.MlflowUploader;
+import org.prov4ml.internal.mlflow.RunDirectorySync;
+import org.tinylog.Logger;
+
+/**
+ * A run's life, top to bottom: {@link #start} makes its run directory and starts the pipeline into it (and the
+ * MLflow replica, when configured); the {@code log*} methods check the caller's arguments, naming them in
+ * their exceptions, and publish what they record; {@link #end} drains and closes the sinks, finishes the
+ * replica and, on rank 0 of a job, merges the job's document. It owns all of a run's state: params, point and
+ * version counters, whether it has ended. The static API ({@link org.prov4ml.Prov4ml}) reaches it through
+ * {@link ActiveRun}; the listener and the agent hold it directly, so nothing needs a door around the API.
+ */
+public final class RecordedRun implements Run {
+
+  /** The metric that counts points discarded by the {@code drop} overflow policy. */
+  public static final String DROPPED_EVENTS_METRIC = "prov4ml.dropped_events";
+
+  /** The step of a model version saved without one: the number of versions of that model before it. */
+  public static final long NEXT_VERSION = -1;
+
+  /** The step of a metric point logged without one: the number of points of its (key, context) before it. */
+  public static final long NEXT_STEP = Long.MIN_VALUE;
+
+  private final RunInfo info;
+  private final Prov4mlConfig config;
+  private final EventPipeline pipeline;
+  private final FailureCounts failures;
+  private final RunDirectoryWriter local;
+  private final StepCounters steps = new StepCounters();
+  private final Map<String, AtomicLong> modelVersions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, String> params = new ConcurrentHashMap<>();
+  private final AtomicBoolean ending = new AtomicBoolean();
+  private volatile boolean ended;
+  private final RunInputs inputs;
+  private final boolean implicit;
+
+  private RecordedRun(RunInfo info, Prov4mlConfig config, EventPipeline pipeline, FailureCounts failures,
+      RunDirectoryWriter local, boolean implicit) {
+    this.info = info;
+    this.implicit = implicit;
+    this.config = config;
+    this.pipeline = pipeline;
+    this.failures = failures;
+    this.local = local;
+    this.inputs = new RunInputs(this, config, new BackgroundWork(info.runName(), failures));
+  }
+
+  /**
+   * Creates the run directory and starts the pipeline into it; MLflow, if configured, replicates the
+   * directory as it becomes durable.
+   */
+  public static RecordedRun start(RunOptions options, Prov4mlConfig config, boolean implicit) throws IOException {
+    return start(options, config, implicit, (info, local, failures) -> List.of(local),
+        (info, failures) -> MlflowUploader.create(info, config, System.getenv(), failures).stream().toList());
+  }
+
+  /** Chooses a run's sinks, given the run and its local run directory writer (always the first sink). */
+  @FunctionalInterface
+  public interface SinkChoice {
+    List<Sink> sinks(RunInfo info, RunDirectoryWriter local, FailureCounts failures);
+  }
+
+  /**
+   * Creates the run directory and starts the pipeline into the chosen sinks, with no replica;
+   * benchmarks use it to measure the producer side without the disk behind it.
+   */
+  public static RecordedRun start(RunOptions options, Prov4mlConfig config, SinkChoice choice) throws IOException {
+    return start(options, config, false, choice, (info, failures) -> List.of());
+  }
+
+  private static RecordedRun start(RunOptions options, Prov4mlConfig config, boolean implicit, SinkChoice choice,
+      BiFunction<RunInfo, FailureCounts, List<Replica>> replicaChoice) throws IOException {
+    String experiment = options.experimentName() != null ? options.experimentName()
+        : config.get(ConfigKeys.EXPERIMENT);
+    Path outputDir = options.outputDir() != null ? options.outputDir() : config.get(ConfigKeys.OUTPUT_DIR);
+    int rank = options.rank() != null ? options.rank() : config.get(ConfigKeys.RANK);
+    int worldSize = options.worldSize() != null ? options.worldSize() : config.get(ConfigKeys.WORLD_SIZE);
+    if (rank >= worldSize && worldSize > 1) {
+      throw new IllegalArgumentException("rank " + rank + " is not below the world size " + worldSize
+          + " (prov4ml.rank and prov4ml.world-size, or the launcher's RANK and WORLD_SIZE)");
+    }
+    String runId = options.runId() != null ? options.runId() : config.get(ConfigKeys.RUN_ID);
+    RunLayout layout;
+    if (runId != null) {
+      layout = RunLayout.claim(outputDir, experiment, runId, rank);
+      if (!layout.runId().equals(runId)) {
+        Logger.warn("prov4ml: rank {} of run {} is already recorded in {}; this launch records into {}",
+            rank, runId, layout.runDir().resolveSibling(experiment + "_" + runId), layout.runDir());
+      }
+    } else {
+      layout = RunLayout.create(outputDir, experiment, rank);
+      if (worldSize > 1) {
+        Logger.warn("prov4ml: rank {} of {} has no run identity, so it records a run of its own in {}; set "
+            + "prov4ml.run-id (PROV4ML_RUN_ID) to the same value in every rank to record the job in one "
+            + "run directory", rank, worldSize, layout.runDir());
+      }
+    }
+    String runName = options.runName() != null ? options.runName()
+        : config.get(ConfigKeys.RUN_NAME) != null ? config.get(ConfigKeys.RUN_NAME)
+        : experiment + "_" + layout.runId();
+    String namespace = options.userNamespace() != null ? options.userNamespace()
+        : config.get(ConfigKeys.USER_NAMESPACE);
+    RunInfo info = new RunInfo(experiment, layout.runId(), rank, worldSize, runName, namespace, ZonedDateTime.now(),
+        options.tags(), layout);
+
+    FailureCounts failures = new FailureCounts();
+    RunDirectoryWriter local = new RunDirectoryWriter(info, ProcessAttributes.get(),
+        config.get(ConfigKeys.DOCUMENT_INTERVAL));
+    List<Sink> sinks = choice.sinks(info, local, failures);
+    List<Replica> replicas = replicaChoice.apply(info, failures);
+    EventPipeline pipeline = new EventPipeline(runName, config.get(ConfigKeys.BUFFER_SIZE),
+        config.get(ConfigKeys.BUFFER_OVERFLOW), sinks, replicas, failures);
+    if (replicas.stream().noneMatch(Replica::completesStartLine)) {
+      Logger.info("{}", info.startLine());
+    }
+    return new RecordedRun(info, config, pipeline, failures, local, implicit);
+  }
+
+  /** What every sink knows about this run. */
+  public RunInfo info() {
+    return info;
+  }
+
+  @Override
+  public String experimentName() {
+    return info.experimentName();
+  }
+
+  @Override
+  public String runId() {
+    return info.runId();
+  }
+
+  @Override
+  public int worldSize() {
+    return info.worldSize();
+  }
+
+  @Override
+  public String runName() {
+    return info.runName();
+  }
+
+  @Override
+  public int rank() {
+    return info.rank();
+  }
+
+  @Override
+  public Path runDirectory() {
+    return info.layout().runDir();
+  }
+
+  @Override
+  public Path provenanceFile() {
+    return info.layout().provFile();
+  }
+
+  @Override
+  public boolean isImplicit() {
+    return implicit;
+  }
+
+  @Override
+  public boolean isEnded() {
+    return ended;
+  }
+
+  @Override
+  public void logParam(String key, Object value) {
+    ArgumentChecks.key(key, "param key");
+    ArgumentChecks.notNull(value, "value of param '" + key + "'");
+    checkOpen();
+    recordParam(key, textOf(value), false);
+  }
+
+  /** A param's text: arrays (of primitives too) as {@code [1, 2]}, anything else by its toString. */
+  private static String textOf(Object value) {
+    if (!value.getClass().isArray()) {
+      return String.valueOf(value);
+    }
+    String wrapped = Arrays.deepToString(new Object[] {value}); // handles every array type alike
+    return wrapped.substring(1, wrapped.length() - 1);
+  }
+
+  @Override
+  public void logParams(Map<String, ?> params) {
+    ArgumentChecks.notNull(params, "params");
+    params.forEach(this::logParam);
+  }
+
+  /**
+   * A param from any thread, the run's background too, which may still record while the run ends;
+   * {@code input}: a param the run used rather than chose (yProv4ML's {@code source_code}).
+   */
+  private void recordParam(String key, String text, boolean input) {
+    String previous = params.putIfAbsent(key, text);
+    if (previous == null) {
+      publish(input ? EventKind.INPUT_PARAM : EventKind.PARAM, key, null, text);
+    } else if (!previous.equals(text)) {
+      throw new IllegalArgumentException("param '" + key + "' is already '" + previous
+          + "' and cannot change to '" + text + "' (params are immutable, as in MLflow)");
+    }
+  }
+
+  @Override
+  public void logMetric(String key, double value, Context context) {
+    logMetric(key, value, context, NEXT_STEP, false, System.currentTimeMillis());
+  }
+
+  @Override
+  public void logMetric(String key, double value, Context context, long step) {
+    logMetric(key, value, context, ArgumentChecks.nonNegative(step, "step"), false, System.currentTimeMillis());
+  }
+
+  /**
+   * A metric point; {@code step} {@link #NEXT_STEP} takes the number of earlier points of (key,
+   * context). Allocates nothing once the key is known: its counter is found with two map reads.
+   */
+  @Override
+  public void logMetric(String key, double value, Context context, long step, boolean synchronous,
+      long timestampMillis) {
+    ArgumentChecks.notNull(key, "metric key");
+    ArgumentChecks.notNull(context, "context");
+    checkOpen();
+    long points = steps.counter(key, context).incrementAndGet(); // points before this one; validates a new key
+    pipeline.publishMetric(key, context, step == NEXT_STEP ? points : step, value, timestampMillis);
+    if (synchronous) {
+      flushOrReport("synchronous metric '" + key + "'");
+    }
+  }
+
+  @Override
+  public void logMetrics(Map<String, ? extends Number> metrics, Context context, long step) {
+    logMetrics(metrics, context, step, false);
+  }
+
+  /** Points of several keys at one step and timestamp, flushed together when {@code synchronous}. */
+  @Override
+  public void logMetrics(Map<String, ? extends Number> metrics, Context context, long step, boolean synchronous) {
+    ArgumentChecks.notNull(metrics, "metrics");
+    ArgumentChecks.notNull(context, "context");
+    ArgumentChecks.nonNegative(step, "step");
+    metrics.forEach((key, value) -> {
+      ArgumentChecks.notNull(key, "metric key");
+      ArgumentChecks.notNull(value, "value of metric '" + key + "'");
+    });
+    checkOpen();
+    long timestampMillis = System.currentTimeMillis();
+    metrics.forEach((key, value) -> logMetric(key, value.doubleValue(), context, step, false, timestampMillis));
+    if (synchronous) {
+      flushOrReport("synchronous metrics " + metrics.keySet());
+    }
+  }
+
+  /** A file the run's background could not write into the run directory: the run ends INCOMPLETE naming it. */
+  void notWritten(String what, Path where, IOException reason) {
+    local.unwritten().file(what, where, reason);
+  }
+
+  @Override
+  public void logArtifact(Path path) {
+    logArtifact(path, null);
+  }
+
+  /** Copies a file or directory into the artifacts and records it. */
+  @Override
+  public void logArtifact(Path path, Context context) {
+    ArgumentChecks.existing(path, "artifact path");
+    checkOpen();
+    Path copy;
+    try {
+      copy = ArtifactCopier.copy(path, info.layout().artifactsDir());
+    } catch (IOException e) {
+      // Disk full or unreadable: the application goes on, and the run ends INCOMPLETE naming the file.
+      Path target = info.layout().artifactsDir().resolve(path.getFileName().toString());
+      ArtifactCopier.deletePartialCopy(path, target);
+      local.unwritten().file("artifact " + path + " not copied", target, e);
+      return;
+    }
+    publish(EventKind.ARTIFACT, copy.getFileName().toString(), context,
+        new ArtifactRecord(path.toAbsolutePath().normalize(), copy, context, false));
+  }
+
+  @Override
+  public void logModel(Model model, String modelName) {
+    logModel(model, modelName, true, true);
+  }
+
+  /** Describes a model: its size as params and its summary file, and/or the model saved as an artifact. */
+  @Override
+  public void logModel(Model model, String modelName, boolean logModelInfo, boolean logAsArtifact) {
+    ArgumentChecks.notNull(model, "model");
+    ArgumentChecks.fileName(modelName, "modelName");
+    checkOpen();
+    ModelSize size = ModelSize.of(model, "model");
+    Path artifacts = info.layout().artifactsDir();
+    try {
+      Path summary = null;
+      if (logModelInfo) {
+        recordParam(modelName + "_total_params", Long.toString(size.totalParams()), false);
+        recordParam(modelName + "_memory_bytes", Long.toString(size.memoryBytes()), false);
+        summary = ModelFiles.writeSummary(model, artifacts.resolve(modelName + "_summary.txt"));
+      }
+      List<Path> saved = logAsArtifact ? ModelFiles.save(model, artifacts.resolve(modelName), modelName) : List.of();
+      publish(EventKind.MODEL, modelName, null,
+          new ModelRecord(modelName, size.totalParams(), size.memoryBytes(), summary, saved));
+    } catch (IOException e) {
+      local.unwritten().file("model '" + modelName + "' not written", artifacts.resolve(modelName), e);
+    }
+  }
+
+  /** Writes a version's {@code .params} file into {@code dir} for {@code step} and returns it. */
+  @FunctionalInterface
+  public interface VersionWriter {
+    Path write(Path dir, long step) throws IOException;
+  }
+
+  @Override
+  public void saveModelVersion(Model model, String modelName, Context context) {
+    saveVersion(model, modelName, context, NEXT_VERSION);
+  }
+
+  @Override
+  public void saveModelVersion(Model model, String modelName, Context context, long step) {
+    saveVersion(model, modelName, context, ArgumentChecks.nonNegative(step, "step"));
+  }
+
+  private void saveVersion(Model model, String modelName, Context context, long step) {
+    checkVersion(model, modelName, context);
+    recordModelVersion(model, modelName, context, step, (dir, at) -> ModelFiles.saveVersion(model, dir, modelName, at));
+  }
+
+  @Override
+  public void logModelVersion(Model model, String modelName, Context context, long step, Path paramsFile) {
+    ArgumentChecks.existing(paramsFile, "paramsFile");
+    ArgumentChecks.nonNegative(step, "step");
+    checkVersion(model, modelName, context);
+    recordModelVersion(model, modelName, context, step,
+        (dir, at) -> ModelFiles.copyVersion(paramsFile, dir, modelName, at));
+  }
+
+  private static void checkVersion(Model model, String modelName, Context context) {
+    ArgumentChecks.notNull(model, "model");
+    ArgumentChecks.fileName(modelName, "modelName");
+    ArgumentChecks.notNull(context, "context");
+  }
+
+  /**
+   * Writes a model version under {@code artifacts/<name>/} on the caller's thread (the model's
+   * arrays are the training's) and records it; {@code step} {@link #NEXT_VERSION} takes the number
+   * of earlier versions of that model.
+   */
+  private void recordModelVersion(Model model, String modelName, Context context, long step, VersionWriter writer) {
+    checkOpen();
+    ModelSize size = ModelSize.of(model, "model");
+    long versions = modelVersions.computeIfAbsent(modelName, n -> new AtomicLong()).getAndIncrement();
+    long at = step == NEXT_VERSION ? versions : step;
+    Path dir = info.layout().artifactsDir().resolve(modelName);
+    try {
+      Path file = writer.write(dir, at);
+      publish(EventKind.MODEL_VERSION, modelName, context,
+          new ModelVersionRecord(modelName, context, at, file, size.totalParams(), size.memoryBytes()));
+    } catch (IOException e) {
+      local.unwritten().file("version " + at + " of model '" + modelName + "' not saved", dir, e);
+    }
+  }
+
+  /**
+   * A version the application saved itself, as the agent sees it: {@code savedFile} becomes the
+   * version by a hard link (see {@link ModelVersionLinks}), so no thread copies it.
+   */
+  public void logSavedModelVersion(Model model, String modelName, Context context, long step, Path savedFile) {
+    recordModelVersion(model, modelName, context, step, (dir, at) -> {
+      Path version = ModelFiles.versionFile(dir, modelName, at);
+      ModelVersionLinks.link(savedFile, version);
+      return version;
+    });
+  }
+
+  @Override
+  public void logOptimizer(Optimizer optimizer) {
+    ArgumentChecks.notNull(optimizer, "optimizer");
+    logParams(OptimizerParams.of(optimizer, ""));
+  }
+
+  @Override
+  public void logDataset(String label, Dataset dataset) {
+    logDataset(label, dataset, null);
+  }
+
+  /** A data set, once per (label, context); see {@link RunInputs#dataset}. */
+  @Override
+  public void logDataset(String label, Dataset dataset, Context context) {
+    ArgumentChecks.fileName(label, "label");
+    ArgumentChecks.notNull(dataset, "dataset");
+    checkOpen();
+    inputs.dataset(label, dataset, context);
+  }
+
+  /** The application's code and, with {@code useGit}, the git commit; see {@link RunInputs#sourceCode}. */
+  @Override
+  public void logSourceCode(boolean useGit) {
+    checkOpen();
+    inputs.sourceCode(useGit, this::recordParam);
+  }
+
+  @Override
+  public void logExecutionCommand() {
+    checkOpen();
+    inputs.executionCommand(this::recordParam);
+  }
+
+  @Override
+  public void logEnvironment() {
+    Engine engine;
+    try {
+      engine = Engine.getInstance();
+    } catch (RuntimeException | LinkageError noEngine) {
+      engine = null; // DJL without an engine: its version and the machine are still worth recording
+    }
+    checkOpen();
+    inputs.environment(engine, this::recordParam);
+  }
+
+  @Override
+  public void logEnvironment(Engine engine) {
+    ArgumentChecks.notNull(engine, "engine");
+    checkOpen();
+    inputs.environment(engine, this::recordParam);
+  }
+
+  @Override
+  public void logBillOfMaterials() {
+    checkOpen();
+    inputs.billOfMaterials();
+  }
+
+  /** Returns once everything published so far is written by every sink, or the timeout passed (logged). */
+  @Override
+  public void flush() {
+    checkOpen();
+    flushOrReport("flush");
+  }
+
+  @Override
+  public RunReport report() {
+    return pipeline.report();
+  }
+
+  @Override
+  public void close() {
+    end(RunStatus.FINISHED);
+  }
+
+  /**
+   * Ends the run: marks it ended, so that every later call fails, then records the drop count, drains, closes
+   * the sinks (the MLflow replica finishes in its close) and logs the end line; on rank 0 of a job it then
+   * merges the job's document. It waits for the sinks as long as a synchronous call and MLflow's final flush may
+   * take. A second call does nothing.
+   */
+  @Override
+  public void end(RunStatus status) {
+    ArgumentChecks.notNull(status, "status");
+    if (status == RunStatus.INCOMPLETE) {
+      throw new IllegalArgumentException("status INCOMPLETE is recorded by prov4ml when a run lost data; "
+          + "end a run as FINISHED, FAILED or KILLED");
+    }
+    if (!ending.compareAndSet(false, true)) {
+      return;
+    }
+    ended = true;
+    ActiveRun.forget(this);
+    inputs.finish(config.get(ConfigKeys.BACKGROUND_TIMEOUT)); // what the background found belongs in the run
+    Duration timeout = config.get(ConfigKeys.SYNCHRONOUS_TIMEOUT).plus(config.get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT))
+        .plus(Duration.ofSeconds(5));
+    if (config.get(ConfigKeys.BUFFER_OVERFLOW) == OverflowPolicy.DROP) {
+      // Recorded even when 0: under `drop`, "nothing was dropped" is a finding too.
+      long step = steps.counter(DROPPED_EVENTS_METRIC, Context.SYSTEM).incrementAndGet();
+      pipeline.publishMetricWaiting(DROPPED_EVENTS_METRIC, Context.SYSTEM, step, pipeline.droppedMetricPoints(),
+          System.currentTimeMillis());
+    }
+    boolean finished = pipeline.close(status, timeout);
+    RunReport r = pipeline.report();
+    String counts = String.format("%d metric points recorded, %d dropped%s%s%s, run directory %s",
+        r.metricPoints() - local.unwritten().lostPoints(), r.droppedMetricPoints(),
+        r.sinkSummaries().isEmpty() ? "" : ", " + String.join(", ", r.sinkSummaries()),
+        r.lateEvents() > 0 ? ", " + r.lateEvents() + " logged after the end and not recorded" : "",
+        r.failures().isEmpty() ? "" : ", failures " + r.failures(),
+        info.layout().runDir());
+    List<String> unwritten = new ArrayList<>();
+    if (!local.unwritten().isEmpty()) {
+      unwritten.add(local.unwritten().detail());
+    }
+    local.documentFailure().ifPresent(reason -> unwritten.add("the PROV document could not be written ("
+        + reason + ") and shows the run as it was before"));
+    if (unwritten.isEmpty()) {
+      Logger.info("prov4ml: run {} {}: {}", info.runName(), status, counts);
+    } else {
+      // Never FINISHED when the run directory lacks part of the run: this says what and where.
+      Logger.warn("prov4ml: run {} {}: {}; {}", info.runName(),
+          status == RunStatus.FINISHED ? RunDirectoryWriter.INCOMPLETE : status + ", INCOMPLETE",
+          String.join("; ", unwritten), counts);
+    }
+    if (!finished) {
+      Logger.warn("prov4ml: run {} did not finish writing within {} ms", info.runName(), timeout.toMillis());
+    }
+    if (info.rank() == 0 && info.worldSize() > 1) {
+      mergeJobDocument(status);
+    }
+  }
+
+  /**
+   * Rank 0 writes the job's document once every rank's is final, waiting for them up to
+   * {@code prov4ml.merge.wait}; a rank 0 that was killed does not wait.
+   */
+  private void mergeJobDocument(RunStatus status) {
+    RunLayout layout = info.layout();
+    Duration wait = status == RunStatus.KILLED ? Duration.ZERO : config.get(ConfigKeys.MERGE_WAIT);
+    try {
+      JobDocumentWriter.Result r = JobDocumentWriter.awaitRanksAndWrite(layout, info.worldSize(), wait,
+          missing -> Logger.info("prov4ml: waiting up to {} s for {} of {} ranks of run {} to end, to merge the job's "
+              + "document", wait.toSeconds(), missing.size(), info.worldSize(), layout.runId()));
+      if (r.complete()) {
+        Logger.info("prov4ml: job document of {} ranks, {}: {}", r.worldSize(), r.status(), r.file());
+      } else {
+        Logger.warn("prov4ml: job document {} lacks {}; once they end, run: java -jar prov4ml.jar merge {}",
+            r.file(), r.describeMissing(), layout.runDir());
+      }
+      if (config.get(ConfigKeys.MLFLOW_TRACKING_URI) != null) {
+        completeMlflowParent(layout);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Logger.warn("prov4ml: interrupted while merging the job's document; run: java -jar prov4ml.jar merge {}",
+          layout.runDir());
+    } catch (IOException | RuntimeException e) {
+      Logger.warn("prov4ml: cannot merge the job's document in {}: {}; run: java -jar prov4ml.jar merge {}",
+          layout.runDir(), e.getMessage(), layout.runDir());
+    }
+  }
+
+  /** The job's MLflow parent run gets the job's params, document and end; a failure says how to finish it. */
+  private void completeMlflowParent(RunLayout layout) throws InterruptedException {
+    try {
+      MlflowSettings settings = MlflowSettings.from(config, System.getenv(), null);
+      String parent = RunDirectorySync.completeJob(layout.runDir(), settings,
+          config.get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT));
+      if (parent != null) {
+        Logger.info("prov4ml: job {} is MLflow run {}, its ranks' runs nested under it", layout.jobActivityId(),
+            parent);
+      }
+    } catch (IOException | RuntimeException e) {
+      Logger.warn("prov4ml: the job's MLflow parent run is not complete ({}); it is safe in the run directory; to "
+          + "finish it run: {}", e.getMessage(), RunDirectorySync.syncCommand(layout.runDir().toString()));
+    }
+  }
+
+  void publish(EventKind kind, String key, Context context, Object payload) {
+    pipeline.publish(kind, key, context, System.currentTimeMillis(), payload);
+  }
+
+  /** Flushes every sink; a timeout is logged, naming what waited, and the caller goes on. */
+  private void flushOrReport(String what) {
+    Duration timeout = config.get(ConfigKeys.SYNCHRONOUS_TIMEOUT);
+    try {
+      if (!pipeline.flush(timeout)) {
+        Logger.warn("prov4ml: {} was not confirmed by every sink within {} ms; it is still queued",
+            what, timeout.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Run[" + info.runName() + " in " + info.layout().runDir() + "]";
+  }
+
+  private void checkOpen() {
+    if (ended) {
+      throw new IllegalStateException("run " + info.runName() + " has ended; start a new one with Prov4ml.startRun");
+    }
+  }
+}
