@@ -12,19 +12,16 @@ import java.util.Spliterators;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.prov4ml.internal.format.MetricCsvFormat;
 
 /**
- * Reads the metric files of yProv4ML's layout: a header {@code epoch,value,timestep}, then one
- * {@code step,value,timestamp} row per line. Values are Java's ({@code NaN}, {@code Infinity}) or
- * Python's ({@code nan}, {@code inf}), since yProv4ML writes with {@code str(value)}.
+ * Reads the metric files of yProv4ML's layout, whose rows {@link MetricCsvFormat} spells.
  *
  * <p>Rows are parsed from bytes one at a time, into one reused line buffer: a hand-written scanner
  * rather than a CSV library, because the files are machine-written in one fixed shape and a stream
  * of millions of points must cost only the {@link MetricPoint}s the caller keeps.
  */
 final class MetricCsv {
-
-  static final String HEADER = "epoch,value,timestep";
 
   private MetricCsv() {}
 
@@ -149,8 +146,8 @@ final class MetricCsv {
           lineNumber++;
           if (lineNumber == 1 && startOffset == 0 && length > 0 && line[0] == 'e') {
             String header = new String(line, 0, length, StandardCharsets.US_ASCII).strip();
-            if (!header.equals(HEADER)) {
-              throw problem("the header is '" + header + "', not '" + HEADER + "'");
+            if (!header.equals(MetricCsvFormat.HEADER)) {
+              throw problem("the header is '" + header + "', not '" + MetricCsvFormat.HEADER + "'");
             }
             continue;
           }
@@ -203,9 +200,9 @@ final class MetricCsv {
       }
       try {
         long step = parseLong(0, first);
-        double value = parseValue(text(first + 1, second));
+        double value = MetricCsvFormat.parseValue(text(first + 1, second));
         long timestamp = second + 1 < end && isLong(second + 1, end) ? parseLong(second + 1, end)
-            : parseTimestamp(text(second + 1, end));
+            : MetricCsvFormat.parseTimestamp(text(second + 1, end));
         return new MetricPoint(step, value, timestamp);
       } catch (NumberFormatException e) {
         throw problem("line " + lineNumber + " is not 'step,value,timestamp': '" + text(0, end) + "'");
@@ -255,36 +252,6 @@ final class MetricCsv {
     private UncheckedIOException problem(String what) {
       String where = startOffset == 0 ? what : what + " (counting lines from byte " + startOffset + ")";
       return new UncheckedIOException(new RunDirectoryException(file, where));
-    }
-  }
-
-  static double parseValue(String text) {
-    switch (text) {
-      case "nan", "NaN", "-nan" -> {
-        return Double.NaN;
-      }
-      case "inf", "+inf", "Infinity", "+Infinity" -> {
-        return Double.POSITIVE_INFINITY;
-      }
-      case "-inf", "-Infinity" -> {
-        return Double.NEGATIVE_INFINITY;
-      }
-      default -> {
-        return Double.parseDouble(text);
-      }
-    }
-  }
-
-  /** Milliseconds; a Python float ({@code 1.7e12}, {@code 1700000000000.0}) is accepted too. */
-  static long parseTimestamp(String text) {
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException notAnInteger) {
-      double d = Double.parseDouble(text);
-      if (!Double.isFinite(d)) {
-        throw notAnInteger;
-      }
-      return (long) d;
     }
   }
 }

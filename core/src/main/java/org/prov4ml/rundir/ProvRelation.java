@@ -1,5 +1,23 @@
 package org.prov4ml.rundir;
 
+import static org.prov4ml.internal.format.ProvVocabulary.ACTIVITY;
+import static org.prov4ml.internal.format.ProvVocabulary.AGENT;
+import static org.prov4ml.internal.format.ProvVocabulary.ALTERNATE1;
+import static org.prov4ml.internal.format.ProvVocabulary.ALTERNATE2;
+import static org.prov4ml.internal.format.ProvVocabulary.COLLECTION;
+import static org.prov4ml.internal.format.ProvVocabulary.DELEGATE;
+import static org.prov4ml.internal.format.ProvVocabulary.ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.GENERAL_ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.GENERATED_ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.INFLUENCEE;
+import static org.prov4ml.internal.format.ProvVocabulary.INFLUENCER;
+import static org.prov4ml.internal.format.ProvVocabulary.INFORMANT;
+import static org.prov4ml.internal.format.ProvVocabulary.INFORMED;
+import static org.prov4ml.internal.format.ProvVocabulary.RESPONSIBLE;
+import static org.prov4ml.internal.format.ProvVocabulary.SPECIFIC_ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.TRIGGER;
+import static org.prov4ml.internal.format.ProvVocabulary.USED_ENTITY;
+
 import java.util.Map;
 
 /**
@@ -17,18 +35,18 @@ public record ProvRelation(String kind, String from, String to) {
 
   /** PROV-JSON's subject and object roles of each relation kind. */
   static final Map<String, String[]> ROLES = Map.ofEntries(
-      Map.entry("wasGeneratedBy", new String[] {"prov:entity", "prov:activity"}),
-      Map.entry("used", new String[] {"prov:activity", "prov:entity"}),
-      Map.entry("wasInformedBy", new String[] {"prov:informed", "prov:informant"}),
-      Map.entry("wasStartedBy", new String[] {"prov:activity", "prov:trigger"}),
-      Map.entry("wasEndedBy", new String[] {"prov:activity", "prov:trigger"}),
-      Map.entry("wasInvalidatedBy", new String[] {"prov:entity", "prov:activity"}),
-      Map.entry("wasDerivedFrom", new String[] {"prov:generatedEntity", "prov:usedEntity"}),
-      Map.entry("wasAttributedTo", new String[] {"prov:entity", "prov:agent"}),
-      Map.entry("wasAssociatedWith", new String[] {"prov:activity", "prov:agent"}),
-      Map.entry("actedOnBehalfOf", new String[] {"prov:delegate", "prov:responsible"}),
-      Map.entry("wasInfluencedBy", new String[] {"prov:influencee", "prov:influencer"}),
-      Map.entry("specializationOf", new String[] {"prov:specificEntity", "prov:generalEntity"}),
-      Map.entry("alternateOf", new String[] {"prov:alternate1", "prov:alternate2"}),
-      Map.entry("hadMember", new String[] {"prov:collection", "prov:entity"}));
+      Map.entry("wasGeneratedBy", new String[] {ENTITY, ACTIVITY}),
+      Map.entry("used", new String[] {ACTIVITY, ENTITY}),
+      Map.entry("wasInformedBy", new String[] {INFORMED, INFORMANT}),
+      Map.entry("wasStartedBy", new String[] {ACTIVITY, TRIGGER}),
+      Map.entry("wasEndedBy", new String[] {ACTIVITY, TRIGGER}),
+      Map.entry("wasInvalidatedBy", new String[] {ENTITY, ACTIVITY}),
+      Map.entry("wasDerivedFrom", new String[] {GENERATED_ENTITY, USED_ENTITY}),
+      Map.entry("wasAttributedTo", new String[] {ENTITY, AGENT}),
+      Map.entry("wasAssociatedWith", new String[] {ACTIVITY, AGENT}),
+      Map.entry("actedOnBehalfOf", new String[] {DELEGATE, RESPONSIBLE}),
+      Map.entry("wasInfluencedBy", new String[] {INFLUENCEE, INFLUENCER}),
+      Map.entry("specializationOf", new String[] {SPECIFIC_ENTITY, GENERAL_ENTITY}),
+      Map.entry("alternateOf", new String[] {ALTERNATE1, ALTERNATE2}),
+      Map.entry("hadMember", new String[] {COLLECTION, ENTITY}));
 }

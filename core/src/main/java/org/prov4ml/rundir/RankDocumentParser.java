@@ -1,6 +1,36 @@
 package org.prov4ml.rundir;
 
-import org.prov4ml.RunStatus;
+import static org.prov4ml.internal.format.ProvVocabulary.CONTEXT;
+import static org.prov4ml.internal.format.ProvVocabulary.ENDED_AT_TIME;
+import static org.prov4ml.internal.format.ProvVocabulary.EXPERIMENT_DIR;
+import static org.prov4ml.internal.format.ProvVocabulary.FILE_SIZE;
+import static org.prov4ml.internal.format.ProvVocabulary.GENERATED_ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.GLOBAL_RANK;
+import static org.prov4ml.internal.format.ProvVocabulary.IDENTIFIER;
+import static org.prov4ml.internal.format.ProvVocabulary.LABEL;
+import static org.prov4ml.internal.format.ProvVocabulary.MAIN_CLASS;
+import static org.prov4ml.internal.format.ProvVocabulary.MEMORY_BYTES;
+import static org.prov4ml.internal.format.ProvVocabulary.MODEL_NAME;
+import static org.prov4ml.internal.format.ProvVocabulary.NOTE;
+import static org.prov4ml.internal.format.ProvVocabulary.RUN_ID;
+import static org.prov4ml.internal.format.ProvVocabulary.RUN_NAME;
+import static org.prov4ml.internal.format.ProvVocabulary.SHA256;
+import static org.prov4ml.internal.format.ProvVocabulary.STARTED_AT_TIME;
+import static org.prov4ml.internal.format.ProvVocabulary.STATUS;
+import static org.prov4ml.internal.format.ProvVocabulary.STEP;
+import static org.prov4ml.internal.format.ProvVocabulary.TIME_ZONE;
+import static org.prov4ml.internal.format.ProvVocabulary.TOTAL_PARAMS;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_DATASET;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_HYPER_PARAMETER;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_METRIC;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_MODEL;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_PERSON;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_SOURCE_CODE;
+import static org.prov4ml.internal.format.ProvVocabulary.USED_ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.VALUE;
+import static org.prov4ml.internal.format.ProvVocabulary.YPROV;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
@@ -23,6 +53,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.prov4ml.Context;
+import org.prov4ml.RunStatus;
 
 /**
  * Turns one rank's PROV-JSON document into a {@link RankRecord}. Attribute values are flattened to
@@ -32,11 +63,11 @@ import org.prov4ml.Context;
 final class RankDocumentParser {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String METRIC = "provml:Metric";
-  private static final String MODEL = "provml:Model";
-  private static final String PARAM = "provml:HyperParameter";
-  private static final String DATASET = "provml:Dataset";
-  private static final String SOURCE_CODE = "provml:SourceCode";
+  private static final String METRIC = TYPE_METRIC;
+  private static final String MODEL = TYPE_MODEL;
+  private static final String PARAM = TYPE_HYPER_PARAMETER;
+  private static final String DATASET = TYPE_DATASET;
+  private static final String SOURCE_CODE = TYPE_SOURCE_CODE;
 
   private final Path runDir;
   private final Path document;
@@ -80,8 +111,8 @@ final class RankDocumentParser {
       throw new RunDirectoryException(document, "no run activity '" + activityId + "' in the document");
     }
     Map<String, String> runAttributes = attributes(activityNode);
-    zone = zoneOf(runAttributes.get("yprov:time_zone"));
-    String dir = runAttributes.get("yprov:experiment_dir");
+    zone = zoneOf(runAttributes.get(TIME_ZONE));
+    String dir = runAttributes.get(EXPERIMENT_DIR);
     recordedDir = dir == null ? null : Path.of(dir).normalize();
     artifactsDir = runDir.resolve("artifacts_GR" + rank);
 
@@ -96,8 +127,8 @@ final class RankDocumentParser {
       }
     }));
     doc.path("wasDerivedFrom").fields().forEachRemaining(r -> {
-      String generated = literal(r.getValue().path("prov:generatedEntity"));
-      String used = literal(r.getValue().path("prov:usedEntity"));
+      String generated = literal(r.getValue().path(GENERATED_ENTITY));
+      String used = literal(r.getValue().path(USED_ENTITY));
       if (generated != null && used != null) {
         derivedFrom.computeIfAbsent(generated, k -> new ArrayList<>()).add(used);
       }
@@ -114,22 +145,22 @@ final class RankDocumentParser {
     for (var e : entities.entrySet()) {
       String id = e.getKey();
       Map<String, String> a = e.getValue();
-      String type = a.getOrDefault("prov:type", "");
-      String label = a.getOrDefault("prov:label", id);
+      String type = a.getOrDefault(TYPE, "");
+      String label = a.getOrDefault(LABEL, id);
       if (type.equals(PARAM)) {
-        params.put(label, a.getOrDefault("prov:value", ""));
+        params.put(label, a.getOrDefault(VALUE, ""));
       } else if (type.equals(METRIC)) {
         metrics.add(metric(id, label, a));
       } else if (type.equals(DATASET)) {
         datasets.add(dataset(id, label, a));
       } else if (type.equals(SOURCE_CODE)) {
         code.add(sourceCode(id, a));
-      } else if (type.equals(MODEL) && a.containsKey("yprov:step") && a.containsKey("dcterms:identifier")) {
+      } else if (type.equals(MODEL) && a.containsKey(STEP) && a.containsKey(IDENTIFIER)) {
         versionIds.add(id);
         artifact(id, label, a).ifPresent(art -> artifacts.put(id, art));
-      } else if (type.equals(MODEL) && !a.containsKey("dcterms:identifier")) {
+      } else if (type.equals(MODEL) && !a.containsKey(IDENTIFIER)) {
         modelIds.add(id);
-      } else if (a.containsKey("dcterms:identifier") && !label.startsWith("Original_")) {
+      } else if (a.containsKey(IDENTIFIER) && !label.startsWith("Original_")) {
         artifact(id, label, a).ifPresent(art -> artifacts.put(id, art));
       }
     }
@@ -150,7 +181,7 @@ final class RankDocumentParser {
     String owner = id.contains("//") ? id.substring(id.lastIndexOf("//") + 2) : activityId;
     Optional<Context> context = owner.equals(activityId) || owner.isEmpty() ? Optional.empty()
         : Optional.of(context(id, owner));
-    String prefix = "yprov:" + label + "_";
+    String prefix = YPROV + label + "_";
     Map<String, String> properties = new LinkedHashMap<>();
     a.forEach((name, value) -> {
       if (name.startsWith(prefix)) {
@@ -161,15 +192,15 @@ final class RankDocumentParser {
     String manifest = properties.remove("source_manifest");
     String note = properties.remove("source_note");
     List<String> sources = source == null || source.isBlank() ? List.of() : List.of(source.split("; "));
-    return new DatasetRecord(id, label, context, properties, sources, Optional.ofNullable(a.get("yprov:sha256")),
+    return new DatasetRecord(id, label, context, properties, sources, Optional.ofNullable(a.get(SHA256)),
         Optional.ofNullable(manifest).map(this::rebase), Optional.ofNullable(note), rank, a);
   }
 
   private SourceCode sourceCode(String id, Map<String, String> a) throws RunDirectoryException {
-    String location = a.get("dcterms:identifier");
+    String location = a.get(IDENTIFIER);
     return new SourceCode(id, Optional.ofNullable(location).filter(l -> !l.isBlank()).map(Path::of),
-        a.getOrDefault("yprov:main_class", "unknown"), optionalNumber(id, a, "yprov:file_size"),
-        Optional.ofNullable(a.get("yprov:sha256")), Optional.ofNullable(a.get("yprov:note")), rank, a);
+        a.getOrDefault(MAIN_CLASS, "unknown"), optionalNumber(id, a, FILE_SIZE),
+        Optional.ofNullable(a.get(SHA256)), Optional.ofNullable(a.get(NOTE)), rank, a);
   }
 
   private JsonNode readTree() throws RunDirectoryException {
@@ -204,18 +235,18 @@ final class RankDocumentParser {
   private RunActivity runActivity(Map<String, String> a, Optional<String> user) throws RunDirectoryException {
     // From the file name: yProv4ML records the activity id as yprov:experiment_name.
     // A number as yProv4ML numbers runs, or a job's run identity; the file name's when not recorded.
-    String runId = a.getOrDefault("yprov:run_id", fileRunId);
-    int recordedRank = a.containsKey("yprov:global_rank") ? (int) number(activityId, a, "yprov:global_rank") : rank;
+    String runId = a.getOrDefault(RUN_ID, fileRunId);
+    int recordedRank = a.containsKey(GLOBAL_RANK) ? (int) number(activityId, a, GLOBAL_RANK) : rank;
     if (recordedRank != rank) {
       throw new RunDirectoryException(document, "the run activity says rank " + recordedRank
           + " but the file name says rank " + rank);
     }
-    String name = a.getOrDefault("yprov:run_name", experiment + "_" + runId);
-    OffsetDateTime start = time(activityId, a, "prov:startedAtTime")
+    String name = a.getOrDefault(RUN_NAME, experiment + "_" + runId);
+    OffsetDateTime start = time(activityId, a, STARTED_AT_TIME)
         .orElseThrow(() -> new RunDirectoryException(document, "the run activity has no prov:startedAtTime"));
-    Optional<OffsetDateTime> end = time(activityId, a, "prov:endedAtTime");
+    Optional<OffsetDateTime> end = time(activityId, a, ENDED_AT_TIME);
     Optional<RunStatus> status = Optional.empty();
-    String recordedStatus = a.get("yprov:status");
+    String recordedStatus = a.get(STATUS);
     if (recordedStatus != null) {
       try {
         status = Optional.of(RunStatus.valueOf(recordedStatus.toUpperCase(Locale.ROOT)));
@@ -235,7 +266,7 @@ final class RankDocumentParser {
     var records = doc.path("agent").fields();
     while (records.hasNext()) {
       var agent = records.next();
-      if ("prov:Person".equals(literal(agent.getValue().path("prov:type")))) {
+      if (TYPE_PERSON.equals(literal(agent.getValue().path(TYPE)))) {
         return Optional.of(agent.getKey());
       }
       agents.add(agent.getKey());
@@ -244,12 +275,12 @@ final class RankDocumentParser {
   }
 
   private MetricSeries metric(String id, String label, Map<String, String> a) throws RunDirectoryException {
-    String contextName = a.get("yprov:context");
+    String contextName = a.get(CONTEXT);
     if (contextName == null) {
       int separator = id.lastIndexOf("//");
       contextName = separator < 0 ? "" : id.substring(separator + 2);
     }
-    String identifier = a.get("dcterms:identifier");
+    String identifier = a.get(IDENTIFIER);
     if (identifier == null) {
       throw new RunDirectoryException(document, "metric '" + id + "' names no file (dcterms:identifier)");
     }
@@ -257,7 +288,7 @@ final class RankDocumentParser {
   }
 
   private Optional<Artifact> artifact(String id, String label, Map<String, String> a) throws RunDirectoryException {
-    Path file = rebase(a.get("dcterms:identifier"));
+    Path file = rebase(a.get(IDENTIFIER));
     if (!file.startsWith(artifactsDir) || file.equals(artifactsDir)) {
       return Optional.empty(); // a file the run only used, e.g. yProv4ML's source code entities
     }
@@ -267,13 +298,13 @@ final class RankDocumentParser {
         : Optional.of(context(id, owner));
     Optional<Path> original = derivedFrom.getOrDefault(id, List.of()).stream()
         .map(entities::get)
-        .filter(o -> o != null && o.getOrDefault("prov:label", "").startsWith("Original_")
-            && o.containsKey("dcterms:identifier"))
-        .map(o -> Path.of(o.get("dcterms:identifier")))
+        .filter(o -> o != null && o.getOrDefault(LABEL, "").startsWith("Original_")
+            && o.containsKey(IDENTIFIER))
+        .map(o -> Path.of(o.get(IDENTIFIER)))
         .findFirst();
-    long size = a.containsKey("yprov:file_size") ? number(id, a, "yprov:file_size") : sizeOf(file);
-    return Optional.of(new Artifact(id, path, file, size, Optional.ofNullable(a.get("yprov:sha256")), context,
-        original, MODEL.equals(a.get("prov:type")), rank, a));
+    long size = a.containsKey(FILE_SIZE) ? number(id, a, FILE_SIZE) : sizeOf(file);
+    return Optional.of(new Artifact(id, path, file, size, Optional.ofNullable(a.get(SHA256)), context,
+        original, MODEL.equals(a.get(TYPE)), rank, a));
   }
 
   private long sizeOf(Path file) {
@@ -293,8 +324,8 @@ final class RankDocumentParser {
       }
     });
     files.sort(java.util.Comparator.comparing(Artifact::path));
-    return new Model(id, a.getOrDefault("prov:label", id), optionalNumber(id, a, "yprov:total_params"),
-        optionalNumber(id, a, "yprov:memory_bytes"), files, rank, a);
+    return new Model(id, a.getOrDefault(LABEL, id), optionalNumber(id, a, TOTAL_PARAMS),
+        optionalNumber(id, a, MEMORY_BYTES), files, rank, a);
   }
 
   /** Builds a version after the one it derives from, so each holds its previous one. */
@@ -316,11 +347,11 @@ final class RankDocumentParser {
       }
     }
     String contextName = id.contains("//") ? id.substring(id.lastIndexOf("//") + 2) : "";
-    Path file = rebase(a.get("dcterms:identifier"));
-    ModelVersion v = new ModelVersion(id, a.getOrDefault("yprov:model_name", a.getOrDefault("prov:label", id)),
-        number(id, a, "yprov:step"), context(id, contextName), file,
-        a.containsKey("yprov:file_size") ? number(id, a, "yprov:file_size") : sizeOf(file),
-        Optional.ofNullable(a.get("yprov:sha256")), previous, rank, a);
+    Path file = rebase(a.get(IDENTIFIER));
+    ModelVersion v = new ModelVersion(id, a.getOrDefault(MODEL_NAME, a.getOrDefault(LABEL, id)),
+        number(id, a, STEP), context(id, contextName), file,
+        a.containsKey(FILE_SIZE) ? number(id, a, FILE_SIZE) : sizeOf(file),
+        Optional.ofNullable(a.get(SHA256)), previous, rank, a);
     built.put(id, v);
     return v;
   }

@@ -1,10 +1,14 @@
 package org.prov4ml.rundir;
 
-import org.prov4ml.RunStatus;
+import static org.prov4ml.internal.format.ProvVocabulary.INCOMPLETE;
+import static org.prov4ml.internal.format.ProvVocabulary.TAG_PREFIX;
+import static org.prov4ml.internal.format.ProvVocabulary.WORLD_SIZE;
+
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.prov4ml.RunStatus;
 
 /**
  * The run as one rank's PROV document records it: its run activity
@@ -29,13 +33,13 @@ public record RunActivity(String id, String experiment, String name, String runI
     Optional<String> user, Map<String, String> attributes) {
 
   /** The attribute naming what an {@link RunStatus#INCOMPLETE} run lacks, and where. */
-  public static final String INCOMPLETE_ATTRIBUTE = "yprov:incomplete";
+  public static final String INCOMPLETE_ATTRIBUTE = INCOMPLETE;
 
   public RunActivity {
     attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
   }
 
-  /** One attribute of the run activity, e.g. {@code attribute("yprov:mlflow_run_id")}. */
+  /** One attribute of the run activity by its name, e.g. {@code yprov:mlflow_run_id}. */
   public Optional<String> attribute(String name) {
     return Optional.ofNullable(attributes.get(name));
   }
@@ -46,7 +50,7 @@ public record RunActivity(String id, String experiment, String name, String runI
    */
   public int worldSize() {
     try {
-      return Math.max(1, Integer.parseInt(attributes.getOrDefault("yprov:world_size", "1").trim()));
+      return Math.max(1, Integer.parseInt(attributes.getOrDefault(WORLD_SIZE, "1").trim()));
     } catch (NumberFormatException e) {
       return 1;
     }
@@ -66,8 +70,8 @@ public record RunActivity(String id, String experiment, String name, String runI
   public Map<String, String> tags() {
     Map<String, String> tags = new LinkedHashMap<>();
     attributes.forEach((k, v) -> {
-      if (k.startsWith("yprov:tag_")) {
-        tags.put(k.substring("yprov:tag_".length()), v);
+      if (k.startsWith(TAG_PREFIX)) {
+        tags.put(k.substring(TAG_PREFIX.length()), v);
       }
     });
     return java.util.Collections.unmodifiableMap(tags);

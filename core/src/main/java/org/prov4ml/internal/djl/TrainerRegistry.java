@@ -7,10 +7,10 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import org.prov4ml.Run;
-import org.prov4ml.internal.run.ActiveRun;
-import org.prov4ml.internal.run.RecordedRun;
 import org.prov4ml.internal.config.ConfigKeys;
 import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.run.ActiveRun;
+import org.prov4ml.internal.run.RecordedRun;
 import org.prov4ml.internal.system.SystemMetricsSampler;
 import org.tinylog.Logger;
 
@@ -92,13 +92,13 @@ final class TrainerRegistry {
     // What is read of the trainer first: a trainer that cannot be read starts no run.
     Listeners listeners = Listeners.of(trainer, listener);
     LearningRateProbe learningRate = LearningRateProbe.ofTrainer(trainer);
-    Prov4mlConfig config = Prov4mlConfig.current();
     boolean hadRun = ActiveRun.current() != null;
     RecordedRun run = ActiveRun.implicit(settings.runOptions());
     if (run == null) {
       UNRECORDED.put(trainer, Boolean.TRUE);
       return null;
     }
+    Prov4mlConfig config = run.config();
     RunProgress progress = BY_RUN.computeIfAbsent(run, r -> new RunProgress());
     TrainerState state = new TrainerState(run, progress, listener, progress.joinTrainer(),
         settings.runPerTrainer(config) && !hadRun, settings.batchMetrics(config), settings.learningRateEvery(config),

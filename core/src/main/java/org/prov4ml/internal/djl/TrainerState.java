@@ -8,10 +8,10 @@ import ai.djl.training.listener.EvaluatorTrainingListener;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.Context;
-import org.prov4ml.internal.run.RecordedRun;
 import org.prov4ml.internal.config.Prov4mlConfig;
-import org.prov4ml.internal.run.TrainingInputs;
+import org.prov4ml.internal.run.RecordedRun;
 import org.prov4ml.internal.run.RecordingFailures;
+import org.prov4ml.internal.run.TrainingInputs;
 
 /**
  * What is recorded of one DJL {@code Trainer}, and how: each method is one DJL event, recorded
@@ -76,7 +76,7 @@ final class TrainerState {
     TrainerParams.record(run, TrainerParams.of(trainer, prefix));
     recordModelOnce(trainer);
     try {
-      TrainingInputs.trainerStarted(run, trainer.getManager().getEngine(), Prov4mlConfig.current());
+      TrainingInputs.trainerStarted(run, trainer.getManager().getEngine(), run.config());
     } catch (RuntimeException e) {
       RecordingFailures.record("DJL code and environment", e);
     }

@@ -12,7 +12,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -49,6 +51,41 @@ public final class FileDigests {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /**
+   * Each of {@code files}' digests, in their order. A file that cannot be read gets {@link #unhashed}: one
+   * unreadable file costs its own digest, not the others'.
+   */
+  public static Map<Path, Digest> digests(List<Path> files) {
+    Map<Path, Digest> digests = new LinkedHashMap<>();
+    for (Path file : files) {
+      try {
+        digests.put(file, digest(file));
+      } catch (IOException e) {
+        digests.put(file, unhashed(file));
+      }
+    }
+    return digests;
+  }
+
+  /** A file's size without its SHA-256 (null): for a file whose hashing the run's end cut short. */
+  public static Digest unhashed(Path file) {
+    try {
+      return new Digest(null, Files.size(file));
+    } catch (IOException e) {
+      return new Digest(null, -1);
+    }
+  }
+
+  /** The files of {@code path}: itself, or a directory's regular files in path order. */
+  public static List<Path> filesOf(Path path) throws IOException {
+    if (!Files.isDirectory(path)) {
+      return List.of(path);
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      return walk.filter(Files::isRegularFile).sorted().toList();
     }
   }
 

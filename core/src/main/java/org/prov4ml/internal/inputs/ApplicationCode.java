@@ -1,5 +1,11 @@
 package org.prov4ml.internal.inputs;
 
+import static org.prov4ml.internal.format.ProvVocabulary.FILES;
+import static org.prov4ml.internal.format.ProvVocabulary.FILE_SIZE;
+import static org.prov4ml.internal.format.ProvVocabulary.IDENTIFIER;
+import static org.prov4ml.internal.format.ProvVocabulary.MAIN_CLASS;
+import static org.prov4ml.internal.format.ProvVocabulary.SHA256;
+
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -76,13 +82,13 @@ public record ApplicationCode(String mainClass, Path location, long bytes, int f
   /** The attributes of its entity. */
   public Map<String, String> attributes() {
     Map<String, String> a = new LinkedHashMap<>();
-    a.put("dcterms:identifier", location.toString());
-    a.put("yprov:main_class", mainClass);
-    a.put("yprov:file_size", Long.toString(bytes));
+    a.put(IDENTIFIER, location.toString());
+    a.put(MAIN_CLASS, mainClass);
+    a.put(FILE_SIZE, Long.toString(bytes));
     if (Files.isDirectory(location)) {
-      a.put("yprov:files", Integer.toString(files));
+      a.put(FILES, Integer.toString(files));
     }
-    a.put("yprov:sha256", sha256);
+    a.put(SHA256, sha256);
     return a;
   }
 }

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.prov4ml.internal.config.Prov4mlVersion;
+import org.prov4ml.internal.format.AtomicFile;
 import org.prov4ml.internal.format.FileDigests;
 
 /**
@@ -93,17 +94,7 @@ final class BomCache {
     try {
       Path folder = entry.getParent();
       Files.createDirectories(folder);
-      Path tmp = Files.createTempFile(folder, entry.getFileName().toString(), ".tmp");
-      try {
-        Files.writeString(tmp, json, StandardCharsets.UTF_8);
-        try {
-          Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, entry, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFile.writeShared(entry, out -> out.write(json.getBytes(StandardCharsets.UTF_8))); // runs share it
     } catch (IOException | RuntimeException e) {
       // a read-only home, a full disk: the cache is only a saving
     }

@@ -1,9 +1,13 @@
 package org.prov4ml.internal.inputs;
 
+import static org.prov4ml.internal.format.ProvVocabulary.SHA256;
+import static org.prov4ml.internal.format.ProvVocabulary.YPROV;
+
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.prov4ml.internal.format.AtomicFile;
 import org.prov4ml.internal.format.FileDigests;
 
 /**
@@ -96,11 +101,11 @@ public record DataSourceDigest(List<Path> roots, List<SourceFile> files, long li
   /** The data set entity's attributes for its source, in yProv4ML's {@code yprov:<label>_...} form. */
   public Map<String, String> attributes(String label, Path manifest) {
     Map<String, String> a = new LinkedHashMap<>();
-    a.put("yprov:" + label + "_source_files", Integer.toString(files.size()));
-    a.put("yprov:" + label + "_source_bytes", Long.toString(bytes()));
-    a.put("yprov:" + label + "_source_manifest", manifest.toString());
+    a.put(YPROV + label + "_source_files", Integer.toString(files.size()));
+    a.put(YPROV + label + "_source_bytes", Long.toString(bytes()));
+    a.put(YPROV + label + "_source_manifest", manifest.toString());
     if (sha256 != null) {
-      a.put("yprov:sha256", sha256);
+      a.put(SHA256, sha256);
     }
     long unhashed = unhashedFiles();
     List<String> missing = roots.stream().filter(r -> !Files.exists(r)).map(Path::toString).toList();
@@ -114,7 +119,7 @@ public record DataSourceDigest(List<Path> roots, List<SourceFile> files, long li
       notes.add("not found: " + String.join("; ", missing));
     }
     if (!notes.isEmpty()) {
-      a.put("yprov:" + label + "_source_note", String.join(". ", notes));
+      a.put(YPROV + label + "_source_note", String.join(". ", notes));
     }
     return a;
   }
@@ -122,18 +127,11 @@ public record DataSourceDigest(List<Path> roots, List<SourceFile> files, long li
   /** Writes the per-file manifest (JSON), atomically. */
   public void writeManifest(Path file, String label, String context) throws IOException {
     Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      write(tmp, label, context);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      Files.deleteIfExists(tmp); // a full disk keeps no half manifest
-      throw e;
-    }
+    AtomicFile.write(file, out -> write(out, label, context));
   }
 
-  private void write(Path tmp, String label, String context) throws IOException {
-    try (JsonGenerator json = JSON.createGenerator(Files.newOutputStream(tmp), JsonEncoding.UTF8)) {
+  private void write(OutputStream out, String label, String context) throws IOException {
+    try (JsonGenerator json = JSON.createGenerator(out, JsonEncoding.UTF8)) {
       json.useDefaultPrettyPrinter();
       json.writeStartObject();
       json.writeStringField("label", label);

@@ -1,5 +1,8 @@
 package org.prov4ml.internal.inputs;
 
+import static org.prov4ml.internal.format.ProvVocabulary.IDENTIFIER;
+import static org.prov4ml.internal.format.ProvVocabulary.YPROV;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.repository.MRL;
 import ai.djl.repository.Repository;
@@ -76,21 +79,21 @@ public record DatasetDescription(String className, Map<String, String> stats, Li
    */
   public Map<String, String> attributes(String label) {
     Map<String, String> attributes = new LinkedHashMap<>();
-    stats.forEach((name, value) -> attributes.put("yprov:" + label + "_" + name, value));
-    attributes.put("yprov:" + label + "_djl_class", className);
+    stats.forEach((name, value) -> attributes.put(YPROV + label + "_" + name, value));
+    attributes.put(YPROV + label + "_djl_class", className);
     List<String> all = new ArrayList<>();
     localSources.forEach(p -> all.add(p.toString()));
     all.addAll(otherSources);
     // yProv4ML's data set entity has an empty identifier; a single local source is a better one, and no
     // identifier better than an empty one (PROV-XML drops an empty element, so it would not read back).
     if (localSources.size() == 1 && otherSources.isEmpty()) {
-      attributes.put("dcterms:identifier", localSources.get(0).toString());
+      attributes.put(IDENTIFIER, localSources.get(0).toString());
     }
     if (!all.isEmpty()) {
-      attributes.put("yprov:" + label + "_source", String.join("; ", all));
+      attributes.put(YPROV + label + "_source", String.join("; ", all));
     }
     if (!otherSources.isEmpty()) {
-      attributes.put("yprov:" + label + "_source_note", "not hashed: " + String.join("; ", otherSources)
+      attributes.put(YPROV + label + "_source_note", "not hashed: " + String.join("; ", otherSources)
           + (otherSources.size() == 1 ? " is" : " are") + " not on the local file system");
     }
     return attributes;

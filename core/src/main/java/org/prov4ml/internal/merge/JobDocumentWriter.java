@@ -1,5 +1,35 @@
 package org.prov4ml.internal.merge;
 
+import static org.prov4ml.internal.format.ProvVocabulary.ACTIVITY;
+import static org.prov4ml.internal.format.ProvVocabulary.AGENT;
+import static org.prov4ml.internal.format.ProvVocabulary.ENDED_AT_TIME;
+import static org.prov4ml.internal.format.ProvVocabulary.ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.EXPERIMENT_DIR;
+import static org.prov4ml.internal.format.ProvVocabulary.EXPERIMENT_NAME;
+import static org.prov4ml.internal.format.ProvVocabulary.FULL_LABEL;
+import static org.prov4ml.internal.format.ProvVocabulary.GLOBAL_RANK;
+import static org.prov4ml.internal.format.ProvVocabulary.HOST;
+import static org.prov4ml.internal.format.ProvVocabulary.IDENTIFIER;
+import static org.prov4ml.internal.format.ProvVocabulary.INFORMANT;
+import static org.prov4ml.internal.format.ProvVocabulary.INFORMED;
+import static org.prov4ml.internal.format.ProvVocabulary.LABEL;
+import static org.prov4ml.internal.format.ProvVocabulary.LOCAL_RANK;
+import static org.prov4ml.internal.format.ProvVocabulary.MISSING_RANKS;
+import static org.prov4ml.internal.format.ProvVocabulary.NODE;
+import static org.prov4ml.internal.format.ProvVocabulary.PROVENANCE_PATH;
+import static org.prov4ml.internal.format.ProvVocabulary.RANKS;
+import static org.prov4ml.internal.format.ProvVocabulary.ROLE;
+import static org.prov4ml.internal.format.ProvVocabulary.RUN_ID;
+import static org.prov4ml.internal.format.ProvVocabulary.STARTED_AT_TIME;
+import static org.prov4ml.internal.format.ProvVocabulary.STATUS;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_BUNDLE;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_HYPER_PARAMETER;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_JOB;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_PERSON;
+import static org.prov4ml.internal.format.ProvVocabulary.VALUE;
+import static org.prov4ml.internal.format.ProvVocabulary.WORLD_SIZE;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,11 +48,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.prov4ml.internal.format.AtomicFile;
+import org.prov4ml.internal.format.RunLayout;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunActivity;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.rundir.RunDirectoryException;
-import org.prov4ml.internal.format.RunLayout;
+import org.tinylog.Logger;
 
 /**
  * Writes a job's one document, {@code prov_<experiment>_<runId>.json}, from the documents its
@@ -193,72 +225,99 @@ public final class JobDocumentWriter {
       String bundleId = "job:GR" + r;
       String rankRun = "rank" + r + ":" + run.id();
       ObjectNode bundle = entities.putObject(bundleId);
-      bundle.put("prov:type", "prov:Bundle");
-      bundle.put("prov:label", record.document().getFileName().toString());
-      bundle.put("yprov:global_rank", Integer.toString(r));
-      bundle.put("dcterms:identifier", record.document().toString());
-      run.status().ifPresent(s -> bundle.put("yprov:status", s.name()));
-      for (String a : List.of("yprov:host", "yprov:node", "yprov:local_rank")) {
+      bundle.put(TYPE, TYPE_BUNDLE);
+      bundle.put(LABEL, record.document().getFileName().toString());
+      bundle.put(GLOBAL_RANK, Integer.toString(r));
+      bundle.put(IDENTIFIER, record.document().toString());
+      run.status().ifPresent(s -> bundle.put(STATUS, s.name()));
+      for (String a : List.of(HOST, NODE, LOCAL_RANK)) {
         run.attribute(a).ifPresent(v -> bundle.put(a, v));
       }
       bundles.set(bundleId, doc);
       ObjectNode inform = informed.putObject("_:id" + relation++);
-      inform.put("prov:informed", rankRun);
-      inform.put("prov:informant", jobActivity);
+      inform.put(INFORMED, rankRun);
+      inform.put(INFORMANT, jobActivity);
       ObjectNode generation = generated.putObject("_:id" + relation++);
-      generation.put("prov:entity", bundleId);
-      generation.put("prov:activity", rankRun);
+      generation.put(ENTITY, bundleId);
+      generation.put(ACTIVITY, rankRun);
     }
     if (sharedParams == null) {
       throw new RunDirectoryException(any.runDir(), "no document of a rank below " + worldSize);
     }
 
     String status = jobStatus(statuses, missing);
-    activity.put("prov:type", "yprov:Job");
+    activity.put(TYPE, TYPE_JOB);
     if (start != null) {
-      activity.put("prov:startedAtTime", start.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+      activity.put(STARTED_AT_TIME, start.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     }
     if (end != null && missing.isEmpty()) {
-      activity.put("prov:endedAtTime", end.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+      activity.put(ENDED_AT_TIME, end.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     }
-    activity.put("yprov:experiment_name", any.experimentName());
-    activity.put("yprov:run_id", any.runId());
-    activity.put("yprov:world_size", Integer.toString(worldSize));
-    activity.put("yprov:ranks", merged.stream().map(String::valueOf).collect(Collectors.joining(",")));
-    activity.put("yprov:status", status);
+    activity.put(EXPERIMENT_NAME, any.experimentName());
+    activity.put(RUN_ID, any.runId());
+    activity.put(WORLD_SIZE, Integer.toString(worldSize));
+    activity.put(RANKS, merged.stream().map(String::valueOf).collect(Collectors.joining(",")));
+    activity.put(STATUS, status);
     if (!missing.isEmpty()) {
-      activity.put("yprov:missing_ranks", missing.keySet().stream().map(String::valueOf)
+      activity.put(MISSING_RANKS, missing.keySet().stream().map(String::valueOf)
           .collect(Collectors.joining(",")));
     }
-    activity.put("yprov:provenance_path", any.jobProvFile().toString());
-    activity.put("yprov:experiment_dir", any.runDir().toString());
+    activity.put(PROVENANCE_PATH, any.jobProvFile().toString());
+    activity.put(EXPERIMENT_DIR, any.runDir().toString());
 
     for (var p : sharedParams.entrySet()) {
       String id = p.getKey() + "//" + jobActivity;
       ObjectNode e = entities.putObject(id);
-      e.put("prov:type", "provml:HyperParameter");
-      e.put("prov:label", p.getKey());
-      e.put("yprov:fullLabel", id);
-      e.put("prov:value", p.getValue());
-      e.put("prov:role", "output");
+      e.put(TYPE, TYPE_HYPER_PARAMETER);
+      e.put(LABEL, p.getKey());
+      e.put(FULL_LABEL, id);
+      e.put(VALUE, p.getValue());
+      e.put(ROLE, "output");
       ObjectNode generation = generated.putObject("_:id" + relation++);
-      generation.put("prov:entity", id);
-      generation.put("prov:activity", jobActivity);
+      generation.put(ENTITY, id);
+      generation.put(ACTIVITY, jobActivity);
     }
     if (!user.isEmpty()) {
-      job.putObject("agent").putObject(user).put("prov:type", "prov:Person");
+      job.putObject("agent").putObject(user).put(TYPE, TYPE_PERSON);
       ObjectNode association = job.putObject("wasAssociatedWith").putObject("_:id" + relation++);
-      association.put("prov:activity", jobActivity);
-      association.put("prov:agent", user);
+      association.put(ACTIVITY, jobActivity);
+      association.put(AGENT, user);
     }
     job.set("bundle", bundles);
 
     Path target = any.jobProvFile();
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), job);
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFile.write(target, out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, job));
     return new Result(target, worldSize, List.copyOf(merged), missing, status, Map.copyOf(sharedParams),
         missing.isEmpty() ? end : null);
+  }
+
+  /**
+   * At rank 0's end: writes the job's document once every rank's is final, waiting for them up to {@code wait},
+   * and says in one line what it wrote, or how to finish it ({@code merge}) when ranks are missing or it failed.
+   *
+   * @return whether a document was written, complete or not, so that a replica can mirror it
+   */
+  public static boolean mergeAtRankZerosEnd(RunLayout layout, int worldSize, Duration wait) {
+    try {
+      Result r = awaitRanksAndWrite(layout, worldSize, wait,
+          missing -> Logger.info("prov4ml: waiting up to {} s for {} of {} ranks of run {} to end, to merge the job's "
+              + "document", wait.toSeconds(), missing.size(), worldSize, layout.runId()));
+      if (r.complete()) {
+        Logger.info("prov4ml: job document of {} ranks, {}: {}", r.worldSize(), r.status(), r.file());
+      } else {
+        Logger.warn("prov4ml: job document {} lacks {}; once they end, run: java -jar prov4ml.jar merge {}",
+            r.file(), r.describeMissing(), layout.runDir());
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      Logger.warn("prov4ml: interrupted while merging the job's document; run: java -jar prov4ml.jar merge {}",
+          layout.runDir());
+    } catch (IOException | RuntimeException e) {
+      Logger.warn("prov4ml: cannot merge the job's document in {}: {}; run: java -jar prov4ml.jar merge {}",
+          layout.runDir(), e.getMessage(), layout.runDir());
+    }
+    return false;
   }
 
   /**
@@ -275,13 +334,13 @@ public final class JobDocumentWriter {
       throw new RunDirectoryException(file, "no job activity " + layout.jobActivityId());
     }
     SortedMap<Integer, String> missing = new TreeMap<>();
-    for (String r : activity.path("yprov:missing_ranks").asText("").split(",")) {
+    for (String r : activity.path(MISSING_RANKS).asText("").split(",")) {
       if (!r.isBlank()) {
         missing.put(Integer.parseInt(r.trim()), "not merged");
       }
     }
     List<Integer> merged = new ArrayList<>();
-    for (String r : activity.path("yprov:ranks").asText("").split(",")) {
+    for (String r : activity.path(RANKS).asText("").split(",")) {
       if (!r.isBlank()) {
         merged.add(Integer.parseInt(r.trim()));
       }
@@ -289,13 +348,13 @@ public final class JobDocumentWriter {
     Map<String, String> params = new LinkedHashMap<>();
     String suffix = "//" + layout.jobActivityId();
     job.path("entity").fields().forEachRemaining(e -> {
-      if (e.getKey().endsWith(suffix) && "provml:HyperParameter".equals(e.getValue().path("prov:type").asText())) {
-        params.put(e.getValue().path("prov:label").asText(), e.getValue().path("prov:value").asText());
+      if (e.getKey().endsWith(suffix) && TYPE_HYPER_PARAMETER.equals(e.getValue().path(TYPE).asText())) {
+        params.put(e.getValue().path(LABEL).asText(), e.getValue().path(VALUE).asText());
       }
     });
-    return new Result(file, activity.path("yprov:world_size").asInt(merged.size()), List.copyOf(merged), missing,
-        activity.path("yprov:status").asText("INCOMPLETE"), Map.copyOf(params),
-        activity.hasNonNull("prov:endedAtTime") ? OffsetDateTime.parse(activity.path("prov:endedAtTime").asText())
+    return new Result(file, activity.path(WORLD_SIZE).asInt(merged.size()), List.copyOf(merged), missing,
+        activity.path(STATUS).asText("INCOMPLETE"), Map.copyOf(params),
+        activity.hasNonNull(ENDED_AT_TIME) ? OffsetDateTime.parse(activity.path(ENDED_AT_TIME).asText())
             : null);
   }
 

@@ -1,7 +1,9 @@
 package org.prov4ml.internal.mlflow;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiConsumer;
 
 /**
  * Capped exponential backoff with jitter: 200 ms, 400 ms, ... up to the cap, each wait drawn
@@ -33,5 +35,32 @@ final class Backoff {
 
   void reset() {
     failures = 0;
+  }
+
+  /** One attempt at something the server may be unable to take now. */
+  @FunctionalInterface
+  interface Attempt<T> {
+    T run() throws IOException, InterruptedException;
+  }
+
+  /**
+   * Runs {@code attempt} until it succeeds, waiting this backoff (or the server's hint) after each
+   * {@link MlflowUnavailableException}; when the next wait would pass {@code deadlineNanos}, that failure is thrown.
+   * {@code waiting} hears of each wait, in milliseconds, with the failure's message.
+   */
+  <T> T retryUntil(long deadlineNanos, Attempt<T> attempt, BiConsumer<String, Long> waiting)
+      throws IOException, InterruptedException {
+    while (true) {
+      try {
+        return attempt.run();
+      } catch (MlflowUnavailableException e) {
+        long wait = nextNanos(e.retryAfter());
+        if (System.nanoTime() + wait > deadlineNanos) {
+          throw e;
+        }
+        waiting.accept(e.getMessage(), wait / 1_000_000);
+        Thread.sleep(wait / 1_000_000);
+      }
+    }
   }
 }

@@ -1,5 +1,7 @@
 package org.prov4ml.internal.mlflow;
 
+import static org.prov4ml.internal.format.ProvVocabulary.MAIN_CLASS;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,7 +54,7 @@ final class JobParentRun {
           new KeyValue(JOB_TAG, job),
           new KeyValue(RunBinder.RUN_NAME_TAG, job),
           new KeyValue(RunBinder.USER_TAG, run.user().orElse("unknown")),
-          new KeyValue(RunBinder.SOURCE_NAME_TAG, run.attribute("yprov:main_class").orElse("unknown")),
+          new KeyValue(RunBinder.SOURCE_NAME_TAG, run.attribute(MAIN_CLASS).orElse("unknown")),
           new KeyValue(RunBinder.SOURCE_TYPE_TAG, "JOB"),
           new KeyValue("prov4ml.world_size", Integer.toString(run.worldSize()))));
       Thread.sleep(SETTLE_MILLIS);

@@ -1,6 +1,12 @@
 package org.prov4ml.internal.mlflow;
 
+import static org.prov4ml.internal.format.ProvVocabulary.MLFLOW_EXPERIMENT_ID;
+import static org.prov4ml.internal.format.ProvVocabulary.MLFLOW_RUN_ID;
+import static org.prov4ml.internal.format.ProvVocabulary.MLFLOW_RUN_URL;
+import static org.prov4ml.internal.format.ProvVocabulary.MLFLOW_TRACKING_URI;
+
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,12 +21,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.prov4ml.internal.config.ConfigKeys;
 import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.mlflow.MlflowTracking.RunRef;
 import org.prov4ml.internal.pipeline.Barrier;
 import org.prov4ml.internal.pipeline.FailureCounts;
 import org.prov4ml.internal.pipeline.Replica;
-import org.prov4ml.internal.pipeline.RunOutcome;
 import org.prov4ml.internal.pipeline.RunInfo;
-import org.prov4ml.internal.mlflow.MlflowTracking.RunRef;
+import org.prov4ml.internal.pipeline.RunOutcome;
 import org.tinylog.Logger;
 
 /**
@@ -98,6 +104,24 @@ public final class MlflowUploader implements Replica {
   @Override
   public String name() {
     return "mlflow";
+  }
+
+  /** The job's MLflow parent run gets the job's params, document and end; a failure says how to finish it. */
+  @Override
+  public void jobMerged() {
+    Path runDir = runInfo.layout().runDir();
+    try {
+      String parent = RunDirectorySync.completeJob(runDir, upload.settings(), upload.settings().flushTimeout());
+      if (parent != null) {
+        Logger.info("prov4ml: job {} is MLflow run {}, its ranks' runs nested under it",
+            runInfo.layout().jobActivityId(), parent);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException | RuntimeException e) {
+      Logger.warn("prov4ml: the job's MLflow parent run is not complete ({}); it is safe in the run directory; to "
+          + "finish it run: {}", e.getMessage(), RunDirectorySync.syncCommand(runDir.toString()));
+    }
   }
 
   /** The uploader logs it once the server answered, with the MLflow run's page. */
@@ -250,10 +274,10 @@ public final class MlflowUploader implements Replica {
       return;
     }
     Map<String, String> ids = new LinkedHashMap<>();
-    ids.put("yprov:mlflow_run_id", run.runId());
-    ids.put("yprov:mlflow_experiment_id", run.experimentId());
-    ids.put("yprov:mlflow_tracking_uri", upload.settings().trackingUri().toString());
-    ids.put("yprov:mlflow_run_url", upload.settings().runUrl(run));
+    ids.put(MLFLOW_RUN_ID, run.runId());
+    ids.put(MLFLOW_EXPERIMENT_ID, run.experimentId());
+    ids.put(MLFLOW_TRACKING_URI, upload.settings().trackingUri().toString());
+    ids.put(MLFLOW_RUN_URL, upload.settings().runUrl(run));
     idsRecorded = recordRunAttributes.test(ids); // the ring was full: the next pass tries again
   }
 

@@ -1,5 +1,7 @@
 package org.prov4ml.internal.mlflow;
 
+import static org.prov4ml.internal.format.ProvVocabulary.MAIN_CLASS;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,7 +125,7 @@ final class RunBinder {
   /** MLflow's standard tags, which the server does not add by itself (only mlflow.runName). */
   private static List<KeyValue> tags(RankRecord record, UploadCursor cursor, String runName) {
     return List.of(new KeyValue(USER_TAG, record.run().user().orElse("unknown")),
-        new KeyValue(SOURCE_NAME_TAG, record.run().attribute("yprov:main_class").orElse("unknown")),
+        new KeyValue(SOURCE_NAME_TAG, record.run().attribute(MAIN_CLASS).orElse("unknown")),
         new KeyValue(SOURCE_TYPE_TAG, "JOB"),
         new KeyValue(RUN_NAME_TAG, runName),
         new KeyValue(UPLOAD_ID_TAG, cursor.uploadId));

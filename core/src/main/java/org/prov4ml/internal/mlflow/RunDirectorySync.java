@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.prov4ml.internal.merge.JobDocumentWriter;
 import org.prov4ml.internal.format.RunLayout;
+import org.prov4ml.internal.merge.JobDocumentWriter;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
 import org.tinylog.Logger;
@@ -91,44 +91,32 @@ public final class RunDirectorySync {
     MlflowTracking tracking = new MlflowTracking(new MlflowHttp(settings));
     long deadline = System.nanoTime() + timeout.toNanos();
     Backoff backoff = new Backoff(settings.maxRetryBackoff());
+    String experiment = experimentId;
     String missing = String.join(",", job.missing().keySet().stream().map(String::valueOf).toList());
     long end = job.end() != null ? job.end().toInstant().toEpochMilli() : System.currentTimeMillis();
-    while (true) {
-      try {
-        return JobParentRun.complete(tracking, experimentId, primary.run(), job.sharedParams(), job.file(),
-            job.status(), missing, end).runId();
-      } catch (MlflowUnavailableException e) {
-        long wait = backoff.nextNanos(e.retryAfter());
-        if (System.nanoTime() + wait > deadline) {
-          throw new IOException("MLflow at " + settings.trackingUri() + " did not take the job's parent run: "
-              + e.getMessage(), e);
-        }
-        Thread.sleep(wait / 1_000_000);
-      } catch (MlflowRejectedException e) {
-        throw new IOException("MLflow at " + settings.trackingUri() + " refused the job's parent run: "
-            + e.getMessage(), e);
-      }
+    try {
+      return backoff.retryUntil(deadline, () -> JobParentRun.complete(tracking, experiment, primary.run(),
+          job.sharedParams(), job.file(), job.status(), missing, end).runId(), (why, millis) -> { });
+    } catch (MlflowUnavailableException e) {
+      throw new IOException("MLflow at " + settings.trackingUri() + " did not take the job's parent run: "
+          + e.getMessage(), e);
+    } catch (MlflowRejectedException e) {
+      throw new IOException("MLflow at " + settings.trackingUri() + " refused the job's parent run: "
+          + e.getMessage(), e);
     }
   }
 
   /** The final pass of one rank; null when it succeeded, else the last error. */
   private static String finish(RunUpload upload, MlflowSettings settings, long deadline)
       throws IOException, InterruptedException {
-    Backoff backoff = new Backoff(settings.maxRetryBackoff());
-    while (true) {
-      try {
+    try {
+      new Backoff(settings.maxRetryBackoff()).retryUntil(deadline, () -> {
         upload.finish(null);
         return null;
-      } catch (MlflowUnavailableException e) {
-        long wait = backoff.nextNanos(e.retryAfter());
-        if (System.nanoTime() + wait > deadline) {
-          return e.getMessage();
-        }
-        Logger.info("prov4ml sync: {}; retrying in {} ms", e.getMessage(), wait / 1_000_000);
-        Thread.sleep(wait / 1_000_000);
-      } catch (MlflowRejectedException e) {
-        return e.getMessage();
-      }
+      }, (why, millis) -> Logger.info("prov4ml sync: {}; retrying in {} ms", why, millis));
+      return null;
+    } catch (MlflowUnavailableException | MlflowRejectedException e) {
+      return e.getMessage();
     }
   }
 

@@ -1,5 +1,7 @@
 package org.prov4ml.internal.mlflow;
 
+import static org.prov4ml.internal.format.ProvVocabulary.PROV4ML_VERSION;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -10,13 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.prov4ml.RunStatus;
 import org.prov4ml.internal.mlflow.MlflowTracking.RunRef;
-import org.prov4ml.rundir.RunFiles;
 import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.rundir.RunDirectoryException;
-import org.prov4ml.RunStatus;
+import org.prov4ml.rundir.RunFiles;
 import org.tinylog.Logger;
 
 /**
@@ -172,7 +174,7 @@ final class RunUpload {
   /** The run's own tags: prov4ml's version and rank, the user's tags, and what an incomplete run lacks. */
   static Map<String, String> tagsOf(RankRecord record) {
     Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("prov4ml.version", record.run().attribute("yprov:prov4ml_version").orElse("unknown"));
+    tags.put("prov4ml.version", record.run().attribute(PROV4ML_VERSION).orElse("unknown"));
     tags.put("prov4ml.rank", Integer.toString(record.rank()));
     tags.putAll(record.run().tags());
     // A FAILED or KILLED run that also lost data keeps its status and says so too.

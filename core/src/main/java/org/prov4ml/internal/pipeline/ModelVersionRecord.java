@@ -2,6 +2,7 @@ package org.prov4ml.internal.pipeline;
 
 import java.nio.file.Path;
 import org.prov4ml.Context;
+import org.prov4ml.internal.format.FileDigests.Digest;
 
 /**
  * One saved version of a model.
@@ -12,6 +13,7 @@ import org.prov4ml.Context;
  * @param paramsFile the {@code .params} file DJL wrote under the run's artifacts
  * @param totalParams number of scalars over all parameter arrays
  * @param memoryBytes bytes of those arrays
+ * @param digest the file's digest, computed by the run's background thread
  */
 public record ModelVersionRecord(
-    String name, Context context, long step, Path paramsFile, long totalParams, long memoryBytes) {}
+    String name, Context context, long step, Path paramsFile, long totalParams, long memoryBytes, Digest digest) {}

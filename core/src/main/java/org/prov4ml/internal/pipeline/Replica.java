@@ -54,6 +54,12 @@ public interface Replica {
    */
   void close(RunOutcome outcome) throws Exception;
 
+  /**
+   * After the run's end, on rank 0 of a job: the job's document ({@code prov_<experiment>_<runId>.json}) has been
+   * merged from every rank's. A replica that mirrors jobs as a whole (MLflow's parent run) completes it now.
+   */
+  default void jobMerged() {}
+
   /** After {@link #close}: what this replica holds of the run, for the run's end line, or null. */
   default String endSummary() {
     return null;

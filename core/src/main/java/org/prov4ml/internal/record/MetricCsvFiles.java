@@ -1,6 +1,5 @@
 package org.prov4ml.internal.record;
 
-import com.fasterxml.jackson.core.io.NumberOutput;
 import java.io.Closeable;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -13,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.prov4ml.Context;
+import org.prov4ml.internal.format.MetricCsvFormat;
 import org.prov4ml.internal.format.RunLayout;
 
 /**
@@ -33,7 +33,7 @@ import org.prov4ml.internal.format.RunLayout;
  */
 final class MetricCsvFiles implements Closeable {
 
-  static final String HEADER = "epoch,value,timestep\n";
+  private static final byte[] HEADER_LINE = (MetricCsvFormat.HEADER + "\n").getBytes(StandardCharsets.US_ASCII);
 
   private static final int FILE_BUFFER_BYTES = 16 * 1024;
 
@@ -60,7 +60,7 @@ final class MetricCsvFiles implements Closeable {
     }
 
     private void queueHeader() {
-      byte[] header = HEADER.getBytes(StandardCharsets.US_ASCII);
+      byte[] header = HEADER_LINE;
       System.arraycopy(header, 0, pending, 0, header.length);
       pendingLength = header.length;
     }
@@ -146,20 +146,9 @@ final class MetricCsvFiles implements Closeable {
     return file;
   }
 
-  /**
-   * A value as the CSV holds it: Java's notation ({@code 0.25}, {@code 1.0E-4}, {@code NaN},
-   * {@code -Infinity}) with the shortest digits that read back as the same double. Written by
-   * Schubfach (Jackson's {@code NumberOutput}), not {@code Double.toString}: JDK 17's
-   * {@code FloatingDecimal.dtoa} is the largest method C2 compiles in a recorded JVM, more compiler
-   * time than all of prov4ml's own code (docs/benchmarks.md, the small-epochs workload).
-   */
-  static String valueText(double value) {
-    return NumberOutput.toString(value, true);
-  }
-
   void append(MetricFile file, long step, double value, long timestampMillis) throws IOException {
     row.setLength(0);
-    row.append(step).append(',').append(valueText(value)).append(',').append(timestampMillis).append('\n');
+    MetricCsvFormat.appendRow(row, step, value, timestampMillis);
     int length = row.length();
     if (file.pendingLength + length > file.pending.length) {
       file.writePending(unwritten);

@@ -1,5 +1,13 @@
 package org.prov4ml.internal.record;
 
+import static org.prov4ml.internal.format.ProvVocabulary.ACTIVITY;
+import static org.prov4ml.internal.format.ProvVocabulary.AGENT;
+import static org.prov4ml.internal.format.ProvVocabulary.ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.GENERATED_ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.INFORMANT;
+import static org.prov4ml.internal.format.ProvVocabulary.INFORMED;
+import static org.prov4ml.internal.format.ProvVocabulary.USED_ENTITY;
+
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,11 +32,11 @@ final class ProvDocument {
 
   /** The PROV-JSON relation kinds used here, with the attribute names of their two ends. */
   enum Relation {
-    WAS_GENERATED_BY("wasGeneratedBy", "prov:entity", "prov:activity"),
-    USED("used", "prov:activity", "prov:entity"),
-    WAS_INFORMED_BY("wasInformedBy", "prov:informed", "prov:informant"),
-    WAS_ASSOCIATED_WITH("wasAssociatedWith", "prov:activity", "prov:agent"),
-    WAS_DERIVED_FROM("wasDerivedFrom", "prov:generatedEntity", "prov:usedEntity");
+    WAS_GENERATED_BY("wasGeneratedBy", ENTITY, ACTIVITY),
+    USED("used", ACTIVITY, ENTITY),
+    WAS_INFORMED_BY("wasInformedBy", INFORMED, INFORMANT),
+    WAS_ASSOCIATED_WITH("wasAssociatedWith", ACTIVITY, AGENT),
+    WAS_DERIVED_FROM("wasDerivedFrom", GENERATED_ENTITY, USED_ENTITY);
 
     final String jsonName;
     final String from;

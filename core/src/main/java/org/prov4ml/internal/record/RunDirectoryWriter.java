@@ -16,7 +16,10 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.prov4ml.RunStatus;
+import org.prov4ml.internal.format.AtomicFile;
 import org.prov4ml.internal.format.FileDigests;
+import org.prov4ml.internal.format.OsReason;
+import org.prov4ml.internal.format.RunLayout;
 import org.prov4ml.internal.pipeline.ArtifactRecord;
 import org.prov4ml.internal.pipeline.Barrier;
 import org.prov4ml.internal.pipeline.Event;
@@ -24,13 +27,11 @@ import org.prov4ml.internal.pipeline.EventKind;
 import org.prov4ml.internal.pipeline.InputRecord;
 import org.prov4ml.internal.pipeline.ModelRecord;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
+import org.prov4ml.internal.pipeline.RunInfo;
 import org.prov4ml.internal.pipeline.RunOutcome;
 import org.prov4ml.internal.pipeline.Sink;
-import org.prov4ml.internal.pipeline.RunInfo;
 import org.prov4ml.internal.record.MetricCsvFiles.MetricFile;
 import org.prov4ml.rundir.RunActivity;
-import org.prov4ml.internal.format.RunLayout;
-import org.prov4ml.internal.format.OsReason;
 
 /**
  * The local run directory, the source of truth of a run: metric points are appended to their CSV
@@ -144,50 +145,39 @@ public final class RunDirectoryWriter implements Sink {
       }
       case MODEL_VERSION -> {
         ModelVersionRecord v = event.payload(ModelVersionRecord.class);
-        Path file = v.paramsFile();
-        FileDigests.Digest digest = FileDigests.digest(file);
-        provenance.modelVersion(v, file.toString(), digest.bytes(), digest.sha256(), timeOf(event));
+        provenance.modelVersion(v, v.paramsFile().toString(), v.digest().bytes(), v.digest().sha256(), timeOf(event));
         recordsChanged = true;
       }
       default -> throw new IllegalStateException("unexpected event " + event.kind());
     }
   }
 
-  private void artifact(ArtifactRecord a, ZonedDateTime at) throws IOException {
-    for (Path copy : filesOf(a.copy())) {
+  private void artifact(ArtifactRecord a, ZonedDateTime at) {
+    for (Map.Entry<Path, FileDigests.Digest> file : a.digests().entrySet()) {
+      Path copy = file.getKey();
       Path original = a.original().resolve(a.copy().relativize(copy)).normalize();
       String name = layout.artifactsDir().relativize(copy).toString();
-      FileDigests.Digest digest = FileDigests.digest(copy);
+      FileDigests.Digest digest = file.getValue();
       provenance.artifact(name, original.toString(), copy.toString(), digest.bytes(), digest.sha256(),
           a.context(), a.isModel(), at);
     }
   }
 
-  private void model(ModelRecord m, ZonedDateTime at) throws IOException {
+  private void model(ModelRecord m, ZonedDateTime at) {
     String modelId = provenance.model(m, at);
     if (m.summary() != null) {
-      provenance.derive(artifactOfRun(m.summary(), false, at), modelId);
+      provenance.derive(artifactOfRun(m.summary(), m.digests().get(m.summary()), false, at), modelId);
     }
     for (Path saved : m.savedFiles()) {
-      provenance.derive(artifactOfRun(saved, true, at), modelId);
+      provenance.derive(artifactOfRun(saved, m.digests().get(saved), true, at), modelId);
     }
   }
 
   /** A file prov4ml itself wrote under the artifacts folder: original and copy are the same file. */
-  private String artifactOfRun(Path file, boolean isModel, ZonedDateTime at) throws IOException {
+  private String artifactOfRun(Path file, FileDigests.Digest digest, boolean isModel, ZonedDateTime at) {
     String name = layout.artifactsDir().relativize(file).toString();
-    FileDigests.Digest digest = FileDigests.digest(file);
     return provenance.artifact(name, file.toString(), file.toString(), digest.bytes(), digest.sha256(), null,
         isModel, at);
-  }
-
-  private static List<Path> filesOf(Path path) throws IOException {
-    if (!Files.isDirectory(path)) {
-      return List.of(path);
-    }
-    try (Stream<Path> walk = Files.walk(path)) {
-      return walk.filter(Files::isRegularFile).sorted().toList();
-    }
   }
 
   @Override
@@ -273,19 +263,9 @@ public final class RunDirectoryWriter implements Sink {
       provenance.metricProgress(file);
     }
     Path target = layout.provFile();
-    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
     try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-        provenance.document().writeTo(out);
-      }
-      // A reader sees the old document or the new one, never half of one.
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFile.write(target, provenance.document()::writeTo); // a reader sees the old document or the new one
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // the failure below is the one to report
-      }
       unwritten.documentNotRewritten(target, e); // the previous document stays; tried again later
       documentFailure = e;
       lastWriteNanos = nanoClock.getAsLong();

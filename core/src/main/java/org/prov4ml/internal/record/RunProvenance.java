@@ -1,5 +1,39 @@
 package org.prov4ml.internal.record;
 
+import static org.prov4ml.internal.format.ProvVocabulary.ARTIFACT_URI;
+import static org.prov4ml.internal.format.ProvVocabulary.CONTEXT;
+import static org.prov4ml.internal.format.ProvVocabulary.ENDED_AT_TIME;
+import static org.prov4ml.internal.format.ProvVocabulary.EXPERIMENT_DIR;
+import static org.prov4ml.internal.format.ProvVocabulary.EXPERIMENT_NAME;
+import static org.prov4ml.internal.format.ProvVocabulary.FILE_SIZE;
+import static org.prov4ml.internal.format.ProvVocabulary.FULL_LABEL;
+import static org.prov4ml.internal.format.ProvVocabulary.GENERATED_AT_TIME;
+import static org.prov4ml.internal.format.ProvVocabulary.GLOBAL_RANK;
+import static org.prov4ml.internal.format.ProvVocabulary.IDENTIFIER;
+import static org.prov4ml.internal.format.ProvVocabulary.LABEL;
+import static org.prov4ml.internal.format.ProvVocabulary.LOCAL_RANK;
+import static org.prov4ml.internal.format.ProvVocabulary.MEMORY_BYTES;
+import static org.prov4ml.internal.format.ProvVocabulary.MODEL_NAME;
+import static org.prov4ml.internal.format.ProvVocabulary.NOTE;
+import static org.prov4ml.internal.format.ProvVocabulary.POINTS;
+import static org.prov4ml.internal.format.ProvVocabulary.PROVENANCE_PATH;
+import static org.prov4ml.internal.format.ProvVocabulary.ROLE;
+import static org.prov4ml.internal.format.ProvVocabulary.RUN_ID;
+import static org.prov4ml.internal.format.ProvVocabulary.RUN_NAME;
+import static org.prov4ml.internal.format.ProvVocabulary.SHA256;
+import static org.prov4ml.internal.format.ProvVocabulary.SOURCE;
+import static org.prov4ml.internal.format.ProvVocabulary.STARTED_AT_TIME;
+import static org.prov4ml.internal.format.ProvVocabulary.STATUS;
+import static org.prov4ml.internal.format.ProvVocabulary.STEP;
+import static org.prov4ml.internal.format.ProvVocabulary.TAG_PREFIX;
+import static org.prov4ml.internal.format.ProvVocabulary.TOTAL_PARAMS;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_HYPER_PARAMETER;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_METRIC;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_MODEL;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_PERSON;
+import static org.prov4ml.internal.format.ProvVocabulary.VALUE;
+import static org.prov4ml.internal.format.ProvVocabulary.WORLD_SIZE;
 import static org.prov4ml.internal.record.ProvDocument.Relation.USED;
 import static org.prov4ml.internal.record.ProvDocument.Relation.WAS_ASSOCIATED_WITH;
 import static org.prov4ml.internal.record.ProvDocument.Relation.WAS_DERIVED_FROM;
@@ -41,23 +75,23 @@ final class RunProvenance {
     doc.prefix("default", ns + (ns.endsWith("/") ? "" : "/") + runActivity + "/");
 
     Map<String, String> activity = doc.activity(runActivity);
-    activity.put("prov:startedAtTime", time(run.startTime()));
-    activity.put("yprov:experiment_name", run.experimentName());
-    activity.put("yprov:run_id", run.runId());
-    activity.put("yprov:run_name", run.runName());
-    activity.put("yprov:global_rank", Integer.toString(run.rank()));
-    activity.put("yprov:world_size", Integer.toString(run.worldSize()));
-    activity.put("yprov:provenance_path", run.layout().provFile().toString());
-    activity.put("yprov:artifact_uri", run.layout().artifactsDir().toString());
-    activity.put("yprov:experiment_dir", run.layout().runDir().toString());
+    activity.put(STARTED_AT_TIME, time(run.startTime()));
+    activity.put(EXPERIMENT_NAME, run.experimentName());
+    activity.put(RUN_ID, run.runId());
+    activity.put(RUN_NAME, run.runName());
+    activity.put(GLOBAL_RANK, Integer.toString(run.rank()));
+    activity.put(WORLD_SIZE, Integer.toString(run.worldSize()));
+    activity.put(PROVENANCE_PATH, run.layout().provFile().toString());
+    activity.put(ARTIFACT_URI, run.layout().artifactsDir().toString());
+    activity.put(EXPERIMENT_DIR, run.layout().runDir().toString());
     activity.putAll(runAttributes);
     if (run.worldSize() == 1) {
-      activity.putIfAbsent("yprov:local_rank", "0"); // a job of one process; a launcher's says otherwise
+      activity.putIfAbsent(LOCAL_RANK, "0"); // a job of one process; a launcher's says otherwise
     }
-    run.tags().forEach((k, v) -> activity.put("yprov:tag_" + k, v));
+    run.tags().forEach((k, v) -> activity.put(TAG_PREFIX + k, v));
 
     String user = System.getProperty("user.name", "unknown");
-    doc.agent(user).put("prov:type", "prov:Person");
+    doc.agent(user).put(TYPE, TYPE_PERSON);
     doc.relate(WAS_ASSOCIATED_WITH, runActivity, user);
   }
 
@@ -77,12 +111,12 @@ final class RunProvenance {
   void param(String key, String value, ZonedDateTime at, boolean input) {
     String id = key + "//" + runActivity;
     Map<String, String> e = doc.entity(id);
-    e.put("prov:type", "provml:HyperParameter");
-    e.put("prov:label", key);
-    e.put("yprov:fullLabel", id);
-    e.put("prov:value", value);
-    e.put("prov:role", input ? "input" : "output");
-    e.put("prov:generatedAtTime", time(at));
+    e.put(TYPE, TYPE_HYPER_PARAMETER);
+    e.put(LABEL, key);
+    e.put(FULL_LABEL, id);
+    e.put(VALUE, value);
+    e.put(ROLE, input ? "input" : "output");
+    e.put(GENERATED_AT_TIME, time(at));
     if (input) {
       doc.relate(USED, runActivity, id);
     } else {
@@ -104,12 +138,12 @@ final class RunProvenance {
     Map<String, String> e = doc.entity(id);
     if (!known) {
       if (input.type() != null) {
-        e.put("prov:type", input.type());
+        e.put(TYPE, input.type());
       }
-      e.put("prov:label", input.label());
-      e.put("yprov:fullLabel", id);
-      e.put("prov:role", "input");
-      e.put("prov:generatedAtTime", time(at));
+      e.put(LABEL, input.label());
+      e.put(FULL_LABEL, id);
+      e.put(ROLE, "input");
+      e.put(GENERATED_AT_TIME, time(at));
       doc.relate(USED, owner, id);
     }
     e.putAll(input.attributes());
@@ -121,23 +155,23 @@ final class RunProvenance {
     String activity = contextActivity(file.context, firstPoint);
     String id = file.key + "//" + file.context.name();
     Map<String, String> e = doc.entity(id);
-    e.put("prov:type", "provml:Metric");
-    e.put("prov:label", file.key);
-    e.put("yprov:context", file.context.name());
-    e.put("yprov:source", "None");
-    e.put("dcterms:identifier", file.path.toString());
-    e.put("yprov:fullLabel", id);
-    e.put("prov:generatedAtTime", time(firstPoint));
-    e.put("prov:role", "output");
-    e.put("yprov:file_size", "0");
+    e.put(TYPE, TYPE_METRIC);
+    e.put(LABEL, file.key);
+    e.put(CONTEXT, file.context.name());
+    e.put(SOURCE, "None");
+    e.put(IDENTIFIER, file.path.toString());
+    e.put(FULL_LABEL, id);
+    e.put(GENERATED_AT_TIME, time(firstPoint));
+    e.put(ROLE, "output");
+    e.put(FILE_SIZE, "0");
     doc.relate(WAS_GENERATED_BY, id, activity);
   }
 
   /** Refreshes a metric entity's file size and point count. */
   void metricProgress(MetricFile file) {
     Map<String, String> e = doc.entity(file.key + "//" + file.context.name());
-    e.put("yprov:file_size", Long.toString(file.bytes));
-    e.put("yprov:points", Long.toString(file.points));
+    e.put(FILE_SIZE, Long.toString(file.bytes));
+    e.put(POINTS, Long.toString(file.points));
   }
 
   /**
@@ -164,27 +198,38 @@ final class RunProvenance {
       ZonedDateTime at) {
     Map<String, String> e = doc.entity(id);
     if (isModel) {
-      e.put("prov:type", "provml:Model");
+      e.put(TYPE, TYPE_MODEL);
     }
-    e.put("prov:label", label);
-    e.put("dcterms:identifier", path);
-    e.put("yprov:fullLabel", id);
-    e.put("yprov:file_size", Long.toString(size));
-    e.put("yprov:sha256", sha256);
-    e.put("prov:generatedAtTime", time(at));
-    e.put("prov:role", "output");
+    e.put(LABEL, label);
+    e.put(IDENTIFIER, path);
+    e.put(FULL_LABEL, id);
+    putDigest(e, size, sha256);
+    e.put(GENERATED_AT_TIME, time(at));
+    e.put(ROLE, "output");
+  }
+
+  /** A file's size and SHA-256; a file the run's end left unhashed gets a note instead of a digest. */
+  private static void putDigest(Map<String, String> e, long size, String sha256) {
+    if (size >= 0) {
+      e.put(FILE_SIZE, Long.toString(size));
+    }
+    if (sha256 != null) {
+      e.put(SHA256, sha256);
+    } else {
+      e.put(NOTE, "not hashed: the run ended first, or the file could not be read");
+    }
   }
 
   /** A model described by {@code logModel}; its files are linked with {@link #derive}. */
   String model(ModelRecord model, ZonedDateTime at) {
     String id = model.name() + "//" + runActivity;
     Map<String, String> e = doc.entity(id);
-    e.put("prov:type", "provml:Model");
-    e.put("prov:label", model.name());
-    e.put("yprov:fullLabel", id);
-    e.put("yprov:total_params", Long.toString(model.totalParams()));
-    e.put("yprov:memory_bytes", Long.toString(model.memoryBytes()));
-    e.put("prov:generatedAtTime", time(at));
+    e.put(TYPE, TYPE_MODEL);
+    e.put(LABEL, model.name());
+    e.put(FULL_LABEL, id);
+    e.put(TOTAL_PARAMS, Long.toString(model.totalParams()));
+    e.put(MEMORY_BYTES, Long.toString(model.memoryBytes()));
+    e.put(GENERATED_AT_TIME, time(at));
     doc.relate(WAS_GENERATED_BY, id, runActivity);
     return id;
   }
@@ -199,18 +244,17 @@ final class RunProvenance {
     String name = v.paramsFile().getFileName().toString();
     String id = name + "//" + v.context().name();
     Map<String, String> e = doc.entity(id);
-    e.put("prov:type", "provml:Model");
-    e.put("prov:label", name);
-    e.put("yprov:fullLabel", id);
-    e.put("yprov:model_name", v.name());
-    e.put("yprov:step", Long.toString(v.step()));
-    e.put("yprov:total_params", Long.toString(v.totalParams()));
-    e.put("yprov:memory_bytes", Long.toString(v.memoryBytes()));
-    e.put("dcterms:identifier", file);
-    e.put("yprov:file_size", Long.toString(size));
-    e.put("yprov:sha256", sha256);
-    e.put("prov:generatedAtTime", time(at));
-    e.put("prov:role", "output");
+    e.put(TYPE, TYPE_MODEL);
+    e.put(LABEL, name);
+    e.put(FULL_LABEL, id);
+    e.put(MODEL_NAME, v.name());
+    e.put(STEP, Long.toString(v.step()));
+    e.put(TOTAL_PARAMS, Long.toString(v.totalParams()));
+    e.put(MEMORY_BYTES, Long.toString(v.memoryBytes()));
+    e.put(IDENTIFIER, file);
+    putDigest(e, size, sha256);
+    e.put(GENERATED_AT_TIME, time(at));
+    e.put(ROLE, "output");
     doc.relate(WAS_GENERATED_BY, id, activity);
     String previous = lastVersionOfModel.put(v.name(), id);
     if (previous != null && !previous.equals(id)) {
@@ -225,8 +269,8 @@ final class RunProvenance {
 
   void end(ZonedDateTime at, String status) {
     Map<String, String> activity = doc.activity(runActivity);
-    activity.put("prov:endedAtTime", time(at));
-    activity.put("yprov:status", status);
+    activity.put(ENDED_AT_TIME, time(at));
+    activity.put(STATUS, status);
   }
 
   ProvDocument document() {
@@ -236,7 +280,7 @@ final class RunProvenance {
   private String contextActivity(Context context, ZonedDateTime at) {
     String id = context.name();
     if (!doc.hasActivity(id)) {
-      doc.activity(id).put("prov:startedAtTime", time(at));
+      doc.activity(id).put(STARTED_AT_TIME, time(at));
       doc.relate(WAS_INFORMED_BY, id, runActivity);
     }
     return id;

@@ -2,6 +2,7 @@ package org.prov4ml.internal.report;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import org.prov4ml.internal.format.AtomicFile;
 import org.prov4ml.rundir.RunDirectory;
 
 /**
@@ -45,8 +47,8 @@ public final class HtmlReport {
     boolean graph = data.kind() == ReportData.Kind.RUN;
     Path target = file.toAbsolutePath().normalize();
     Files.createDirectories(target.getParent());
-    Path partial = target.resolveSibling(target.getFileName() + ".partial");
-    try (Writer out = new BufferedWriter(Files.newBufferedWriter(partial, StandardCharsets.UTF_8), 1 << 16)) {
+    AtomicFile.write(target, bytes -> {
+      Writer out = new BufferedWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), 1 << 16);
       PAGE.render(out, Map.of(
           "title", HtmlTemplate.text(title),
           "uplot.css", HtmlTemplate.ReportResources.inline("lib/uplot/dist/uPlot.min.css", "style"),
@@ -58,11 +60,8 @@ public final class HtmlReport {
               "script") : NONE,
           "report.js", HtmlTemplate.ReportResources.inline("report.js", "script"),
           "data", data::write));
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(partial);
-      throw e;
-    }
-    Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      out.flush();
+    });
     return target;
   }
 }

@@ -1,5 +1,19 @@
 package org.prov4ml.internal.report;
 
+import static org.prov4ml.internal.format.ProvVocabulary.CONTEXT;
+import static org.prov4ml.internal.format.ProvVocabulary.HOST;
+import static org.prov4ml.internal.format.ProvVocabulary.JAVA_VERSION;
+import static org.prov4ml.internal.format.ProvVocabulary.LABEL;
+import static org.prov4ml.internal.format.ProvVocabulary.MAIN_CLASS;
+import static org.prov4ml.internal.format.ProvVocabulary.MLFLOW_EXPERIMENT_ID;
+import static org.prov4ml.internal.format.ProvVocabulary.MLFLOW_RUN_ID;
+import static org.prov4ml.internal.format.ProvVocabulary.MLFLOW_TRACKING_URI;
+import static org.prov4ml.internal.format.ProvVocabulary.OPERATING_SYSTEM;
+import static org.prov4ml.internal.format.ProvVocabulary.PROV4ML_VERSION;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_HYPER_PARAMETER;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_METRIC;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
@@ -19,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.prov4ml.Context;
+import org.prov4ml.RunStatus;
 import org.prov4ml.internal.config.Prov4mlVersion;
 import org.prov4ml.internal.format.RunLayout;
 import org.prov4ml.internal.mlflow.RunDirectorySync;
@@ -31,7 +46,6 @@ import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunActivity;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.rundir.RunDirectoryException;
-import org.prov4ml.RunStatus;
 
 /**
  * A report's data island: the JSON the page's script draws everything from, written as it is read. The runs'
@@ -96,11 +110,11 @@ final class ReportData {
     if (run.endTime().isPresent()) {
       g.writeNumberField("durationMs", Duration.between(run.startTime(), run.endTime().get()).toMillis());
     }
-    optional(g, "host", run.attribute("yprov:host"));
-    optional(g, "jvm", run.attribute("yprov:java_version"));
-    optional(g, "os", run.attribute("yprov:operating_system"));
-    optional(g, "prov4ml", run.attribute("yprov:prov4ml_version"));
-    optional(g, "program", run.attribute("yprov:main_class"));
+    optional(g, "host", run.attribute(HOST));
+    optional(g, "jvm", run.attribute(JAVA_VERSION));
+    optional(g, "os", run.attribute(OPERATING_SYSTEM));
+    optional(g, "prov4ml", run.attribute(PROV4ML_VERSION));
+    optional(g, "program", run.attribute(MAIN_CLASS));
     optional(g, "user", run.user());
     Optional<String> page = mlflowPage(dir, run);
     optional(g, "mlflow", page.flatMap(ReportData::webLink));
@@ -118,7 +132,7 @@ final class ReportData {
       writeStatus(g, rank.run());
       g.writeStringField("start", rank.run().startTime().toString());
       optional(g, "end", rank.run().endTime().map(OffsetDateTime::toString));
-      optional(g, "host", rank.run().attribute("yprov:host"));
+      optional(g, "host", rank.run().attribute(HOST));
       g.writeStringField("document", dir.path().relativize(rank.document()).toString());
       g.writeEndObject();
     }
@@ -152,9 +166,9 @@ final class ReportData {
    * else as text ({@link #webLink}).
    */
   private static Optional<String> mlflowPage(RunDirectory dir, RunActivity run) {
-    Optional<String> server = run.attribute("yprov:mlflow_tracking_uri");
-    Optional<String> experiment = run.attribute("yprov:mlflow_experiment_id");
-    Optional<String> runId = run.attribute("yprov:mlflow_run_id");
+    Optional<String> server = run.attribute(MLFLOW_TRACKING_URI);
+    Optional<String> experiment = run.attribute(MLFLOW_EXPERIMENT_ID);
+    Optional<String> runId = run.attribute(MLFLOW_RUN_ID);
     if (server.isPresent() && experiment.isPresent() && runId.isPresent()) {
       String base = server.get().replaceAll("//[^/@]*@", "//");
       return Optional.of((base.endsWith("/") ? base : base + "/") + "#/experiments/" + experiment.get() + "/runs/"
@@ -242,10 +256,10 @@ final class ReportData {
       }
       for (String id : rank.entityIds()) {
         Map<String, String> attributes = rank.entity(id).orElseThrow();
-        String type = attributes.getOrDefault("prov:type", "");
+        String type = attributes.getOrDefault(TYPE, "");
         String group = switch (type) {
-          case "provml:Metric" -> "metrics:" + attributes.getOrDefault("yprov:context", contextOf(id));
-          case "provml:HyperParameter" -> "params";
+          case TYPE_METRIC -> "metrics:" + attributes.getOrDefault(CONTEXT, contextOf(id));
+          case TYPE_HYPER_PARAMETER -> "params";
           default -> null;
         };
         node(g, dir, rank, id, "entity", attributes, group == null ? null : group + ":" + rank.rank());
@@ -271,8 +285,8 @@ final class ReportData {
     g.writeStartObject();
     g.writeStringField("id", nodeId(dir, rank.rank(), id));
     g.writeStringField("kind", kind);
-    g.writeStringField("label", attributes.getOrDefault("prov:label", id));
-    optional(g, "type", Optional.ofNullable(attributes.get("prov:type")));
+    g.writeStringField("label", attributes.getOrDefault(LABEL, id));
+    optional(g, "type", Optional.ofNullable(attributes.get(TYPE)));
     optional(g, "group", Optional.ofNullable(group));
     g.writeNumberField("rank", rank.rank());
     g.writeObjectFieldStart("attributes");

@@ -3,13 +3,14 @@ package org.prov4ml.internal.run;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.internal.pipeline.FailureCounts;
 
 /**
@@ -80,6 +81,30 @@ public final class BackgroundWork {
       submitted.add(entry);
     } catch (RejectedExecutionException e) {
       task.abandoned("the run had ended");
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the tasks queued so far (the executor takes them in order, so a marker
+   * queued behind them runs once they are done); true when they are, or when none ever was.
+   */
+  public boolean awaitQueued(Duration timeout) {
+    CountDownLatch done = new CountDownLatch(1);
+    synchronized (this) {
+      if (executor == null || finished) {
+        return true;
+      }
+      try {
+        executor.execute(done::countDown);
+      } catch (RejectedExecutionException e) {
+        return true;
+      }
+    }
+    try {
+      return done.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -1,5 +1,16 @@
 package org.prov4ml.internal.run;
 
+import static org.prov4ml.internal.format.ProvVocabulary.HOST;
+import static org.prov4ml.internal.format.ProvVocabulary.JAVA_VERSION;
+import static org.prov4ml.internal.format.ProvVocabulary.LOCAL_RANK;
+import static org.prov4ml.internal.format.ProvVocabulary.MAIN_CLASS;
+import static org.prov4ml.internal.format.ProvVocabulary.NODE;
+import static org.prov4ml.internal.format.ProvVocabulary.NODE_RANK;
+import static org.prov4ml.internal.format.ProvVocabulary.OPERATING_SYSTEM;
+import static org.prov4ml.internal.format.ProvVocabulary.PID;
+import static org.prov4ml.internal.format.ProvVocabulary.PROV4ML_VERSION;
+import static org.prov4ml.internal.format.ProvVocabulary.TIME_ZONE;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Collections;
@@ -30,20 +41,20 @@ public final class ProcessAttributes {
 
   private static Map<String, String> compute() {
     Map<String, String> attributes = new LinkedHashMap<>();
-    attributes.put("yprov:java_version", System.getProperty("java.version") + " ("
+    attributes.put(JAVA_VERSION, System.getProperty("java.version") + " ("
         + System.getProperty("java.vm.name") + ")");
-    attributes.put("yprov:operating_system", System.getProperty("os.name") + " " + System.getProperty("os.version")
+    attributes.put(OPERATING_SYSTEM, System.getProperty("os.name") + " " + System.getProperty("os.version")
         + " " + System.getProperty("os.arch"));
     String host = hostName();
-    attributes.put("yprov:host", host);
+    attributes.put(HOST, host);
     Map<String, String> env = System.getenv();
-    attributes.put("yprov:node", LauncherEnvironment.slurmNodeName(env).orElse(host));
-    LauncherEnvironment.localRank(env).ifPresent(r -> attributes.put("yprov:local_rank", Integer.toString(r)));
-    LauncherEnvironment.nodeRank(env).ifPresent(r -> attributes.put("yprov:node_rank", Integer.toString(r)));
-    attributes.put("yprov:pid", Long.toString(ProcessHandle.current().pid()));
-    attributes.put("yprov:time_zone", TimeZone.getDefault().getID());
-    attributes.put("yprov:prov4ml_version", Prov4mlVersion.get());
-    attributes.put("yprov:main_class", mainClass());
+    attributes.put(NODE, LauncherEnvironment.slurmNodeName(env).orElse(host));
+    LauncherEnvironment.localRank(env).ifPresent(r -> attributes.put(LOCAL_RANK, Integer.toString(r)));
+    LauncherEnvironment.nodeRank(env).ifPresent(r -> attributes.put(NODE_RANK, Integer.toString(r)));
+    attributes.put(PID, Long.toString(ProcessHandle.current().pid()));
+    attributes.put(TIME_ZONE, TimeZone.getDefault().getID());
+    attributes.put(PROV4ML_VERSION, Prov4mlVersion.get());
+    attributes.put(MAIN_CLASS, mainClass());
     return Collections.unmodifiableMap(attributes);
   }
 

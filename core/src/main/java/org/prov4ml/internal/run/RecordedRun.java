@@ -10,21 +10,27 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.prov4ml.Context;
 import org.prov4ml.Run;
 import org.prov4ml.RunOptions;
 import org.prov4ml.RunReport;
 import org.prov4ml.RunStatus;
 import org.prov4ml.internal.config.ConfigKeys;
-import org.prov4ml.internal.format.ArgumentChecks;
 import org.prov4ml.internal.config.OverflowPolicy;
 import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.format.ArgumentChecks;
+import org.prov4ml.internal.format.FileDigests;
+import org.prov4ml.internal.format.RunLayout;
+import org.prov4ml.internal.merge.JobDocumentWriter;
+import org.prov4ml.internal.mlflow.MlflowUploader;
 import org.prov4ml.internal.pipeline.ArtifactRecord;
 import org.prov4ml.internal.pipeline.EventKind;
 import org.prov4ml.internal.pipeline.EventPipeline;
@@ -32,14 +38,9 @@ import org.prov4ml.internal.pipeline.FailureCounts;
 import org.prov4ml.internal.pipeline.ModelRecord;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
 import org.prov4ml.internal.pipeline.Replica;
-import org.prov4ml.internal.pipeline.Sink;
 import org.prov4ml.internal.pipeline.RunInfo;
-import org.prov4ml.internal.merge.JobDocumentWriter;
+import org.prov4ml.internal.pipeline.Sink;
 import org.prov4ml.internal.record.RunDirectoryWriter;
-import org.prov4ml.internal.format.RunLayout;
-import org.prov4ml.internal.mlflow.MlflowSettings;
-import org.prov4ml.internal.mlflow.MlflowUploader;
-import org.prov4ml.internal.mlflow.RunDirectorySync;
 import org.tinylog.Logger;
 
 /**
@@ -71,18 +72,22 @@ public final class RecordedRun implements Run {
   private final ConcurrentHashMap<String, String> params = new ConcurrentHashMap<>();
   private final AtomicBoolean ending = new AtomicBoolean();
   private volatile boolean ended;
+  private final BackgroundWork background;
   private final RunInputs inputs;
+  private final List<Replica> replicas;
   private final boolean implicit;
 
   private RecordedRun(RunInfo info, Prov4mlConfig config, EventPipeline pipeline, FailureCounts failures,
-      RunDirectoryWriter local, boolean implicit) {
+      RunDirectoryWriter local, List<Replica> replicas, boolean implicit) {
     this.info = info;
+    this.replicas = replicas;
     this.implicit = implicit;
     this.config = config;
     this.pipeline = pipeline;
     this.failures = failures;
     this.local = local;
-    this.inputs = new RunInputs(this, config, new BackgroundWork(info.runName(), failures));
+    this.background = new BackgroundWork(info.runName(), failures);
+    this.inputs = new RunInputs(this, config, background);
   }
 
   /**
@@ -153,7 +158,12 @@ public final class RecordedRun implements Run {
     if (replicas.stream().noneMatch(Replica::completesStartLine)) {
       Logger.info("{}", info.startLine());
     }
-    return new RecordedRun(info, config, pipeline, failures, local, implicit);
+    return new RecordedRun(info, config, pipeline, failures, local, replicas, implicit);
+  }
+
+  /** The configuration this run started with, read once when it started. */
+  public Prov4mlConfig config() {
+    return config;
   }
 
   /** What every sink knows about this run. */
@@ -318,8 +328,9 @@ public final class RecordedRun implements Run {
       local.unwritten().file("artifact " + path + " not copied", target, e);
       return;
     }
-    publish(EventKind.ARTIFACT, copy.getFileName().toString(), context,
-        new ArtifactRecord(path.toAbsolutePath().normalize(), copy, context, false));
+    Path original = path.toAbsolutePath().normalize();
+    publishHashed(EventKind.ARTIFACT, copy.getFileName().toString(), context, List.of(copy),
+        digests -> new ArtifactRecord(original, copy, context, false, digests));
   }
 
   @Override
@@ -343,8 +354,13 @@ public final class RecordedRun implements Run {
         summary = ModelFiles.writeSummary(model, artifacts.resolve(modelName + "_summary.txt"));
       }
       List<Path> saved = logAsArtifact ? ModelFiles.save(model, artifacts.resolve(modelName), modelName) : List.of();
-      publish(EventKind.MODEL, modelName, null,
-          new ModelRecord(modelName, size.totalParams(), size.memoryBytes(), summary, saved));
+      List<Path> files = new ArrayList<>(saved);
+      if (summary != null) {
+        files.add(0, summary);
+      }
+      Path summaryFile = summary;
+      publishHashed(EventKind.MODEL, modelName, null, files, digests -> new ModelRecord(modelName, size.totalParams(),
+          size.memoryBytes(), summaryFile, saved, digests));
     } catch (IOException e) {
       local.unwritten().file("model '" + modelName + "' not written", artifacts.resolve(modelName), e);
     }
@@ -399,8 +415,8 @@ public final class RecordedRun implements Run {
     Path dir = info.layout().artifactsDir().resolve(modelName);
     try {
       Path file = writer.write(dir, at);
-      publish(EventKind.MODEL_VERSION, modelName, context,
-          new ModelVersionRecord(modelName, context, at, file, size.totalParams(), size.memoryBytes()));
+      publishHashed(EventKind.MODEL_VERSION, modelName, context, List.of(file), digests -> new ModelVersionRecord(
+          modelName, context, at, file, size.totalParams(), size.memoryBytes(), digests.get(file)));
     } catch (IOException e) {
       local.unwritten().file("version " + at + " of model '" + modelName + "' not saved", dir, e);
     }
@@ -480,6 +496,12 @@ public final class RecordedRun implements Run {
   @Override
   public void flush() {
     checkOpen();
+    // Everything logged so far includes the files still being hashed; a synchronous point waits on none of them.
+    Duration timeout = config.get(ConfigKeys.SYNCHRONOUS_TIMEOUT);
+    if (!background.awaitQueued(timeout)) {
+      Logger.warn("prov4ml: flush did not see the run's files hashed within {} ms; they are recorded when done",
+          timeout.toMillis());
+    }
     flushOrReport("flush");
   }
 
@@ -546,54 +568,51 @@ public final class RecordedRun implements Run {
       Logger.warn("prov4ml: run {} did not finish writing within {} ms", info.runName(), timeout.toMillis());
     }
     if (info.rank() == 0 && info.worldSize() > 1) {
-      mergeJobDocument(status);
+      // Rank 0 merges the job's document once every rank's is final; a rank 0 that was killed does not wait.
+      Duration wait = status == RunStatus.KILLED ? Duration.ZERO : config.get(ConfigKeys.MERGE_WAIT);
+      if (JobDocumentWriter.mergeAtRankZerosEnd(info.layout(), info.worldSize(), wait)) {
+        replicas.forEach(Replica::jobMerged);
+      }
     }
   }
 
   /**
-   * Rank 0 writes the job's document once every rank's is final, waiting for them up to
-   * {@code prov4ml.merge.wait}; a rank 0 that was killed does not wait.
+   * Publishes a record of files once the run's background thread has hashed them, so the drainer only formats
+   * it: metric rows never wait behind a large file's digest, and the caller never waits on one either. The
+   * background takes its tasks in order, so model versions keep their order. Files whose hashing the run's end
+   * cut short are recorded with their size and a note instead of a SHA-256.
+   *
+   * @param roots files, or directories whose regular files are each hashed (listed on the background too)
    */
-  private void mergeJobDocument(RunStatus status) {
-    RunLayout layout = info.layout();
-    Duration wait = status == RunStatus.KILLED ? Duration.ZERO : config.get(ConfigKeys.MERGE_WAIT);
-    try {
-      JobDocumentWriter.Result r = JobDocumentWriter.awaitRanksAndWrite(layout, info.worldSize(), wait,
-          missing -> Logger.info("prov4ml: waiting up to {} s for {} of {} ranks of run {} to end, to merge the job's "
-              + "document", wait.toSeconds(), missing.size(), info.worldSize(), layout.runId()));
-      if (r.complete()) {
-        Logger.info("prov4ml: job document of {} ranks, {}: {}", r.worldSize(), r.status(), r.file());
-      } else {
-        Logger.warn("prov4ml: job document {} lacks {}; once they end, run: java -jar prov4ml.jar merge {}",
-            r.file(), r.describeMissing(), layout.runDir());
+  private void publishHashed(EventKind kind, String key, Context context, List<Path> roots,
+      Function<Map<Path, FileDigests.Digest>, Object> record) {
+    long at = System.currentTimeMillis();
+    background.submit("digest of " + key, new BackgroundWork.Task() {
+      @Override
+      public void run() {
+        pipeline.publish(kind, key, context, at, record.apply(FileDigests.digests(filesOf(roots))));
       }
-      if (config.get(ConfigKeys.MLFLOW_TRACKING_URI) != null) {
-        completeMlflowParent(layout);
+
+      @Override
+      public void abandoned(String why) {
+        Map<Path, FileDigests.Digest> sizes = new LinkedHashMap<>();
+        filesOf(roots).forEach(f -> sizes.put(f, FileDigests.unhashed(f)));
+        pipeline.publish(kind, key, context, at, record.apply(sizes));
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      Logger.warn("prov4ml: interrupted while merging the job's document; run: java -jar prov4ml.jar merge {}",
-          layout.runDir());
-    } catch (IOException | RuntimeException e) {
-      Logger.warn("prov4ml: cannot merge the job's document in {}: {}; run: java -jar prov4ml.jar merge {}",
-          layout.runDir(), e.getMessage(), layout.runDir());
-    }
+    });
   }
 
-  /** The job's MLflow parent run gets the job's params, document and end; a failure says how to finish it. */
-  private void completeMlflowParent(RunLayout layout) throws InterruptedException {
-    try {
-      MlflowSettings settings = MlflowSettings.from(config, System.getenv(), null);
-      String parent = RunDirectorySync.completeJob(layout.runDir(), settings,
-          config.get(ConfigKeys.MLFLOW_FLUSH_TIMEOUT));
-      if (parent != null) {
-        Logger.info("prov4ml: job {} is MLflow run {}, its ranks' runs nested under it", layout.jobActivityId(),
-            parent);
+  /** The files under {@code roots}; a directory that cannot be listed stands for itself, recorded unhashed. */
+  private static List<Path> filesOf(List<Path> roots) {
+    List<Path> files = new ArrayList<>();
+    for (Path root : roots) {
+      try {
+        files.addAll(FileDigests.filesOf(root));
+      } catch (IOException e) {
+        files.add(root);
       }
-    } catch (IOException | RuntimeException e) {
-      Logger.warn("prov4ml: the job's MLflow parent run is not complete ({}); it is safe in the run directory; to "
-          + "finish it run: {}", e.getMessage(), RunDirectorySync.syncCommand(layout.runDir().toString()));
     }
+    return files;
   }
 
   void publish(EventKind kind, String key, Context context, Object payload) {

@@ -1,5 +1,11 @@
 package org.prov4ml.internal.run;
 
+import static org.prov4ml.internal.format.ProvVocabulary.MAIN_CLASS;
+import static org.prov4ml.internal.format.ProvVocabulary.NOTE;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_DATASET;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_SOURCE_CODE;
+import static org.prov4ml.internal.format.ProvVocabulary.YPROV;
+
 import ai.djl.engine.Engine;
 import ai.djl.training.dataset.Dataset;
 import java.io.IOException;
@@ -18,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.prov4ml.Context;
 import org.prov4ml.internal.config.ConfigKeys;
 import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.format.AtomicFile;
+import org.prov4ml.internal.format.FileDigests;
 import org.prov4ml.internal.inputs.ApplicationCode;
 import org.prov4ml.internal.inputs.ClassPathBom;
 import org.prov4ml.internal.inputs.DataSourceDigest;
@@ -45,8 +53,8 @@ public final class RunInputs {
     void record(String key, String value, boolean input);
   }
 
-  static final String DATASET_TYPE = "provml:Dataset";
-  static final String CODE_TYPE = "provml:SourceCode";
+  static final String DATASET_TYPE = TYPE_DATASET;
+  static final String CODE_TYPE = TYPE_SOURCE_CODE;
 
   private final RecordedRun recorder;
   private final Prov4mlConfig config;
@@ -84,19 +92,19 @@ public final class RunInputs {
           digest.writeManifest(manifest, label, owner);
         } catch (IOException e) {
           recorder.notWritten("manifest of data set " + label + " not written", manifest, e);
-          publishInput(label, context, null, Map.of("yprov:" + label + "_source_files",
-              Integer.toString(digest.files().size()), "yprov:" + label + "_source_note",
+          publishInput(label, context, null, Map.of(YPROV + label + "_source_files",
+              Integer.toString(digest.files().size()), YPROV + label + "_source_note",
               "its manifest could not be written (" + e.getMessage() + ")"));
           return;
         }
         recorder.publish(EventKind.ARTIFACT, manifest.getFileName().toString(), null,
-            new ArtifactRecord(manifest, manifest, null, false));
+            new ArtifactRecord(manifest, manifest, null, false, FileDigests.digests(List.of(manifest))));
         publishInput(label, context, null, digest.attributes(label, manifest));
       }
 
       @Override
       public void abandoned(String why) {
-        publishInput(label, context, null, Map.of("yprov:" + label + "_source_note", "not hashed: " + why));
+        publishInput(label, context, null, Map.of(YPROV + label + "_source_note", "not hashed: " + why));
       }
     });
   }
@@ -125,8 +133,8 @@ public final class RunInputs {
         public void run() throws IOException {
           Optional<Path> location = ApplicationCode.locate();
           if (location.isEmpty()) {
-            publishInput(ApplicationCode.LABEL, null, CODE_TYPE, Map.of("yprov:main_class", main,
-                "yprov:note", "not hashed: the launcher names no jar or classes folder for it"));
+            publishInput(ApplicationCode.LABEL, null, CODE_TYPE, Map.of(MAIN_CLASS, main,
+                NOTE, "not hashed: the launcher names no jar or classes folder for it"));
             return;
           }
           publishInput(ApplicationCode.LABEL, null, CODE_TYPE, ApplicationCode.of(main, location.get()).attributes());
@@ -134,8 +142,8 @@ public final class RunInputs {
 
         @Override
         public void abandoned(String why) {
-          publishInput(ApplicationCode.LABEL, null, CODE_TYPE, Map.of("yprov:main_class", main,
-              "yprov:note", "not hashed: " + why));
+          publishInput(ApplicationCode.LABEL, null, CODE_TYPE, Map.of(MAIN_CLASS, main,
+              NOTE, "not hashed: " + why));
         }
       });
     }
@@ -178,17 +186,14 @@ public final class RunInputs {
     Map<String, String> env = Map.copyOf(System.getenv());
     background.submit("the class path's bill of materials", () -> {
       String json = ClassPathBom.jsonOf(classPath, env);
-      Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
       try {
-        Files.writeString(tmp, json, StandardCharsets.UTF_8);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFile.write(target, out -> out.write(json.getBytes(StandardCharsets.UTF_8)));
       } catch (IOException e) {
-        Files.deleteIfExists(tmp);
         recorder.notWritten("bill of materials not written", target, e);
         return;
       }
       recorder.publish(EventKind.ARTIFACT, target.getFileName().toString(), null,
-          new ArtifactRecord(target, target, null, false));
+          new ArtifactRecord(target, target, null, false, FileDigests.digests(List.of(target))));
     });
   }
 

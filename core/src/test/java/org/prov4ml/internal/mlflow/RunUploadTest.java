@@ -72,7 +72,9 @@ class RunUploadTest extends EmulatedMlflowTest {
 
     int requests = mlflow.requests("");
     upload(runDir).finish(null);
-    assertEquals(requests, mlflow.requests(""), "a second finish sends no request at all");
+    // A new process first checks that the cursor's run is this upload's (the cursor is the directory's word).
+    assertEquals(requests + 1, mlflow.requests(""), "a second finish sends nothing");
+    assertEquals(1, mlflow.requests("GET /api/2.0/mlflow/runs/get"), "it only looked the run up");
   }
 
   @Test
@@ -235,7 +237,9 @@ class RunUploadTest extends EmulatedMlflowTest {
     assertThrows(MlflowUnavailableException.class, () -> resumed.finish(null));
     assertNull(UploadCursor.peek(second, 0).inFlight.witnessKey, "step 999 is behind the run's step 1499");
 
-    upload(second).finish(null);
+    // The run is the user's, not this upload's: only MLFLOW_RUN_ID, the user's word, lets a later process in.
+    assertThrows(org.prov4ml.rundir.RunDirectoryException.class, () -> upload(second).finish(null));
+    new RunUpload(second, 0, MlflowTestRuns.syncSettings(mlflow.uri(), Map.of("MLFLOW_RUN_ID", runId))).finish(null);
     List<Point> expected = points(0, 1500, T0);
     expected.addAll(again);
     assertEquals(expected, mlflow.history(runId, "training/loss"));

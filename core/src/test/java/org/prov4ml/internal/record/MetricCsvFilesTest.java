@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.Context;
+import org.prov4ml.internal.format.MetricCsvFormat;
 import org.prov4ml.internal.format.RunLayout;
 
 class MetricCsvFilesTest {
@@ -30,10 +31,10 @@ class MetricCsvFilesTest {
       files.append(loss, 2, 0.25, 1001);
       assertEquals("", Files.readString(loss.path), "nothing reaches the OS before the batch's flush");
       files.flush();
-      assertEquals(MetricCsvFiles.HEADER + "1,0.5,1000\n2,0.25,1001\n", Files.readString(loss.path));
+      assertEquals("epoch,value,timestep\n" + "1,0.5,1000\n2,0.25,1001\n", Files.readString(loss.path));
       files.append(loss, 3, 1.0E-4, 1002);
       files.flush();
-      assertEquals(MetricCsvFiles.HEADER + "1,0.5,1000\n2,0.25,1001\n3,1.0E-4,1002\n", Files.readString(loss.path));
+      assertEquals("epoch,value,timestep\n" + "1,0.5,1000\n2,0.25,1001\n3,1.0E-4,1002\n", Files.readString(loss.path));
       assertEquals(3, loss.points);
       assertEquals(Files.size(loss.path), loss.bytes);
     }
@@ -58,7 +59,7 @@ class MetricCsvFilesTest {
     SplittableRandom random = new SplittableRandom(7);
     for (int i = 0; i < 200_000; i++) {
       double value = i % 2 == 0 ? Double.longBitsToDouble(random.nextLong()) : (double) (float) random.nextGaussian();
-      String text = MetricCsvFiles.valueText(value);
+      String text = valueText(value);
       assertEquals(Double.doubleToLongBits(value), Double.doubleToLongBits(Double.parseDouble(text)), text);
     }
   }
@@ -68,7 +69,13 @@ class MetricCsvFilesTest {
     double[] values = {0.0, -0.0, 1.0, 0.25, -3.5, 1.0E-4, 0.001, 1234567.0, 1.0E7, 1.0E-300, Double.MAX_VALUE,
         Double.MIN_VALUE, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0013479418f, 0.93f};
     for (double value : values) {
-      assertEquals(Double.toString(value), MetricCsvFiles.valueText(value));
+      assertEquals(Double.toString(value), valueText(value));
     }
+  }
+
+  /** The value field of a row as the format writes it. */
+  private static String valueText(double value) {
+    String row = MetricCsvFormat.appendRow(new StringBuilder(), 0, value, 0).toString(); // "0,<value>,0\n"
+    return row.substring(2, row.length() - 3);
   }
 }

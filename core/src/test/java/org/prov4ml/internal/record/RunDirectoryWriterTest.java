@@ -29,6 +29,7 @@ import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.pipeline.Barrier;
 import org.prov4ml.internal.pipeline.EventKind;
 import org.prov4ml.internal.pipeline.Events;
+import org.prov4ml.internal.format.FileDigests;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
 import org.prov4ml.internal.pipeline.RunOutcome;
 import org.prov4ml.internal.run.RecordedRun;
@@ -75,7 +76,7 @@ class RunDirectoryWriterTest {
     Files.createDirectories(params.getParent());
     Files.write(params, new byte[] {(byte) epoch, 1, 2, 3});
     writer.accept(Events.of(EventKind.MODEL_VERSION, "mlp", Context.TRAINING, 0,
-        new ModelVersionRecord("mlp", Context.TRAINING, epoch, params, 4, 16)));
+        new ModelVersionRecord("mlp", Context.TRAINING, epoch, params, 4, 16, FileDigests.digest(params))));
     writer.endOfBatch();
   }
 
