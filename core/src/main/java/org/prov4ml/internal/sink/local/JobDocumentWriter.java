@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -88,7 +90,14 @@ public final class JobDocumentWriter {
       }
       worldSize = Math.max(worldSize, Math.max(rank.rank() + 1, rank.run().worldSize()));
     }
-    RunLayout layout = new RunLayout(dir.path(), first.experiment(), first.runId(), dir.primary().rank());
+    RunLayout layout;
+    try {
+      // The run id is the document's (yprov:run_id): the job's file name is built from it, so it is checked as
+      // the writer checks it; merge then never writes outside the run directory.
+      layout = RunLayout.ofRecordedNames(dir.path(), first.experiment(), first.runId(), dir.primary().rank());
+    } catch (IllegalArgumentException e) {
+      throw new RunDirectoryException(dir.primary().document(), e.getMessage() + "; no job document written");
+    }
     return write(layout, worldSize, dir.ranks());
   }
 
@@ -254,7 +263,12 @@ public final class JobDocumentWriter {
 
     Path target = any.jobProvFile();
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), job);
+    // A temporary file left in the directory, or one planted there as a link out of it, is removed, not written
+    // through: CREATE_NEW never follows a link.
+    Files.deleteIfExists(tmp);
+    try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      JSON.writerWithDefaultPrettyPrinter().writeValue(out, job);
+    }
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return new Result(target, worldSize, List.copyOf(merged), missing, status, Map.copyOf(sharedParams),
         missing.isEmpty() ? end : null);

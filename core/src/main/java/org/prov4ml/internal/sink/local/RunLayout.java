@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.prov4ml.Context;
+import org.prov4ml.internal.config.ConfigKeys;
 
 /**
  * The names of a run directory's files, in yProv4ML 3.x's layout:
@@ -176,6 +177,32 @@ public record RunLayout(Path runDir, String experimentName, String runId, int ra
       }
     }
     return first;
+  }
+
+  /**
+   * The layout of a job whose names were read from a document in {@code runDir} (merge), where a file is to be
+   * written: each name is checked as the writer checks it when it takes one ({@code prov4ml.experiment-name},
+   * {@code prov4ml.run-id}), since a run directory is untrusted input and a run id such as {@code /../../x} would
+   * otherwise put the job's document outside the directory.
+   *
+   * @throws IllegalArgumentException naming the value and what the writer allows, when it would not take it
+   */
+  public static RunLayout ofRecordedNames(Path runDir, String experimentName, String runId, int rank) {
+    if (!ConfigKeys.EXPERIMENT.accepts(experimentName)) {
+      throw new IllegalArgumentException("the experiment name '" + experimentName + "' is not one prov4ml writes ("
+          + ConfigKeys.EXPERIMENT.allowed() + ")");
+    }
+    if (!ConfigKeys.RUN_ID.accepts(runId)) {
+      throw new IllegalArgumentException("yprov:run_id '" + runId + "' is not one prov4ml writes ("
+          + ConfigKeys.RUN_ID.allowed() + ")");
+    }
+    RunLayout layout = new RunLayout(runDir, experimentName, runId, rank);
+    if (!runDir.equals(layout.jobProvFile().getParent())) {
+      // Both names are checked above: this holds unless the writer's checks and this layout part ways.
+      throw new IllegalArgumentException("the names '" + experimentName + "' and '" + runId
+          + "' do not make a file name in " + runDir);
+    }
+    return layout;
   }
 
   /** yProv4ML's run activity id, {@code <experiment>_GR<rank>_<runId>}, also the PROV file's name. */
