@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import org.prov4ml.rundir.RunDirectory;
@@ -45,8 +46,12 @@ public final class HtmlReport {
     boolean graph = data.kind() == ReportData.Kind.RUN;
     Path target = file.toAbsolutePath().normalize();
     Files.createDirectories(target.getParent());
-    Path partial = target.resolveSibling(target.getFileName() + ".partial");
-    try (Writer out = new BufferedWriter(Files.newBufferedWriter(partial, StandardCharsets.UTF_8), 1 << 16)) {
+    // A name of its own beside the target: an existing file is never clobbered, and none is left behind below.
+    // (CREATE_NEW rather than createTempFile, whose file only its owner may read: a report is made to be shared.)
+    Path partial = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(
+        java.util.concurrent.ThreadLocalRandom.current().nextLong()) + ".partial");
+    try (Writer out = new BufferedWriter(Files.newBufferedWriter(partial, StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
       PAGE.render(out, Map.of(
           "title", HtmlTemplate.text(title),
           "uplot.css", HtmlTemplate.ReportResources.inline("lib/uplot/dist/uPlot.min.css", "style"),
@@ -62,7 +67,12 @@ public final class HtmlReport {
       Files.deleteIfExists(partial);
       throw e;
     }
-    Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    try {
+      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(partial); // e.g. the target is a directory that is not empty
+      throw e;
+    }
     return target;
   }
 }
