@@ -10,6 +10,7 @@ import org.prov4ml.internal.sink.local.RunLayout;
 import org.prov4ml.internal.sink.mlflow.MlflowSettings;
 import org.prov4ml.internal.sink.mlflow.RunDirectorySync;
 import org.prov4ml.internal.sink.mlflow.UploadBacklog;
+import org.prov4ml.rundir.RunDirectoryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -81,8 +82,15 @@ final class SyncCommand extends CliCommand {
       return Prov4mlCli.FAILED;
     } catch (BadInputException e) {
       throw e;
+    } catch (RunDirectoryException damaged) {
+      // A damaged document or metric file: running sync again would meet it again, so it is bad input, not a
+      // failure to retry.
+      throw new BadInputException(damaged.getMessage(), damaged);
     } catch (Exception e) {
-      err().println("sync: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      if (e.getCause() instanceof RunDirectoryException damaged) {
+        throw new BadInputException(damaged.getMessage(), damaged);
+      }
+      err().println("sync: " + Prov4mlCli.describe(e));
       return Prov4mlCli.FAILED;
     }
   }

@@ -2,6 +2,7 @@ package org.prov4ml.internal.report;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,13 +56,26 @@ public final class RunListing {
         listing.lines.add(line(RunDirectory.open(dir)));
       } catch (RunDirectoryException e) {
         if (!e.problem().startsWith("not a run directory")) {
-          listing.lines.add(new Line(OffsetDateTime.MIN, new String[] {dir.getFileName().toString(), "UNREADABLE",
-              "-", "-", "-", e.problem()}));
+          listing.lines.add(unreadable(dir, e.getMessage()));
         }
+      } catch (UncheckedIOException e) {
+        // A metric file missing or damaged: found while counting or reading points, after the documents were read.
+        listing.lines.add(unreadable(dir, e.getCause().getMessage()));
+      } catch (RuntimeException e) {
+        // One run that cannot be listed must not hide the others: ls is how a user finds the damaged one.
+        listing.lines.add(unreadable(dir, e.getMessage() == null ? "cannot be read" : e.getMessage()));
       }
     }
     listing.lines.sort(Comparator.comparing(Line::start).reversed());
     return listing;
+  }
+
+  /** A run that cannot be listed, as a row with why: the path of what cannot be read is told relative to it. */
+  private static Line unreadable(Path dir, String why) {
+    String prefix = dir.toAbsolutePath().normalize() + java.io.File.separator;
+    String reason = why.startsWith(prefix) ? why.substring(prefix.length()) : why;
+    return new Line(OffsetDateTime.MIN, new String[] {dir.getFileName().toString(), "UNREADABLE", "-", "-", "-",
+        reason});
   }
 
   /** The run of {@code outputDir} that started last, if it holds any readable run. */

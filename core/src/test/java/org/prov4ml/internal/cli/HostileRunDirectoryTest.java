@@ -1,5 +1,6 @@
 package org.prov4ml.internal.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -122,6 +123,143 @@ class HostileRunDirectoryTest {
         assertFalse(body.contains(OUTSIDE_SECRET), request.path() + " carried the outside file");
         assertFalse(body.contains("424242"), request.path() + " carried a point of the outside CSV");
       }
+    }
+  }
+
+  // ---- the commands that read a run directory from elsewhere: merge, ls, report, compare, verify, sync ----
+
+  /** A finished run of one rank recorded through the API, with a metric series. */
+  private Path recordedRun(String experiment, RunOptions.Builder options) {
+    try (Run run = Prov4ml.startRun(options.experimentName(experiment).outputDir(out).build())) {
+      for (int i = 0; i < 3; i++) {
+        run.logMetric("loss", 1.0 / (i + 1), Context.TRAINING, i);
+      }
+      return run.runDirectory();
+    }
+  }
+
+  private Path recordedRun(String experiment) {
+    return recordedRun(experiment, RunOptions.builder());
+  }
+
+  private static Path rankDocument(Path runDir) throws Exception {
+    try (var files = Files.list(runDir)) {
+      return files.filter(f -> f.getFileName().toString().matches("prov_.*_GR\\d+_.*\\.json")).findFirst()
+          .orElseThrow();
+    }
+  }
+
+  /** Sets one attribute of the run activity in the run's (only) rank document, as an attacker may. */
+  private static void setRunAttribute(Path runDir, String attribute, String value) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Path document = rankDocument(runDir);
+    ObjectNode doc = (ObjectNode) json.readTree(document.toFile());
+    var activities = doc.path("activity").fields();
+    while (activities.hasNext()) {
+      var activity = activities.next();
+      if (activity.getValue().has("yprov:run_id")) {
+        ((ObjectNode) activity.getValue()).put(attribute, value);
+      }
+    }
+    json.writeValue(document.toFile(), doc);
+  }
+
+  private static void assertNoClassName(Prov4mlCliTest.Result r) {
+    assertFalse((r.out() + r.err()).matches("(?s).*\\b(org\\.prov4ml|java\\.[a-z]+)\\.[A-Za-z.]*[A-Z]\\w*.*"),
+        r.out() + r.err());
+  }
+
+  @Test
+  void mergeNeverWritesOutsideTheRunDirectoryWhateverTheDocumentsRunIdSays() throws Exception {
+    Path runDir = recordedRun("job", RunOptions.builder().runId("j1").rank(0).worldSize(1));
+    setRunAttribute(runDir, "yprov:run_id", "/../../../x");
+    Files.createDirectories(runDir.resolve("prov_job_")); // so that the path resolves, as an attacker makes it
+    Path above = runDir.resolve("../../x.json").normalize();
+    Files.deleteIfExists(above);
+    List<Path> before;
+    try (var files = Files.list(runDir)) {
+      before = files.sorted().toList();
+    }
+
+    Prov4mlCliTest.Result r = Prov4mlCliTest.cli("merge", runDir.toString());
+
+    Prov4mlCliTest.assertOneLineUsageError(r, "merge: " + rankDocument(runDir) + ": yprov:run_id '/../../../x' is "
+        + "not one prov4ml writes");
+    assertFalse(Files.exists(above), above + " was written");
+    try (var files = Files.list(runDir)) {
+      assertEquals(before, files.sorted().toList(), "nothing written in the run directory either");
+    }
+  }
+
+  @Test
+  void mergeWritesThroughNoLinkPlantedAsItsTemporaryFile() throws Exception {
+    Path runDir = recordedRun("job", RunOptions.builder().runId("j2").rank(0).worldSize(1));
+    Path victim = Files.writeString(elsewhere.resolve("victim.txt"), OUTSIDE_SECRET);
+    Files.createSymbolicLink(runDir.resolve("prov_job_j2.json.tmp"), victim);
+
+    Prov4mlCliTest.Result r = Prov4mlCliTest.cli("merge", runDir.toString());
+
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertEquals(OUTSIDE_SECRET, Files.readString(victim));
+    assertTrue(Files.isRegularFile(runDir.resolve("prov_job_j2.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void lsListsADamagedRunAsUnreadableBesideTheOthers() throws Exception {
+    Path good = recordedRun("good");
+    Path noCsv = recordedRun("nocsv");
+    try (var csvs = Files.list(noCsv.resolve("metrics_GR0"))) {
+      for (Path csv : csvs.toList()) {
+        Files.delete(csv);
+      }
+    }
+    Path cut = recordedRun("cut");
+    byte[] whole = Files.readAllBytes(rankDocument(cut));
+    Files.write(rankDocument(cut), java.util.Arrays.copyOf(whole, whole.length / 2));
+
+    Prov4mlCliTest.Result r = Prov4mlCliTest.cli("ls", out.toString());
+
+    assertEquals(0, r.code(), r.out() + r.err());
+    List<String> rows = r.out().lines().toList();
+    assertTrue(rows.stream().anyMatch(l -> l.startsWith(good.getFileName() + " ") && l.contains("FINISHED")), r.out());
+    assertTrue(rows.stream().anyMatch(l -> l.startsWith(noCsv.getFileName() + " ") && l.contains("UNREADABLE")
+        && l.contains("loss_TRAINING_None_GR0.csv") && l.contains("no such file")), r.out());
+    assertTrue(rows.stream().anyMatch(l -> l.startsWith(cut.getFileName() + " ") && l.contains("UNREADABLE")
+        && l.contains("cut short")), r.out());
+    assertNoClassName(r);
+  }
+
+  @Test
+  void reportOutputNeverReplacesAFileOfARunAndADirectoryGetsTheDefaultName() throws Exception {
+    Path runDir = recordedRun("rep");
+    Path document = rankDocument(runDir);
+    byte[] recorded = Files.readAllBytes(document);
+
+    Prov4mlCliTest.assertOneLineUsageError(Prov4mlCliTest.cli("report", runDir.toString(), "-o",
+        document.toString()), "report: " + document + " is a file of the run directory");
+    assertArrayEquals(recorded, Files.readAllBytes(document));
+    Path other = recordedRun("other");
+    Path csv = other.resolve("metrics_GR0/loss_TRAINING_None_GR0.csv");
+    Prov4mlCliTest.assertOneLineUsageError(Prov4mlCliTest.cli("compare", runDir.toString(), other.toString(), "-o",
+        csv.toString()), "compare: " + csv + " is a file of the run directory");
+    Path link = Files.createSymbolicLink(elsewhere.resolve("innocent.html"), document);
+    assertEquals(0, Prov4mlCliTest.cli("report", runDir.toString(), "-o", link.toString()).code());
+    assertArrayEquals(recorded, Files.readAllBytes(document), "a link to the document is replaced, not written to");
+
+    Path reports = Files.createDirectories(elsewhere.resolve("reports"));
+    Prov4mlCliTest.Result r = Prov4mlCliTest.cli("report", runDir.toString(), "-o", reports.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals(reports.resolve("report.html").toString(), r.out().strip());
+    Prov4mlCliTest.Result c = Prov4mlCliTest.cli("compare", runDir.toString(), other.toString(), "-o",
+        reports.toString());
+    assertEquals(0, c.code(), c.err());
+    assertEquals(reports.resolve("compare.html").toString(), c.out().strip());
+    try (var left = Files.list(elsewhere)) {
+      assertEquals(List.of(), left.filter(f -> f.getFileName().toString().contains("partial")).toList());
+    }
+    try (var left = Files.list(reports)) {
+      assertEquals(List.of("compare.html", "report.html"), left.map(f -> f.getFileName().toString()).sorted()
+          .toList(), "no .partial file is left");
     }
   }
 }
