@@ -162,7 +162,7 @@ final class RankDocumentParser {
     String note = properties.remove("source_note");
     List<String> sources = source == null || source.isBlank() ? List.of() : List.of(source.split("; "));
     return new DatasetRecord(id, label, context, properties, sources, Optional.ofNullable(a.get("yprov:sha256")),
-        Optional.ofNullable(manifest).map(this::rebase), Optional.ofNullable(note), rank, a);
+        Optional.ofNullable(manifest).map(this::rebase), Optional.ofNullable(note), rank, a, runDir);
   }
 
   private SourceCode sourceCode(String id, Map<String, String> a) throws RunDirectoryException {
@@ -277,6 +277,9 @@ final class RankDocumentParser {
   }
 
   private long sizeOf(Path file) {
+    if (RunFiles.refusal(runDir, file).isPresent()) {
+      return -1; // not even the size of a file outside the run directory is read through it
+    }
     try {
       return Files.size(file);
     } catch (IOException e) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.Context;
 import org.prov4ml.Prov4ml;
@@ -261,5 +262,110 @@ class HostileRunDirectoryTest {
       assertEquals(List.of("compare.html", "report.html"), left.map(f -> f.getFileName().toString()).sorted()
           .toList(), "no .partial file is left");
     }
+  }
+
+  /** A finished run with an artifact, a data set of one outside file (so a manifest) and its code recorded. */
+  private Path runWithDataAndArtifact(String experiment) throws Exception {
+    Path data = Files.writeString(elsewhere.resolve(experiment + "-train.csv"), "x,y\n1,2\n");
+    try (Run run = Prov4ml.startRun(RunOptions.builder().experimentName(experiment).outputDir(out).build())) {
+      run.logArtifact(Files.writeString(elsewhere.resolve("notes.txt"), "harmless notes"));
+      run.logDataset("train_dataset", new org.prov4ml.testing.LocalFilesDataset(data), Context.TRAINING);
+      run.logMetric("loss", 0.5, Context.TRAINING, 0);
+      return run.runDirectory();
+    }
+  }
+
+  /** Replaces {@code file} by a FIFO that no one ever writes: opening it for reading would block for ever. */
+  private static void replaceByFifo(Path file) throws Exception {
+    Files.delete(file);
+    Process mkfifo = new ProcessBuilder("mkfifo", file.toString()).redirectErrorStream(true).start();
+    assertEquals(0, mkfifo.waitFor(), new String(mkfifo.getInputStream().readAllBytes()));
+  }
+
+  private static Path manifestOf(Path runDir) throws Exception {
+    try (var files = Files.walk(runDir.resolve("artifacts_GR0"))) {
+      return files.filter(f -> f.getParent().getFileName().toString().equals("datasets")).findFirst().orElseThrow();
+    }
+  }
+
+  @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aFifoInsideARunDirectoryHangsNoCommandAndIsNamed() throws Exception {
+    Path csvFifo = runWithDataAndArtifact("fifocsv");
+    replaceByFifo(csvFifo.resolve("metrics_GR0/loss_TRAINING_None_GR0.csv"));
+    Path artifactFifo = runWithDataAndArtifact("fifoartifact");
+    replaceByFifo(artifactFifo.resolve("artifacts_GR0/notes.txt"));
+    Path manifestFifo = runWithDataAndArtifact("fifomanifest");
+    Path manifest = manifestOf(manifestFifo);
+    replaceByFifo(manifest);
+    Path documentFifo = runWithDataAndArtifact("fifodocument");
+    Path document = rankDocument(documentFifo);
+    replaceByFifo(document);
+
+    Prov4mlCliTest.Result ls = Prov4mlCliTest.cli("ls", out.toString());
+    assertEquals(0, ls.code(), ls.out() + ls.err());
+    assertTrue(ls.out().lines().anyMatch(l -> l.startsWith("fifocsv_0 ") && l.contains("UNREADABLE")
+        && l.contains("not a regular file")), ls.out());
+    assertTrue(ls.out().lines().anyMatch(l -> l.startsWith("fifodocument_0 ") && l.contains("UNREADABLE")
+        && l.contains("not a regular file")), ls.out());
+
+    Prov4mlCliTest.Result csv = Prov4mlCliTest.cli("report", csvFifo.toString());
+    Prov4mlCliTest.assertOneLineUsageError(csv, "report: " + csvFifo.resolve("metrics_GR0/loss_TRAINING_None_GR0.csv"));
+    assertTrue(csv.err().contains("not a regular file"), csv.err());
+    Prov4mlCliTest.Result doc = Prov4mlCliTest.cli("report", documentFifo.toString());
+    Prov4mlCliTest.assertOneLineUsageError(doc, "report: " + document);
+    assertTrue(doc.err().contains("not a regular file"), doc.err());
+    assertEquals(0, Prov4mlCliTest.cli("report", artifactFifo.toString()).code());
+    assertEquals(0, Prov4mlCliTest.cli("report", manifestFifo.toString()).code());
+
+    Prov4mlCliTest.Result artifact = Prov4mlCliTest.cli("verify", artifactFifo.toString());
+    assertEquals(1, artifact.code(), artifact.out() + artifact.err());
+    assertTrue(artifact.out().contains("REFUSED artifact " + artifactFifo.resolve("artifacts_GR0/notes.txt")
+        + ": not a regular file"), artifact.out());
+    Prov4mlCliTest.Result data = Prov4mlCliTest.cli("verify", manifestFifo.toString());
+    assertEquals(1, data.code(), data.out() + data.err());
+    assertTrue(data.out().contains("REFUSED artifact " + manifest + ": not a regular file"), data.out());
+    Prov4mlCliTest.Result verifyDoc = Prov4mlCliTest.cli("verify", documentFifo.toString());
+    Prov4mlCliTest.assertOneLineUsageError(verifyDoc, "verify: " + document);
+    assertTrue(verifyDoc.err().contains("not a regular file"), verifyDoc.err());
+  }
+
+  @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void verifyReadsOnlyRegularFilesAndMarksThoseOutsideTheRunDirectory() throws Exception {
+    Path runDir = runWithDataAndArtifact("verify");
+    Path train = elsewhere.resolve("verify-train.csv");
+
+    Prov4mlCliTest.Result ok = Prov4mlCliTest.cli("verify", runDir.toString(), "--all");
+    assertEquals(0, ok.code(), ok.out() + ok.err());
+    assertTrue(ok.out().contains("matches data set train_dataset " + train + " (outside the run directory)"),
+        ok.out());
+    assertTrue(ok.out().lines().anyMatch(l -> l.startsWith("matches artifact " + runDir)
+        && !l.contains("outside")), ok.out());
+
+    // An artifact that became a link out, to a file with the recorded bytes: refused, its bytes never read.
+    Path notes = runDir.resolve("artifacts_GR0/notes.txt");
+    Files.delete(notes);
+    Files.createSymbolicLink(notes, elsewhere.resolve("notes.txt"));
+    // A data set file outside that became a FIFO: refused without being opened.
+    replaceByFifo(train);
+    // The manifest, inside, names a device too, as a crafted manifest may.
+    Path manifest = manifestOf(runDir);
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode m = (ObjectNode) json.readTree(manifest.toFile());
+    ((com.fasterxml.jackson.databind.node.ArrayNode) m.withArray("files")).addObject().put("path", "/dev/zero")
+        .put("name", "zero").put("bytes", 1).put("modified", "2026-01-01T00:00:00Z")
+        .put("sha256", "0".repeat(64));
+    json.writeValue(manifest.toFile(), m);
+
+    Prov4mlCliTest.Result r = Prov4mlCliTest.cli("verify", runDir.toString());
+
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("REFUSED artifact " + notes + ": a link out of the run directory"), r.out());
+    assertTrue(r.out().contains("REFUSED data set train_dataset " + train + " (outside the run directory): not a "
+        + "regular file"), r.out());
+    assertTrue(r.out().contains("REFUSED data set train_dataset /dev/zero (outside the run directory): not a "
+        + "regular file"), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("verify: ") && l.contains("3 refused")), r.out());
   }
 }
