@@ -205,7 +205,12 @@ final class RankDocumentParser {
     // From the file name: yProv4ML records the activity id as yprov:experiment_name.
     // A number as yProv4ML numbers runs, or a job's run identity; the file name's when not recorded.
     String runId = a.getOrDefault("yprov:run_id", fileRunId);
-    int recordedRank = a.containsKey("yprov:global_rank") ? (int) number(activityId, a, "yprov:global_rank") : rank;
+    // Read as a long and range-checked: cast to int, 99999999999 would read as rank 1215752191.
+    long recordedRank = a.containsKey("yprov:global_rank") ? number(activityId, a, "yprov:global_rank") : rank;
+    if (recordedRank < 0 || recordedRank > Integer.MAX_VALUE) {
+      throw new RunDirectoryException(document, "the run activity's yprov:global_rank " + recordedRank
+          + " is out of range (0 to " + Integer.MAX_VALUE + ")");
+    }
     if (recordedRank != rank) {
       throw new RunDirectoryException(document, "the run activity says rank " + recordedRank
           + " but the file name says rank " + rank);

@@ -36,6 +36,7 @@ import org.prov4ml.internal.sink.local.RunLayout;
 import org.prov4ml.internal.sink.mlflow.MlflowSettings;
 import org.prov4ml.internal.sink.mlflow.MlflowUploader;
 import org.prov4ml.internal.sink.mlflow.RunDirectorySync;
+import org.prov4ml.rundir.PrintableText;
 import org.tinylog.Logger;
 
 /**
@@ -363,15 +364,15 @@ public final class RunRecorder {
     local.documentFailure().ifPresent(reason -> unwritten.add("the PROV document could not be written ("
         + reason + ") and shows the run as it was before"));
     if (unwritten.isEmpty()) {
-      Logger.info("prov4ml: run {} {}: {}", info.runName(), status, counts);
+      Logger.info("prov4ml: run {} {}: {}", PrintableText.of(info.runName()), status, counts);
     } else {
       // Never FINISHED when the run directory lacks part of the run: this says what and where.
-      Logger.warn("prov4ml: run {} {}: {}; {}", info.runName(),
+      Logger.warn("prov4ml: run {} {}: {}; {}", PrintableText.of(info.runName()),
           status == RunStatus.FINISHED ? RunDirectoryWriter.INCOMPLETE : status + ", INCOMPLETE",
           String.join("; ", unwritten), counts);
     }
     if (!finished) {
-      Logger.warn("prov4ml: run {} did not finish writing within {} ms", info.runName(), timeout.toMillis());
+      Logger.warn("prov4ml: run {} did not finish writing within {} ms", PrintableText.of(info.runName()), timeout.toMillis());
     }
     if (info.rank() == 0 && info.worldSize() > 1) {
       mergeJobDocument(status);

@@ -368,4 +368,49 @@ class HostileRunDirectoryTest {
         + "regular file"), r.out());
     assertTrue(r.out().lines().anyMatch(l -> l.startsWith("verify: ") && l.contains("3 refused")), r.out());
   }
+
+  @Test
+  void controlCharactersFromADocumentArePrintedEscapedAndForgeNoLine() throws Exception {
+    Path runDir = recordedRun("ctl");
+    recordedRun("plain");
+    setRunAttribute(runDir, "yprov:run_name", "evil\nforged_0  FINISHED\u2028x\0y");
+
+    Prov4mlCliTest.Result ls = Prov4mlCliTest.cli("ls", out.toString());
+
+    assertEquals(0, ls.code(), ls.err());
+    assertEquals(3, ls.out().lines().count(), "a header and two runs:\n" + ls.out());
+    assertTrue(ls.out().contains("evil\\nforged_0  FINISHED\\u2028x\\u0000y"), ls.out());
+    assertFalse(ls.out().contains("\0") || ls.out().contains("\u2028"), ls.out());
+
+    setRunAttribute(runDir, "yprov:status", "DONE\n\0forged line");
+    Prov4mlCliTest.Result report = Prov4mlCliTest.cli("report", runDir.toString());
+    Prov4mlCliTest.assertOneLineUsageError(report, "report: " + rankDocument(runDir));
+    assertTrue(report.err().contains("'DONE\\n\\u0000forged line'"), report.err());
+  }
+
+  @Test
+  void aGlobalRankBeyondRangeIsRefusedNotWrappedAround() throws Exception {
+    Path runDir = recordedRun("rank");
+    setRunAttribute(runDir, "yprov:global_rank", "99999999999");
+
+    Prov4mlCliTest.Result r = Prov4mlCliTest.cli("report", runDir.toString());
+
+    Prov4mlCliTest.assertOneLineUsageError(r, "report: " + rankDocument(runDir) + ": the run activity's "
+        + "yprov:global_rank 99999999999 is out of range (0 to 2147483647)");
+    assertFalse(r.err().contains("1215752191"), r.err());
+  }
+
+  @Test
+  void syncOnADamagedDocumentIsBadInput() throws Exception {
+    Path runDir = recordedRun("damaged");
+    Path document = rankDocument(runDir);
+    byte[] whole = Files.readAllBytes(document);
+    Files.write(document, java.util.Arrays.copyOf(whole, whole.length / 2));
+    try (MlflowEmulator server = new MlflowEmulator()) {
+      Prov4mlCliTest.Result r = Prov4mlCliTest.cli("sync", runDir.toString(), "--tracking-uri", server.uri(),
+          "--timeout", "5s");
+      Prov4mlCliTest.assertOneLineUsageError(r, "sync: " + document + ": the PROV document is cut short");
+      assertNoClassName(r);
+    }
+  }
 }

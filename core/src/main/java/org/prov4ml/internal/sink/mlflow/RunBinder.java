@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.prov4ml.internal.sink.mlflow.LogBatchRequest.KeyValue;
 import org.prov4ml.internal.sink.mlflow.MlflowTracking.RunRef;
 import org.prov4ml.rundir.RankRecord;
+import org.prov4ml.rundir.PrintableText;
 import org.tinylog.Logger;
 
 /**
@@ -86,7 +87,7 @@ final class RunBinder {
       }
     }
     Logger.warn("prov4ml: {} was uploaded to {} (MLflow run {}); {} does not have that run, so it gets the "
-        + "whole run directory", cursor.trackingUri, cursor.runId, server);
+        + "whole run directory", PrintableText.of(cursor.trackingUri), PrintableText.of(cursor.runId), server);
     cursor.restartFor(server);
     cursor.save();
   }

@@ -9,6 +9,7 @@ import org.prov4ml.internal.sink.local.JobDocumentWriter;
 import org.prov4ml.internal.sink.local.RunLayout;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.rundir.PrintableText;
 import org.tinylog.Logger;
 
 /**
@@ -124,7 +125,7 @@ public final class RunDirectorySync {
         if (System.nanoTime() + wait > deadline) {
           return e.getMessage();
         }
-        Logger.info("prov4ml sync: {}; retrying in {} ms", e.getMessage(), wait / 1_000_000);
+        Logger.info("prov4ml sync: {}; retrying in {} ms", PrintableText.of(e.getMessage()), wait / 1_000_000);
         Thread.sleep(wait / 1_000_000);
       } catch (MlflowRejectedException e) {
         return e.getMessage();

@@ -17,6 +17,7 @@ import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.rundir.RunDirectoryException;
 import org.prov4ml.RunStatus;
+import org.prov4ml.rundir.PrintableText;
 import org.tinylog.Logger;
 
 /**
@@ -200,7 +201,8 @@ final class RunUpload {
    */
   void refuse(String what, Path file, String why) throws IOException {
     if (cursor.rejected.putIfAbsent(what, "not read: " + why) == null) {
-      Logger.warn("prov4ml: {} of run {} is not uploaded: {} is {}", what, runDir, file, why);
+      Logger.warn("prov4ml: {} of run {} is not uploaded: {} is {}", PrintableText.of(what), PrintableText.of(runDir),
+          PrintableText.of(file), PrintableText.of(why));
       cursor.save();
     }
   }
@@ -208,7 +210,7 @@ final class RunUpload {
   void reject(String what, String serverMessage) {
     if (cursor.rejected.putIfAbsent(what, serverMessage) == null) {
       Logger.warn("prov4ml: MLflow at {} refused {} of run {}: {} (it stays in the run directory, not retried)",
-          tracking.http().server(), what, runDir, serverMessage);
+          tracking.http().server(), PrintableText.of(what), PrintableText.of(runDir), PrintableText.of(serverMessage));
     }
   }
 
