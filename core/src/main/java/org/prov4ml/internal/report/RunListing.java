@@ -140,11 +140,10 @@ public final class RunListing {
     if (run.ranks().stream().anyMatch(r -> r.run().status().isEmpty())) {
       return "IN PROGRESS";
     }
-    java.util.Map<Integer, String> missing = new java.util.TreeMap<>();
-    for (int r = 0; r < worldSize; r++) {
-      missing.put(r, "no document");
-    }
-    run.ranks().forEach(r -> missing.remove(r.rank()));
+    // Counted, not enumerated: the world size is the document's word, and 2147483647 must not cost a map that big.
+    long present = run.ranks().stream().filter(r -> r.rank() < worldSize).count();
+    java.util.Map<Integer, String> missing = present < worldSize ? java.util.Map.of(-1, "a rank has no document")
+        : java.util.Map.of();
     return JobDocumentWriter.jobStatus(run.ranks().stream().map(r -> r.run().status().orElseThrow().name()).toList(),
         missing);
   }

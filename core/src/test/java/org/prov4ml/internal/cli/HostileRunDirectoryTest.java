@@ -413,4 +413,17 @@ class HostileRunDirectoryTest {
       assertNoClassName(r);
     }
   }
+
+  @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void lsCountsTheRanksAHugeWorldSizeLacksWithoutEnumeratingThem() throws Exception {
+    Path runDir = recordedRun("huge");
+    setRunAttribute(runDir, "yprov:world_size", Integer.toString(Integer.MAX_VALUE));
+
+    Prov4mlCliTest.Result r = Prov4mlCliTest.cli("ls", out.toString());
+
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().lines().anyMatch(l -> l.contains("[1/" + Integer.MAX_VALUE + " ranks]")
+        && l.contains("INCOMPLETE")), r.out());
+  }
 }
