@@ -3,6 +3,7 @@ package org.prov4ml.rundir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -28,10 +29,11 @@ import org.prov4ml.Context;
  * @param note what was not hashed or not found, and why, when anything was not
  * @param rank the rank whose document records it
  * @param attributes every attribute of the entity as recorded
+ * @param runDir the run directory the record was read from: the manifest is read only inside it
  */
 public record DatasetRecord(String id, String label, Optional<Context> context, Map<String, String> properties,
     List<String> sources, Optional<String> sha256, Optional<Path> manifest, Optional<String> note, int rank,
-    Map<String, String> attributes) {
+    Map<String, String> attributes, Path runDir) {
 
   /**
    * One file of a data set's source, from its manifest.
@@ -53,7 +55,8 @@ public record DatasetRecord(String id, String label, Optional<Context> context, 
    * The files of its source, read from its manifest; empty when it has none (an in-memory data set,
    * or one recorded by yProv4ML).
    *
-   * @throws RunDirectoryException when the manifest is missing or is not one
+   * @throws RunDirectoryException when the manifest is missing or is not one, or is not a regular file inside the
+   *     run directory ({@link RunFiles}: the document names it, and the document is untrusted)
    */
   public List<DataFile> files() throws RunDirectoryException {
     if (manifest.isEmpty()) {
@@ -61,8 +64,11 @@ public record DatasetRecord(String id, String label, Optional<Context> context, 
     }
     Path file = manifest.get();
     JsonNode root;
-    try {
-      root = JSON.readTree(file.toFile());
+    try (InputStream in = RunFiles.open(runDir, file)) {
+      root = JSON.readTree(in);
+    } catch (RunDirectoryException refused) {
+      throw new RunDirectoryException(file, "the manifest of data set '" + id + "' is " + refused.problem(),
+          refused);
     } catch (IOException e) {
       throw new RunDirectoryException(file, "cannot read the manifest of data set '" + id + "': "
           + MetricCsv.reason(e), e);

@@ -37,6 +37,16 @@ public final class MetricSeries {
     this.attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
   }
 
+  /**
+   * A series its writer announced before the document names it (the MLflow replica hears of new series in the
+   * process): its points are read from {@code file} as for any other.
+   *
+   * @param runDir the run directory {@code file} must lie in ({@link RunFiles})
+   */
+  public static MetricSeries announced(Path runDir, String key, Context context, int rank, Path file) {
+    return new MetricSeries(key + "//" + context.name(), key, context, rank, runDir, file, Map.of());
+  }
+
   /** The PROV entity's id, {@code <key>//<CONTEXT>}. */
   public String id() {
     return id;

@@ -54,6 +54,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.prov4ml.Context;
 import org.prov4ml.RunStatus;
+import org.prov4ml.internal.format.RunLayout;
 
 /**
  * Turns one rank's PROV-JSON document into a {@link RankRecord}. Attribute values are flattened to
@@ -114,7 +115,7 @@ final class RankDocumentParser {
     zone = zoneOf(runAttributes.get(TIME_ZONE));
     String dir = runAttributes.get(EXPERIMENT_DIR);
     recordedDir = dir == null ? null : Path.of(dir).normalize();
-    artifactsDir = runDir.resolve("artifacts_GR" + rank);
+    artifactsDir = RunLayout.artifactsDir(runDir, rank);
 
     doc.path("entity").fields().forEachRemaining(e -> entities.put(e.getKey(), attributes(e.getValue())));
     doc.path("activity").fields().forEachRemaining(e -> activities.put(e.getKey(), attributes(e.getValue())));
@@ -164,6 +165,7 @@ final class RankDocumentParser {
         artifact(id, label, a).ifPresent(art -> artifacts.put(id, art));
       }
     }
+    metrics.addAll(unnamedMetricFiles(metrics));
     List<Model> models = new ArrayList<>();
     for (String id : modelIds) {
       models.add(model(id, artifacts));
@@ -193,7 +195,7 @@ final class RankDocumentParser {
     String note = properties.remove("source_note");
     List<String> sources = source == null || source.isBlank() ? List.of() : List.of(source.split("; "));
     return new DatasetRecord(id, label, context, properties, sources, Optional.ofNullable(a.get(SHA256)),
-        Optional.ofNullable(manifest).map(this::rebase), Optional.ofNullable(note), rank, a);
+        Optional.ofNullable(manifest).map(this::rebase), Optional.ofNullable(note), rank, a, runDir);
   }
 
   private SourceCode sourceCode(String id, Map<String, String> a) throws RunDirectoryException {
@@ -236,14 +238,19 @@ final class RankDocumentParser {
     // From the file name: yProv4ML records the activity id as yprov:experiment_name.
     // A number as yProv4ML numbers runs, or a job's run identity; the file name's when not recorded.
     String runId = a.getOrDefault(RUN_ID, fileRunId);
-    int recordedRank = a.containsKey(GLOBAL_RANK) ? (int) number(activityId, a, GLOBAL_RANK) : rank;
+    // Read as a long and range-checked: cast to int, 99999999999 would read as rank 1215752191.
+    long recordedRank = a.containsKey(GLOBAL_RANK) ? number(activityId, a, GLOBAL_RANK) : rank;
+    if (recordedRank < 0 || recordedRank > Integer.MAX_VALUE) {
+      throw new RunDirectoryException(document, "the run activity's " + GLOBAL_RANK + " " + recordedRank
+          + " is out of range (0 to " + Integer.MAX_VALUE + ")");
+    }
     if (recordedRank != rank) {
       throw new RunDirectoryException(document, "the run activity says rank " + recordedRank
           + " but the file name says rank " + rank);
     }
     String name = a.getOrDefault(RUN_NAME, experiment + "_" + runId);
     OffsetDateTime start = time(activityId, a, STARTED_AT_TIME)
-        .orElseThrow(() -> new RunDirectoryException(document, "the run activity has no prov:startedAtTime"));
+        .orElseThrow(() -> new RunDirectoryException(document, "the run activity has no " + STARTED_AT_TIME));
     Optional<OffsetDateTime> end = time(activityId, a, ENDED_AT_TIME);
     Optional<RunStatus> status = Optional.empty();
     String recordedStatus = a.get(STATUS);
@@ -251,7 +258,7 @@ final class RankDocumentParser {
       try {
         status = Optional.of(RunStatus.valueOf(recordedStatus.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException unknown) {
-        throw new RunDirectoryException(document, "the run activity's yprov:status '" + recordedStatus
+        throw new RunDirectoryException(document, "the run activity's " + STATUS + " '" + recordedStatus
             + "' is none of FINISHED, FAILED, KILLED, INCOMPLETE");
       }
     } else if (end.isPresent()) {
@@ -272,6 +279,40 @@ final class RankDocumentParser {
       agents.add(agent.getKey());
     }
     return agents.size() == 1 ? Optional.of(agents.get(0)) : Optional.empty();
+  }
+
+  /**
+   * The metric files of the rank's metrics folder that the document does not name: the writer rewrites the
+   * document on its own schedule, so a series created just before a {@code kill -9} has its file and not yet its
+   * entity. Its key is the file's (a key's {@code / \\ :} are {@code _} in a file name), said in a note.
+   */
+  private List<MetricSeries> unnamedMetricFiles(List<MetricSeries> named) {
+    Path folder = RunLayout.metricsDir(runDir, rank);
+    if (!Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    java.util.Set<Path> known = new java.util.HashSet<>();
+    named.forEach(s -> known.add(s.file().toAbsolutePath().normalize()));
+    List<MetricSeries> found = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+      for (Path file : (Iterable<Path>) files.sorted()::iterator) {
+        String[] keyAndContext = RunLayout.keyAndContextOf(file.getFileName().toString(), rank);
+        if (keyAndContext == null || known.contains(file.toAbsolutePath().normalize())) {
+          continue;
+        }
+        Context context;
+        try {
+          context = Context.of(keyAndContext[1]);
+        } catch (IllegalArgumentException notAContext) {
+          continue;
+        }
+        found.add(new MetricSeries(keyAndContext[0] + "//" + context.name(), keyAndContext[0], context, rank, runDir,
+            file, Map.of(NOTE, "found in the metrics folder; the document did not name it yet")));
+      }
+    } catch (IOException e) {
+      return found; // an unlistable folder costs only the series the document does not name
+    }
+    return found;
   }
 
   private MetricSeries metric(String id, String label, Map<String, String> a) throws RunDirectoryException {
@@ -308,6 +349,9 @@ final class RankDocumentParser {
   }
 
   private long sizeOf(Path file) {
+    if (RunFiles.refusal(runDir, file).isPresent()) {
+      return -1; // not even the size of a file outside the run directory is read through it
+    }
     try {
       return Files.size(file);
     } catch (IOException e) {

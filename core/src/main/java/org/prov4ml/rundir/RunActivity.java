@@ -50,6 +50,7 @@ public record RunActivity(String id, String experiment, String name, String runI
    */
   public int worldSize() {
     try {
+      // Out of int's range is as unreadable as not a number: a world size, never a wrapped-around one.
       return Math.max(1, Integer.parseInt(attributes.getOrDefault(WORLD_SIZE, "1").trim()));
     } catch (NumberFormatException e) {
       return 1;

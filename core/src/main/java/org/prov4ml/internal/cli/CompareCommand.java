@@ -19,7 +19,7 @@ final class CompareCommand extends CliCommand {
   List<Path> runDirs;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "default: compare.html in the working "
-      + "directory")
+      + "directory; a directory gets compare.html in it; never a file already inside a run directory")
   Path output;
 
   @Override
@@ -28,8 +28,8 @@ final class CompareCommand extends CliCommand {
       throw new BadInputException("compare needs at least two run directories, got " + runDirs.size());
     }
     List<RunDirectory> runs = runDirs.stream().map(CliCommand::openRun).toList();
-    Path file = reading(() -> HtmlReport.writeComparison(runs,
-        output != null ? output : Path.of("compare.html")));
+    Path target = outputFile(output != null ? output : Path.of("compare.html"), "compare.html");
+    Path file = reading(() -> HtmlReport.writeComparison(runs, target));
     out().println(file);
     return Prov4mlCli.OK;
   }

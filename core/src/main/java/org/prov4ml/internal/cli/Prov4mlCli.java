@@ -2,14 +2,17 @@ package org.prov4ml.internal.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import org.prov4ml.rundir.PrintableText;
+import org.prov4ml.rundir.RunDirectoryException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * prov4ml's command line, {@code java -jar prov4ml.jar <command>} (the agent jar's Main-Class), on picocli.
@@ -77,18 +80,38 @@ public final class Prov4mlCli implements Callable<Integer> {
   }
 
   private static int executionError(Exception e, CommandLine failed, CommandLine.ParseResult parsed) {
-    boolean badInput = e instanceof BadInputException;
-    String message = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
-    failed.getErr().println(oneLine(commandName(failed) + ": " + message));
+    Throwable cause = e;
+    while (cause instanceof UncheckedIOException && cause.getCause() != null) {
+      cause = cause.getCause(); // its message is its cause's class name and message
+    }
+    boolean badInput = cause instanceof BadInputException || cause instanceof RunDirectoryException;
+    failed.getErr().println(oneLine(commandName(failed) + ": " + describe(cause)));
     return badInput ? USAGE : FAILED;
+  }
+
+  /**
+   * What went wrong, for a person: the exception's message, never its class name (which says nothing to a user
+   * and is not a promise prov4ml keeps); a failure without a message is named by what kind of failure it is.
+   */
+  static String describe(Throwable failure) {
+    String message = failure.getMessage();
+    if (message != null && !message.isBlank()) {
+      return message;
+    }
+    if (failure instanceof OutOfMemoryError) {
+      return "out of memory (raise -Xmx)";
+    }
+    return failure instanceof java.io.IOException ? "an input or output error, without a reason given"
+        : "an unexpected internal error, without a message (please report it)";
   }
 
   private static String commandName(CommandLine cli) {
     return cli.getParent() == null ? "prov4ml" : cli.getCommandName();
   }
 
+  /** One line, whatever the message holds: a control character from a run directory's value is printed escaped. */
   private static String oneLine(String text) {
-    return text.strip().replaceAll("\\s*\\R\\s*", "; ");
+    return PrintableText.of(text.strip());
   }
 
   private static PrintWriter writer(PrintStream stream) {

@@ -20,7 +20,8 @@ final class ReportCommand extends CliCommand {
       description = "the run directory (default: the newest run in prov4ml.output-dir)")
   Path runDir;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "default: <run-dir>/report.html")
+  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "default: <run-dir>/report.html; a "
+      + "directory gets report.html in it; never a file already inside a run directory")
   Path output;
 
   @Override
@@ -33,8 +34,8 @@ final class ReportCommand extends CliCommand {
       run = reading(() -> RunListing.newest(outputDir)).orElseThrow(() -> new BadInputException("no run directory "
           + "given, and no run in " + outputDir.toAbsolutePath() + " (prov4ml.output-dir)"));
     }
-    Path file = reading(() -> HtmlReport.writeRun(run,
-        output != null ? output : run.path().resolve("report.html")));
+    Path target = output != null ? outputFile(output, "report.html") : run.path().resolve("report.html");
+    Path file = reading(() -> HtmlReport.writeRun(run, target));
     if (!run.run().ended()) {
       err().println("report: " + run.run().name() + " has not ended (still in progress, or its process died); "
           + "the report shows it as it is now");

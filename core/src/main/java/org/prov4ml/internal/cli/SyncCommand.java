@@ -82,10 +82,15 @@ final class SyncCommand extends CliCommand {
       return Prov4mlCli.FAILED;
     } catch (BadInputException e) {
       throw e;
-    } catch (RunDirectoryException e) {
-      throw new BadInputException(e.getMessage(), e); // running it again would not help
+    } catch (RunDirectoryException damaged) {
+      // A damaged document or metric file: running sync again would meet it again, so it is bad input, not a
+      // failure to retry.
+      throw new BadInputException(damaged.getMessage(), damaged);
     } catch (Exception e) {
-      err().println("sync: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      if (e.getCause() instanceof RunDirectoryException damaged) {
+        throw new BadInputException(damaged.getMessage(), damaged);
+      }
+      err().println("sync: " + Prov4mlCli.describe(e));
       return Prov4mlCli.FAILED;
     }
   }

@@ -17,8 +17,12 @@ import picocli.CommandLine.Parameters;
     description = {"Re-computes the SHA-256 of everything a run recorded one of (its artifacts and model "
         + "versions, the application's jar or classes folder, every file of its data sets) and compares them.",
         "One line for each file that differs or is missing, with its recorded and current digests; data sets' "
-        + "files beyond prov4ml.data.hash-limit are reported as not checked.",
-        "Exit code 0 when everything checked matches, 1 when anything differs or is missing, 2 for bad input."})
+        + "files beyond prov4ml.data.hash-limit are reported as not checked. A file outside the run directory is "
+        + "marked so.",
+        "Only regular files are read: a FIFO or device, or a file of the run directory that is a link out of it, "
+        + "is refused without being opened, and counts as not matching.",
+        "Exit code 0 when everything checked matches, 1 when anything differs, is missing or is refused, 2 for bad "
+            + "input."})
 final class VerifyCommand extends CliCommand {
 
   @Parameters(paramLabel = "<run-dir>", description = "the run directory")
@@ -42,10 +46,12 @@ final class VerifyCommand extends CliCommand {
     int differing = counts.getOrDefault(Outcome.DIFFERS, 0);
     int missing = counts.getOrDefault(Outcome.MISSING, 0);
     int notChecked = counts.getOrDefault(Outcome.NOT_CHECKED, 0);
+    int refused = counts.getOrDefault(Outcome.REFUSED, 0);
     out().println("verify: " + run.path() + ": " + matching + " match" + (differing > 0 ? ", " + differing
         + " differ" : "") + (missing > 0 ? ", " + missing + " missing" : "")
+        + (refused > 0 ? ", " + refused + " refused (not read)" : "")
         + (notChecked > 0 ? ", " + notChecked + " not checked" : ""));
     out().flush();
-    return differing + missing > 0 ? Prov4mlCli.FAILED : Prov4mlCli.OK;
+    return differing + missing + refused > 0 ? Prov4mlCli.FAILED : Prov4mlCli.OK;
   }
 }

@@ -65,6 +65,22 @@ public final class ConfigKey<T> {
     }
   }
 
+  /**
+   * Whether {@code value}, exactly as given (not trimmed), is one this key takes: for a value that comes back from
+   * a run directory, which must be checked as the writer checked it before it is used again.
+   */
+  public boolean accepts(String value) {
+    if (value == null || !value.equals(value.trim())) {
+      return false;
+    }
+    try {
+      parser.apply(value);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   static String envNameOf(String key) {
     return key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
   }

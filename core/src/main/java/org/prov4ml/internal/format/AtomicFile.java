@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,8 +47,12 @@ public final class AtomicFile {
   }
 
   private static void write(Path target, Path temporary, Content content) throws IOException {
+    // A temporary file left behind, or a link planted under its name, is removed and the file created new:
+    // CREATE_NEW never follows a link, so nothing is written through one out of the directory.
+    Files.deleteIfExists(temporary);
     try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16)) {
+      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE), 1 << 16)) {
         content.writeTo(out);
       }
       try {

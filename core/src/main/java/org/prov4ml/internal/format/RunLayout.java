@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.prov4ml.internal.config.ConfigKeys;
 
 /**
  * The names of a run directory's files, in yProv4ML 3.x's layout:
@@ -177,6 +178,32 @@ public record RunLayout(Path runDir, String experimentName, String runId, int ra
     return first;
   }
 
+  /**
+   * The layout of a job whose names were read from a document in {@code runDir} (merge), where a file is to be
+   * written: each name is checked as the writer checks it when it takes one ({@code prov4ml.experiment-name},
+   * {@code prov4ml.run-id}), since a run directory is untrusted input and a run id such as {@code /../../x} would
+   * otherwise put the job's document outside the directory.
+   *
+   * @throws IllegalArgumentException naming the value and what the writer allows, when it would not take it
+   */
+  public static RunLayout ofRecordedNames(Path runDir, String experimentName, String runId, int rank) {
+    if (!ConfigKeys.EXPERIMENT.accepts(experimentName)) {
+      throw new IllegalArgumentException("the experiment name '" + experimentName + "' is not one prov4ml writes ("
+          + ConfigKeys.EXPERIMENT.allowed() + ")");
+    }
+    if (!ConfigKeys.RUN_ID.accepts(runId)) {
+      throw new IllegalArgumentException(ProvVocabulary.RUN_ID + " '" + runId + "' is not one prov4ml writes ("
+          + ConfigKeys.RUN_ID.allowed() + ")");
+    }
+    RunLayout layout = new RunLayout(runDir, experimentName, runId, rank);
+    if (!runDir.equals(layout.jobProvFile().getParent())) {
+      // Both names are checked above: this holds unless the writer's checks and this layout part ways.
+      throw new IllegalArgumentException("the names '" + experimentName + "' and '" + runId
+          + "' do not make a file name in " + runDir);
+    }
+    return layout;
+  }
+
   /** yProv4ML's run activity id, {@code <experiment>_GR<rank>_<runId>}, also the PROV file's name. */
   public String activityId() {
     return experimentName + "_GR" + rank + "_" + runId;
@@ -202,11 +229,37 @@ public record RunLayout(Path runDir, String experimentName, String runId, int ra
   }
 
   public Path metricsDir() {
-    return runDir.resolve("metrics_GR" + rank);
+    return metricsDir(runDir, rank);
   }
 
   public Path artifactsDir() {
+    return artifactsDir(runDir, rank);
+  }
+
+  /** {@code rank}'s metrics folder in {@code runDir}. */
+  public static Path metricsDir(Path runDir, int rank) {
+    return runDir.resolve("metrics_GR" + rank);
+  }
+
+  /** {@code rank}'s artifacts folder in {@code runDir}. */
+  public static Path artifactsDir(Path runDir, int rank) {
     return runDir.resolve("artifacts_GR" + rank);
+  }
+
+  /**
+   * The key (as its file name spells it, {@code / \\ :} as {@code _}) and the context name of a metric file of
+   * {@code rank}, or null when {@code fileName} is no metric file's name: for a reader that finds a file in the
+   * metrics folder that the document does not name yet.
+   */
+  public static String[] keyAndContextOf(String fileName, int rank) {
+    String suffix = "_None_GR" + rank + ".csv";
+    if (!fileName.endsWith(suffix)) {
+      return null;
+    }
+    String stem = fileName.substring(0, fileName.length() - suffix.length());
+    int split = stem.lastIndexOf('_');
+    return split <= 0 || split == stem.length() - 1 ? null
+        : new String[] {stem.substring(0, split), stem.substring(split + 1)};
   }
 
   /**

@@ -34,9 +34,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -121,7 +123,14 @@ public final class JobDocumentWriter {
       }
       worldSize = Math.max(worldSize, Math.max(rank.rank() + 1, rank.run().worldSize()));
     }
-    RunLayout layout = new RunLayout(dir.path(), first.experiment(), first.runId(), dir.primary().rank());
+    RunLayout layout;
+    try {
+      // The run id is the document's (yprov:run_id): the job's file name is built from it, so it is checked as
+      // the writer checks it; merge then never writes outside the run directory.
+      layout = RunLayout.ofRecordedNames(dir.path(), first.experiment(), first.runId(), dir.primary().rank());
+    } catch (IllegalArgumentException e) {
+      throw new RunDirectoryException(dir.primary().document(), e.getMessage() + "; no job document written");
+    }
     return write(layout, worldSize, dir.ranks());
   }
 

@@ -74,7 +74,7 @@ final class ArtifactUpload {
     RankRecord record = upload.record();
     Path prov = record.document();
     putIfChanged(run, ArtifactPath.of(prov.getFileName().toString()).under(PROVENANCE_FOLDER), prov);
-    for (MetricSeries s : record.metrics()) {
+    for (MetricSeries s : upload.metrics()) {
       if (RunFiles.readable(upload.runDir(), s.file())) {
         String folder = s.file().getParent().getFileName().toString();
         putIfChanged(run, ArtifactPath.of(folder + "/" + RunUpload.fileName(s)).under(PROVENANCE_FOLDER), s.file());

@@ -57,7 +57,7 @@ final class MetricUpload {
     while (!reached(cursor, targets)) {
       LogBatchRequest batch = new LogBatchRequest();
       List<Segment> segments = new ArrayList<>();
-      for (MetricSeries series : upload.record().metrics()) {
+      for (MetricSeries series : upload.metrics()) {
         if (!batch.canAddMetric()) {
           break;
         }
@@ -88,7 +88,7 @@ final class MetricUpload {
 
   /** Whether every series the server takes is acknowledged up to its target. */
   private boolean reached(UploadCursor cursor, Map<String, Long> targets) {
-    for (MetricSeries series : upload.record().metrics()) {
+    for (MetricSeries series : upload.metrics()) {
       Long target = targets.get(RunUpload.fileName(series));
       if (target != null && cursor.offset(RunUpload.fileName(series)) < target
           && !cursor.rejected.containsKey(rejectionKey(series))) {

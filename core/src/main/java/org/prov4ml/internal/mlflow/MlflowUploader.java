@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import org.prov4ml.Context;
 import org.prov4ml.internal.config.ConfigKeys;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.mlflow.MlflowTracking.RunRef;
@@ -104,6 +105,11 @@ public final class MlflowUploader implements Replica {
   @Override
   public String name() {
     return "mlflow";
+  }
+
+  @Override
+  public void seriesAdded(String key, Context context, Path file) {
+    upload.seriesAdded(key, context, file);
   }
 
   /** The job's MLflow parent run gets the job's params, document and end; a failure says how to finish it. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.prov4ml.internal.mlflow.LogBatchRequest.KeyValue;
+import org.prov4ml.rundir.PrintableText;
 import org.tinylog.Logger;
 
 /**
@@ -92,7 +93,7 @@ final class ParamTagUpload {
     }
     if (truncationReported.add(key)) {
       Logger.warn("prov4ml: param '{}' has {} characters; MLflow keeps at most {}, so it receives the first {} "
-          + "(the PROV document has the whole value)", key, value.length(), MAX_PARAM_VALUE, MAX_PARAM_VALUE);
+          + "(the PROV document has the whole value)", PrintableText.of(key), value.length(), MAX_PARAM_VALUE, MAX_PARAM_VALUE);
     }
     return value.substring(0, MAX_PARAM_VALUE);
   }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.UUID;
 import org.prov4ml.internal.mlflow.LogBatchRequest.KeyValue;
 import org.prov4ml.internal.mlflow.MlflowTracking.RunRef;
+import org.prov4ml.rundir.PrintableText;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectoryException;
 import org.tinylog.Logger;
@@ -117,7 +118,7 @@ final class RunBinder {
       }
     }
     Logger.warn("prov4ml: {} was uploaded to {} (MLflow run {}); {} does not have that run, so it gets the "
-        + "whole run directory", cursor.trackingUri, cursor.runId, server);
+        + "whole run directory", PrintableText.of(cursor.trackingUri), PrintableText.of(cursor.runId), server);
     cursor.restartFor(server);
     cursor.save();
   }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.prov4ml.internal.format.RunLayout;
 import org.prov4ml.internal.merge.JobDocumentWriter;
+import org.prov4ml.rundir.PrintableText;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
 import org.tinylog.Logger;
@@ -113,7 +114,7 @@ public final class RunDirectorySync {
       new Backoff(settings.maxRetryBackoff()).retryUntil(deadline, () -> {
         upload.finish(null);
         return null;
-      }, (why, millis) -> Logger.info("prov4ml sync: {}; retrying in {} ms", why, millis));
+      }, (why, millis) -> Logger.info("prov4ml sync: {}; retrying in {} ms", PrintableText.of(why), millis));
       return null;
     } catch (MlflowUnavailableException | MlflowRejectedException e) {
       return e.getMessage();

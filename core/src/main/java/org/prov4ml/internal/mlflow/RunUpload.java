@@ -7,14 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.prov4ml.Context;
 import org.prov4ml.RunStatus;
 import org.prov4ml.internal.mlflow.MlflowTracking.RunRef;
 import org.prov4ml.rundir.MetricSeries;
+import org.prov4ml.rundir.PrintableText;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.rundir.RunDirectoryException;
@@ -33,6 +40,8 @@ final class RunUpload {
   /** The tag that says a run ended without everything it logged, with what is missing. */
   static final String INCOMPLETE_TAG = "prov4ml.incomplete";
 
+  /** Series the writer announced in this process; a replica of another process finds them in the directory. */
+  private final Queue<MetricSeries> announced = new ConcurrentLinkedQueue<>();
   private final Path runDir;
   private final int rank;
   private final MlflowSettings settings;
@@ -65,7 +74,7 @@ final class RunUpload {
     }
     // Taken before anything is sent: what the directory held when the pass began is what a barrier waits for.
     Map<String, Long> targets = new LinkedHashMap<>();
-    for (MetricSeries s : record.metrics()) {
+    for (MetricSeries s : metrics()) {
       if (Files.exists(s.file(), LinkOption.NOFOLLOW_LINKS) && !cursor.rejected.containsKey(MetricUpload.rejectionKey(s))) {
         Optional<String> refused = RunFiles.refusal(runDir, s.file());
         if (refused.isPresent()) {
@@ -202,15 +211,41 @@ final class RunUpload {
    */
   void refuse(String what, Path file, String why) throws IOException {
     if (cursor.rejected.putIfAbsent(what, "not read: " + why) == null) {
-      Logger.warn("prov4ml: {} of run {} is not uploaded: {} is {}", what, runDir, file, why);
+      Logger.warn("prov4ml: {} of run {} is not uploaded: {} is {}", PrintableText.of(what), PrintableText.of(runDir),
+          PrintableText.of(file), PrintableText.of(why));
       cursor.save();
     }
+  }
+
+  /** A series the run's writer created, heard of in the process before the document names it. */
+  void seriesAdded(String key, Context context, Path file) {
+    announced.add(MetricSeries.announced(runDir, key, context, rank, file));
+  }
+
+  /**
+   * The rank's series: the document's, and those announced since that it does not name yet. The document is
+   * rewritten on its own schedule, so a new series reaches the server without waiting for it.
+   */
+  List<MetricSeries> metrics() {
+    List<MetricSeries> named = record.metrics();
+    if (announced.isEmpty()) {
+      return named;
+    }
+    Set<Path> files = new HashSet<>();
+    named.forEach(s -> files.add(s.file()));
+    List<MetricSeries> all = new ArrayList<>(named);
+    for (MetricSeries s : announced) {
+      if (files.add(s.file())) {
+        all.add(s);
+      }
+    }
+    return all;
   }
 
   void reject(String what, String serverMessage) {
     if (cursor.rejected.putIfAbsent(what, serverMessage) == null) {
       Logger.warn("prov4ml: MLflow at {} refused {} of run {}: {} (it stays in the run directory, not retried)",
-          tracking.http().server(), what, runDir, serverMessage);
+          tracking.http().server(), PrintableText.of(what), PrintableText.of(runDir), PrintableText.of(serverMessage));
     }
   }
 

@@ -3,18 +3,25 @@ package org.prov4ml.internal.mlflow;
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import org.prov4ml.internal.format.AtomicFile;
+import org.prov4ml.rundir.RunDirectoryException;
+import org.prov4ml.rundir.RunFiles;
 
 /**
  * How far the tracking server has acknowledged a run directory, persisted in the directory as
@@ -158,7 +165,16 @@ final class UploadCursor {
   /** Reads a cursor for reporting, or null when the directory has none for {@code rank}. */
   static UploadCursor peek(Path runDir, int rank) throws IOException {
     Path file = fileOf(runDir, rank);
-    return Files.exists(file) ? JSON.readValue(file.toFile(), UploadCursor.class) : null;
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    // The cursor is the run directory's, untrusted: read only as a regular file inside it, never a FIFO.
+    try (InputStream in = RunFiles.open(runDir, file)) {
+      return JSON.readValue(in, UploadCursor.class);
+    } catch (JsonProcessingException damaged) {
+      throw new RunDirectoryException(file, "not an upload cursor: " + damaged.getOriginalMessage().lines()
+          .findFirst().orElse(""), damaged);
+    }
   }
 
   void save() throws IOException {

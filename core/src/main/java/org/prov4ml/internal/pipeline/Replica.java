@@ -1,7 +1,9 @@
 package org.prov4ml.internal.pipeline;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.prov4ml.Context;
 
 /**
  * A copy of the run directory kept elsewhere (MLflow), fed from the directory rather than from the
@@ -53,6 +55,13 @@ public interface Replica {
    * up to its own timeout, and says what it could not deliver.
    */
   void close(RunOutcome outcome) throws Exception;
+
+  /**
+   * On the drainer, before the points of the series are durable: the run directory has a new metric series, of
+   * {@code key} in {@code context}, in {@code file}. A replica learns of series here, in the process, rather
+   * than from the document, which is rewritten on its own schedule.
+   */
+  default void seriesAdded(String key, Context context, Path file) {}
 
   /**
    * After the run's end, on rank 0 of a job: the job's document ({@code prov_<experiment>_<runId>.json}) has been

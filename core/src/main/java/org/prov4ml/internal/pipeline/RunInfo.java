@@ -29,7 +29,8 @@ public record RunInfo(String experimentName, String runId, int rank, int worldSi
 
   /** The run's one start line, before what a sink adds to it (MLflow's run page). */
   public String startLine() {
-    return "prov4ml " + Prov4mlVersion.get() + ": run " + runName
+    // Escaped: a run name holding a newline must not forge a log line.
+    return "prov4ml " + Prov4mlVersion.get() + ": run " + org.prov4ml.rundir.PrintableText.of(runName)
         + (worldSize > 1 ? " (rank " + rank + " of " + worldSize + ")" : "") + " started, provenance in "
         + layout.runDir();
   }

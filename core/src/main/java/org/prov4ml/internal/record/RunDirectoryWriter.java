@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
+import org.prov4ml.Context;
 import org.prov4ml.RunStatus;
 import org.prov4ml.internal.format.AtomicFile;
 import org.prov4ml.internal.format.FileDigests;
@@ -44,12 +45,18 @@ import org.prov4ml.rundir.RunActivity;
  * so, also in a quiet run ({@link #idle}); and at once at a barrier ({@code flush}) and at the end.
  * It is thus never more than one interval (and a drainer sleep) behind. See docs/benchmarks.md.
  *
- * <p>One change is written at once: a new metric file. The document is the directory's index, and
- * until it names a file no reader finds the points going into it (MLflow's uploader among them,
- * which may have been woken for those very points). There are as many such rewrites as metric
- * series, however long the run.
+ * <p>A new metric file waits for the next rewrite too: the replicas hear of it in the process
+ * ({@link SeriesListener}), so nothing needs the document rewritten to find it. A reader of the directory
+ * (after a {@code kill -9}, {@code sync}, a restart) finds a file the document does not name yet by listing
+ * the metrics folder ({@code RunDirectory}).
  */
 public final class RunDirectoryWriter implements Sink {
+
+  /** Hears, on the drainer, of each metric series as its file is created. */
+  @FunctionalInterface
+  public interface SeriesListener {
+    void seriesCreated(String key, Context context, Path file);
+  }
 
   /** The status of a run that ended but could not write everything it was given. */
   public static final String INCOMPLETE = "INCOMPLETE";
@@ -68,7 +75,7 @@ public final class RunDirectoryWriter implements Sink {
 
   private boolean recordsChanged = true;
   private boolean metricsChanged;
-  private boolean newMetricFile;
+  private final SeriesListener seriesListener;
   /** When the document was last written, or tried. */
   private long lastWriteNanos;
   private long documentWrites;
@@ -76,14 +83,16 @@ public final class RunDirectoryWriter implements Sink {
   private IOException documentFailure;
   private String endStatus;
 
-  public RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval) {
-    this(run, runAttributes, rewriteInterval, System::nanoTime);
+  public RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval,
+      SeriesListener seriesListener) {
+    this(run, runAttributes, rewriteInterval, seriesListener, System::nanoTime);
   }
 
   /** With the clock the rewrite interval is measured on: tests move it by hand. */
   RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval,
-      LongSupplier nanoClock) {
+      SeriesListener seriesListener, LongSupplier nanoClock) {
     this.run = run;
+    this.seriesListener = seriesListener;
     this.layout = run.layout();
     this.unwritten = new UnwrittenRecords(run.runName(), layout.runDir());
     this.reserve = DiskReserve.of(layout);
@@ -112,7 +121,7 @@ public final class RunDirectoryWriter implements Sink {
           }
           provenance.metric(file, timeOf(event));
           recordsChanged = true;
-          newMetricFile = true;
+          seriesListener.seriesCreated(event.key(), event.context(), file.path);
         }
         metrics.append(file, event.step(), event.value(), event.timestampMillis());
         metricsChanged = true;
@@ -194,8 +203,7 @@ public final class RunDirectoryWriter implements Sink {
 
   private void writeDocumentIfDue() {
     boolean due = nanoClock.getAsLong() - lastWriteNanos >= rewriteIntervalNanos;
-    // After a failed rewrite (disk full) even a new metric file waits for the interval.
-    if ((recordsChanged || metricsChanged) && due || newMetricFile && documentFailure == null) {
+    if ((recordsChanged || metricsChanged) && due) {
       writeDocument();
     }
   }
@@ -274,7 +282,6 @@ public final class RunDirectoryWriter implements Sink {
     documentFailure = null;
     recordsChanged = false;
     metricsChanged = false;
-    newMetricFile = false;
     lastWriteNanos = nanoClock.getAsLong();
     documentWrites++;
     try {

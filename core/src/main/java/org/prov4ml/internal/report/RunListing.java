@@ -2,6 +2,7 @@ package org.prov4ml.internal.report;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,12 +18,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.prov4ml.Context;
+import org.prov4ml.RunStatus;
 import org.prov4ml.internal.merge.JobDocumentWriter;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.MetricSeries;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.rundir.RunDirectoryException;
-import org.prov4ml.RunStatus;
 
 /**
  * The runs of an output directory, one line each, newest first ({@code ls}): name, status, start (UTC),
@@ -55,13 +56,26 @@ public final class RunListing {
         listing.lines.add(line(RunDirectory.open(dir)));
       } catch (RunDirectoryException e) {
         if (!e.problem().startsWith("not a run directory")) {
-          listing.lines.add(new Line(OffsetDateTime.MIN, new String[] {dir.getFileName().toString(), "UNREADABLE",
-              "-", "-", "-", e.problem()}));
+          listing.lines.add(unreadable(dir, e.getMessage()));
         }
+      } catch (UncheckedIOException e) {
+        // A metric file missing or damaged: found while counting or reading points, after the documents were read.
+        listing.lines.add(unreadable(dir, e.getCause().getMessage()));
+      } catch (RuntimeException e) {
+        // One run that cannot be listed must not hide the others: ls is how a user finds the damaged one.
+        listing.lines.add(unreadable(dir, e.getMessage() == null ? "cannot be read" : e.getMessage()));
       }
     }
     listing.lines.sort(Comparator.comparing(Line::start).reversed());
     return listing;
+  }
+
+  /** A run that cannot be listed, as a row with why: the path of what cannot be read is told relative to it. */
+  private static Line unreadable(Path dir, String why) {
+    String prefix = dir.toAbsolutePath().normalize() + java.io.File.separator;
+    String reason = why.startsWith(prefix) ? why.substring(prefix.length()) : why;
+    return new Line(OffsetDateTime.MIN, new String[] {dir.getFileName().toString(), "UNREADABLE", "-", "-", "-",
+        reason});
   }
 
   /** The run of {@code outputDir} that started last, if it holds any readable run. */
@@ -126,11 +140,10 @@ public final class RunListing {
     if (run.ranks().stream().anyMatch(r -> r.run().status().isEmpty())) {
       return "IN PROGRESS";
     }
-    java.util.Map<Integer, String> missing = new java.util.TreeMap<>();
-    for (int r = 0; r < worldSize; r++) {
-      missing.put(r, "no document");
-    }
-    run.ranks().forEach(r -> missing.remove(r.rank()));
+    // Counted, not enumerated: the world size is the document's word, and 2147483647 must not cost a map that big.
+    long present = run.ranks().stream().filter(r -> r.rank() < worldSize).count();
+    java.util.Map<Integer, String> missing = present < worldSize ? java.util.Map.of(-1, "a rank has no document")
+        : java.util.Map.of();
     return JobDocumentWriter.jobStatus(run.ranks().stream().map(r -> r.run().status().orElseThrow().name()).toList(),
         missing);
   }

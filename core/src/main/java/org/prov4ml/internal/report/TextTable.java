@@ -3,6 +3,7 @@ package org.prov4ml.internal.report;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.prov4ml.rundir.PrintableText;
 
 /** Rows of text in columns padded to their widest cell, for the terminal commands ({@code diff}, {@code ls}). */
 final class TextTable {
@@ -15,8 +16,13 @@ final class TextTable {
     rows.add(header);
   }
 
+  /** A row; each cell is printed escaped ({@link PrintableText}), so a value read from a run stays in its cell. */
   TextTable row(String... cells) {
-    rows.add(cells);
+    String[] printable = new String[cells.length];
+    for (int i = 0; i < cells.length; i++) {
+      printable[i] = PrintableText.of(cells[i]);
+    }
+    rows.add(printable);
     return this;
   }
 

@@ -41,6 +41,7 @@ import org.prov4ml.internal.pipeline.Replica;
 import org.prov4ml.internal.pipeline.RunInfo;
 import org.prov4ml.internal.pipeline.Sink;
 import org.prov4ml.internal.record.RunDirectoryWriter;
+import org.prov4ml.rundir.PrintableText;
 import org.tinylog.Logger;
 
 /**
@@ -149,10 +150,15 @@ public final class RecordedRun implements Run {
         options.tags(), layout);
 
     FailureCounts failures = new FailureCounts();
-    RunDirectoryWriter local = new RunDirectoryWriter(info, ProcessAttributes.get(),
-        config.get(ConfigKeys.DOCUMENT_INTERVAL));
-    List<Sink> sinks = choice.sinks(info, local, failures);
     List<Replica> replicas = replicaChoice.apply(info, failures);
+    // The replicas hear of each new series from the writer, in the process: nothing reads the document for it.
+    RunDirectoryWriter local = new RunDirectoryWriter(info, ProcessAttributes.get(),
+        config.get(ConfigKeys.DOCUMENT_INTERVAL), (key, context, file) -> {
+          for (Replica replica : replicas) {
+            replica.seriesAdded(key, context, file);
+          }
+        });
+    List<Sink> sinks = choice.sinks(info, local, failures);
     EventPipeline pipeline = new EventPipeline(runName, config.get(ConfigKeys.BUFFER_SIZE),
         config.get(ConfigKeys.BUFFER_OVERFLOW), sinks, replicas, failures);
     if (replicas.stream().noneMatch(Replica::completesStartLine)) {
@@ -557,15 +563,15 @@ public final class RecordedRun implements Run {
     local.documentFailure().ifPresent(reason -> unwritten.add("the PROV document could not be written ("
         + reason + ") and shows the run as it was before"));
     if (unwritten.isEmpty()) {
-      Logger.info("prov4ml: run {} {}: {}", info.runName(), status, counts);
+      Logger.info("prov4ml: run {} {}: {}", PrintableText.of(info.runName()), status, counts);
     } else {
       // Never FINISHED when the run directory lacks part of the run: this says what and where.
-      Logger.warn("prov4ml: run {} {}: {}; {}", info.runName(),
+      Logger.warn("prov4ml: run {} {}: {}; {}", PrintableText.of(info.runName()),
           status == RunStatus.FINISHED ? RunDirectoryWriter.INCOMPLETE : status + ", INCOMPLETE",
           String.join("; ", unwritten), counts);
     }
     if (!finished) {
-      Logger.warn("prov4ml: run {} did not finish writing within {} ms", info.runName(), timeout.toMillis());
+      Logger.warn("prov4ml: run {} did not finish writing within {} ms", PrintableText.of(info.runName()), timeout.toMillis());
     }
     if (info.rank() == 0 && info.worldSize() > 1) {
       // Rank 0 merges the job's document once every rank's is final; a rank 0 that was killed does not wait.

@@ -56,7 +56,8 @@ class VerifyCommandTest {
     Files.write(csv, bytes);
     Result changed = Prov4mlCliTest.cli("verify", run.runDirectory().toString());
     assertEquals(1, changed.code(), changed.out());
-    assertEquals(List.of("DIFFERS data set train_dataset " + csv + ": recorded " + before + ", now "
+    assertEquals(List.of("DIFFERS data set train_dataset " + csv + " (outside the run directory): recorded "
+        + before + ", now "
         + FileDigests.sha256(csv)), changed.out().lines().filter(l -> !l.startsWith("verify:")).toList());
     assertTrue(changed.out().lines().anyMatch(l -> l.matches("verify: .*: \\d+ match, 1 differ")), changed.out());
   }
@@ -82,7 +83,7 @@ class VerifyCommandTest {
         r.out());
     // 12 bytes of CSV are past a 10-byte limit, and so is everything after it.
     assertTrue(lines.contains("not checked: data set train_dataset " + data.resolve("train.csv")
-        + " (beyond prov4ml.data.hash-limit when the run was recorded: only its size was, and it is the same)"),
+        + " (outside the run directory) (beyond prov4ml.data.hash-limit when the run was recorded: only its size was, and it is the same)"),
         r.out());
     assertTrue(lines.get(lines.size() - 1).endsWith("match, 1 missing, 2 not checked"), r.out());
   }
