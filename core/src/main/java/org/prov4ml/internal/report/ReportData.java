@@ -20,6 +20,7 @@ import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,9 @@ final class ReportData {
 
   /** About the chart's width in pixels: each series is reduced to about two points per bucket. */
   static final int BUCKETS = 1000;
+  /** Buckets shared by a report's series once it has more than 100 of them (see {@link #bucketsFor}). */
+  static final long BUCKET_BUDGET = 100_000;
+  static final int MIN_BUCKETS = 4;
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -84,13 +89,15 @@ final class ReportData {
     g.writeStringField("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
     g.writeStringField("generator", "prov4ml " + Prov4mlVersion.get());
     g.writeStringField("generatedAt", Instant.now().toString());
-    g.writeNumberField("buckets", BUCKETS);
+    Map<String, List<Source>> byKey = seriesByKey();
+    int buckets = bucketsFor(byKey.values().stream().mapToInt(List::size).sum());
+    g.writeNumberField("buckets", buckets);
     g.writeArrayFieldStart("runs");
     for (RunDirectory run : runs) {
       writeRun(g, run);
     }
     g.writeEndArray();
-    writeCharts(g);
+    writeCharts(g, byKey, buckets);
     g.writeEndObject();
     g.flush();
   }
@@ -243,16 +250,24 @@ final class ReportData {
   /**
    * Every rank's activities, entities and agents and the relations between them. A node's {@code group} names
    * the collapsible box the page puts it in: a context's metrics, the run's params.
+   *
+   * <p>A run of 20,000 series has 20,000 metric entities whose attributes mostly repeat (their type, context,
+   * role, the directory of their file), so the graph is written compactly: {@code strings} holds every attribute
+   * name, node kind, group and edge kind, and every value or path head that occurs more than once; a node is
+   * {@code [id, kind, group, rank, [name, value, ...], label?]} (the label only when there is no
+   * {@code prov:label}), a value is a string, a {@code strings} index, or {@code [index, tail]} (head + tail);
+   * an edge is {@code [from, to, kind]} with {@code from}/{@code to} a node's index, or its id when the graph
+   * has no such node. report.js decodes it.
    */
   private void writeGraph(JsonGenerator g, RunDirectory dir) throws IOException {
-    g.writeObjectFieldStart("graph");
-    g.writeArrayFieldStart("nodes");
+    StringTable strings = new StringTable();
+    List<GraphNode> nodes = new ArrayList<>();
     for (RankRecord rank : dir.ranks()) {
       for (var a : rank.activities().entrySet()) {
-        node(g, dir, rank, a.getKey(), "activity", a.getValue(), null);
+        nodes.add(new GraphNode(rank.rank(), a.getKey(), "activity", a.getValue(), null));
       }
       for (var a : rank.agents().entrySet()) {
-        node(g, dir, rank, a.getKey(), "agent", a.getValue(), null);
+        nodes.add(new GraphNode(rank.rank(), a.getKey(), "agent", a.getValue(), null));
       }
       for (String id : rank.entityIds()) {
         Map<String, String> attributes = rank.entity(id).orElseThrow();
@@ -262,39 +277,119 @@ final class ReportData {
           case TYPE_HYPER_PARAMETER -> "params";
           default -> null;
         };
-        node(g, dir, rank, id, "entity", attributes, group == null ? null : group + ":" + rank.rank());
+        nodes.add(new GraphNode(rank.rank(), id, "entity", attributes, group == null ? null : group + ":" + rank.rank()));
       }
     }
-    g.writeEndArray();
-    g.writeArrayFieldStart("edges");
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      nodes.get(i).attributes().values().forEach(strings::count);
+      index.putIfAbsent(nodeId(dir, nodes.get(i).rank(), nodes.get(i).id()), i);
+    }
+    // The nodes and edges are written to a buffer first: the table they index is complete only after them.
+    StringWriter body = new StringWriter();
+    JsonGenerator b = JSON.createGenerator(body);
+    b.setCharacterEscapes(ScriptSafeEscapes.INSTANCE);
+    b.writeStartObject();
+    b.writeArrayFieldStart("nodes");
+    for (GraphNode n : nodes) {
+      b.writeStartArray();
+      b.writeString(nodeId(dir, n.rank(), n.id()));
+      b.writeNumber(strings.index(n.kind()));
+      if (n.group() == null) {
+        b.writeNull();
+      } else {
+        b.writeNumber(strings.index(n.group()));
+      }
+      b.writeNumber(n.rank());
+      b.writeStartArray();
+      for (var a : n.attributes().entrySet()) {
+        b.writeNumber(strings.index(a.getKey()));
+        strings.writeValue(b, a.getValue());
+      }
+      b.writeEndArray();
+      if (!n.attributes().containsKey(LABEL)) {
+        b.writeString(n.id());
+      }
+      b.writeEndArray();
+    }
+    b.writeEndArray();
+    b.writeArrayFieldStart("edges");
     for (RankRecord rank : dir.ranks()) {
       for (ProvRelation r : rank.relations()) {
-        g.writeStartObject();
-        g.writeStringField("from", nodeId(dir, rank.rank(), r.from()));
-        g.writeStringField("to", nodeId(dir, rank.rank(), r.to()));
-        g.writeStringField("kind", r.kind());
-        g.writeEndObject();
+        b.writeStartArray();
+        for (String end : List.of(nodeId(dir, rank.rank(), r.from()), nodeId(dir, rank.rank(), r.to()))) {
+          Integer i = index.get(end);
+          if (i == null) {
+            b.writeString(end);
+          } else {
+            b.writeNumber(i);
+          }
+        }
+        b.writeNumber(strings.index(r.kind()));
+        b.writeEndArray();
       }
     }
+    b.writeEndArray();
+    b.writeEndObject();
+    b.flush();
+
+    g.writeObjectFieldStart("graph");
+    g.writeArrayFieldStart("strings");
+    for (String s : strings.table()) {
+      g.writeString(s);
+    }
     g.writeEndArray();
+    // The buffer is {"nodes":[...],"edges":[...]}: its fields go on in this object, after the table.
+    String nodesAndEdges = body.toString();
+    g.writeRaw(',');
+    g.writeRaw(nodesAndEdges, 1, nodesAndEdges.length() - 2);
     g.writeEndObject();
   }
 
-  private static void node(JsonGenerator g, RunDirectory dir, RankRecord rank, String id, String kind,
-      Map<String, String> attributes, String group) throws IOException {
-    g.writeStartObject();
-    g.writeStringField("id", nodeId(dir, rank.rank(), id));
-    g.writeStringField("kind", kind);
-    g.writeStringField("label", attributes.getOrDefault(LABEL, id));
-    optional(g, "type", Optional.ofNullable(attributes.get(TYPE)));
-    optional(g, "group", Optional.ofNullable(group));
-    g.writeNumberField("rank", rank.rank());
-    g.writeObjectFieldStart("attributes");
-    for (var a : attributes.entrySet()) {
-      g.writeStringField(a.getKey(), a.getValue());
+  private record GraphNode(int rank, String id, String kind, Map<String, String> attributes, String group) {}
+
+  /**
+   * The graph's shared strings: a value seen more than once is written once and referred to by its index, and
+   * so is the head (up to its last {@code /}) of a path whose head is shared, such as the metric files' folder.
+   */
+  static final class StringTable {
+    /** Path heads are counted apart from whole values, under this prefix, which no attribute value holds. */
+    private static final String HEAD = "\0head:";
+    private final Map<String, Integer> counts = new HashMap<>();
+    private final Map<String, Integer> index = new LinkedHashMap<>();
+
+    void count(String value) {
+      counts.merge(value, 1, Integer::sum);
+      int slash = value.lastIndexOf('/');
+      if (slash > 0 && slash < value.length() - 1) {
+        counts.merge(HEAD + value.substring(0, slash + 1), 1, Integer::sum);
+      }
     }
-    g.writeEndObject();
-    g.writeEndObject();
+
+    int index(String s) {
+      return index.computeIfAbsent(s, k -> index.size());
+    }
+
+    void writeValue(JsonGenerator g, String value) throws IOException {
+      if (value.length() >= 3 && counts.getOrDefault(value, 0) > 1) {
+        g.writeNumber(index(value));
+        return;
+      }
+      int slash = value.lastIndexOf('/');
+      if (slash >= 8 && slash < value.length() - 1
+          && counts.getOrDefault(HEAD + value.substring(0, slash + 1), 0) > 1) {
+        g.writeStartArray();
+        g.writeNumber(index(value.substring(0, slash + 1)));
+        g.writeString(value.substring(slash + 1));
+        g.writeEndArray();
+        return;
+      }
+      g.writeString(value);
+    }
+
+    List<String> table() {
+      return List.copyOf(index.keySet());
+    }
   }
 
   /** A record's id in the page's graph: as recorded, prefixed by its rank when ranks share ids. */
@@ -310,23 +405,26 @@ final class ReportData {
   /**
    * One chart per metric key, in the order keys first appear, each with one series per (run, rank, context).
    * System metrics ({@link Context#SYSTEM}) are charted over time, the others over the step.
+   *
+   * <p>What a series carries is what its chart draws, written compactly, since a run may have tens of
+   * thousands: each series is reduced to {@link #bucketsFor} buckets; steps and times are delta-encoded (the
+   * first absolute, then differences); a system chart's x is its time in seconds, so it is not written; values
+   * have the 7 significant digits the page shows ({@link #shown}); and {@code run}, {@code rank},
+   * {@code total}, {@code file}, {@code downsampled}, {@code nonFinite} and {@code last} are written only when
+   * they differ from what the page takes when they are absent (0, the points written, the last point written).
    */
-  private void writeCharts(JsonGenerator g) throws IOException {
-    Map<String, List<Source>> byKey = new LinkedHashMap<>();
-    for (int r = 0; r < runs.size(); r++) {
-      for (MetricSeries s : runs.get(r).metrics()) {
-        byKey.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(new Source(r, s));
-      }
-    }
+  private void writeCharts(JsonGenerator g, Map<String, List<Source>> byKey, int buckets) throws IOException {
     g.writeArrayFieldStart("charts");
     for (var chart : byKey.entrySet()) {
       boolean overTime = chart.getValue().stream().allMatch(s -> s.series().context().equals(Context.SYSTEM));
       g.writeStartObject();
       g.writeStringField("key", chart.getKey());
-      g.writeBooleanField("system", overTime);
+      if (overTime) {
+        g.writeBooleanField("system", true);
+      }
       g.writeArrayFieldStart("series");
       for (Source source : chart.getValue()) {
-        writeSeries(g, source, overTime);
+        writeSeries(g, source, overTime, buckets);
       }
       g.writeEndArray();
       g.writeEndObject();
@@ -334,13 +432,32 @@ final class ReportData {
     g.writeEndArray();
   }
 
+  private Map<String, List<Source>> seriesByKey() {
+    Map<String, List<Source>> byKey = new LinkedHashMap<>();
+    for (int r = 0; r < runs.size(); r++) {
+      for (MetricSeries s : runs.get(r).metrics()) {
+        byKey.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(new Source(r, s));
+      }
+    }
+    return byKey;
+  }
+
+  /**
+   * Buckets per series: {@link #BUCKETS} (about a chart's width in pixels) while the report has at most
+   * {@code BUCKET_BUDGET / BUCKETS} series, fewer beyond, so that a report's size stops growing with the length
+   * of its series; never fewer than {@link #MIN_BUCKETS}.
+   */
+  static int bucketsFor(int seriesCount) {
+    return (int) Math.max(MIN_BUCKETS, Math.min(BUCKETS, BUCKET_BUDGET / Math.max(1, seriesCount)));
+  }
+
   private record Source(int run, MetricSeries series) {}
 
-  private void writeSeries(JsonGenerator g, Source source, boolean overTime) throws IOException {
+  private void writeSeries(JsonGenerator g, Source source, boolean overTime, int buckets) throws IOException {
     MetricSeries s = source.series();
     SeriesDownsampler.Result r;
     try {
-      SeriesDownsampler sampler = new SeriesDownsampler(s.pointCount(), BUCKETS,
+      SeriesDownsampler sampler = new SeriesDownsampler(s.pointCount(), buckets,
           overTime ? p -> p.timestampMillis() / 1000.0 : MetricPoint::step);
       try (Stream<MetricPoint> points = s.points()) {
         points.forEach(sampler::add);
@@ -352,49 +469,80 @@ final class ReportData {
       }
       throw e;
     }
+    List<SeriesDownsampler.Kept> kept = r.points();
     g.writeStartObject();
-    g.writeNumberField("run", source.run());
-    g.writeNumberField("rank", s.rank());
+    if (source.run() != 0) {
+      g.writeNumberField("run", source.run());
+    }
+    if (s.rank() != 0) {
+      g.writeNumberField("rank", s.rank());
+    }
     g.writeStringField("context", s.context().name());
-    g.writeStringField("file", relative(runs.get(source.run()), s.file()));
-    g.writeNumberField("total", r.total());
-    g.writeNumberField("shown", r.points().size());
-    g.writeBooleanField("downsampled", r.downsampled());
-    g.writeNumberField("nonFinite", r.nonFinite());
-    if (r.last() != null) {
+    if (r.downsampled()) {
+      g.writeBooleanField("downsampled", true);
+      g.writeStringField("file", relative(runs.get(source.run()), s.file()));
+    }
+    if (r.total() != kept.size()) {
+      g.writeNumberField("total", r.total());
+    }
+    if (r.nonFinite() > 0) {
+      g.writeNumberField("nonFinite", r.nonFinite());
+    }
+    SeriesDownsampler.Kept end = kept.isEmpty() ? null : kept.get(kept.size() - 1);
+    if (r.last() != null && (end == null || end.step() != r.last().step()
+        || Double.compare(end.value(), r.last().value()) != 0 || end.timestampMillis() != r.last().timestampMillis())) {
       g.writeObjectFieldStart("last");
       g.writeNumberField("step", r.last().step());
-      number(g, "value", r.last().value());
+      g.writeFieldName("value");
+      shown(g, r.last().value());
       g.writeNumberField("time", r.last().timestampMillis());
       g.writeEndObject();
     }
-    g.writeArrayFieldStart("x");
-    for (SeriesDownsampler.Kept k : r.points()) {
-      if (overTime) {
-        g.writeNumber(k.x());
-      } else {
-        g.writeNumber(k.step());
-      }
+    if (!overTime) {
+      deltas(g, "x", kept, SeriesDownsampler.Kept::step);
     }
-    g.writeEndArray();
     g.writeArrayFieldStart("y");
-    for (SeriesDownsampler.Kept k : r.points()) {
-      number(g, k.value());
+    for (SeriesDownsampler.Kept k : kept) {
+      shown(g, k.value());
     }
     g.writeEndArray();
-    g.writeArrayFieldStart("t");
-    for (SeriesDownsampler.Kept k : r.points()) {
-      g.writeNumber(k.timestampMillis());
-    }
-    g.writeEndArray();
+    deltas(g, "t", kept, SeriesDownsampler.Kept::timestampMillis);
     if (overTime) {
-      g.writeArrayFieldStart("steps");
-      for (SeriesDownsampler.Kept k : r.points()) {
-        g.writeNumber(k.step());
-      }
-      g.writeEndArray();
+      deltas(g, "steps", kept, SeriesDownsampler.Kept::step);
     }
     g.writeEndObject();
+  }
+
+  /** The first value, then each one's difference from the one before. */
+  private static void deltas(JsonGenerator g, String field, List<SeriesDownsampler.Kept> kept,
+      java.util.function.ToLongFunction<SeriesDownsampler.Kept> value) throws IOException {
+    g.writeArrayFieldStart(field);
+    long before = 0;
+    for (SeriesDownsampler.Kept k : kept) {
+      long v = value.applyAsLong(k);
+      g.writeNumber(v - before);
+      before = v;
+    }
+    g.writeEndArray();
+  }
+
+  private static final java.math.MathContext SHOWN_DIGITS = new java.math.MathContext(7,
+      java.math.RoundingMode.HALF_UP);
+
+  /**
+   * A value as the page shows it: report.js prints a value of magnitude 1e-4 up to 1e7 with
+   * {@code toPrecision(7)}, so there its 7 significant digits, rounded as {@code toPrecision} rounds (half away
+   * from zero, from the double's exact value), are all a reader ever sees, and the rest is not written; other
+   * values are written whole. NaN and the infinities, which JSON has no number for, are the strings NaN,
+   * Infinity and -Infinity.
+   */
+  static void shown(JsonGenerator g, double v) throws IOException {
+    double a = Math.abs(v);
+    if (Double.isFinite(v) && v != Math.rint(v) && a >= 1e-4 && a < 1e7) {
+      g.writeNumber(new java.math.BigDecimal(v).round(SHOWN_DIGITS).stripTrailingZeros().toPlainString());
+    } else {
+      number(g, v);
+    }
   }
 
   /** A value as a JSON number, or, for what JSON has no number for, the string NaN, Infinity or -Infinity. */
@@ -408,11 +556,6 @@ final class ReportData {
     } else {
       g.writeString(Double.toString(v));
     }
-  }
-
-  private static void number(JsonGenerator g, String field, double v) throws IOException {
-    g.writeFieldName(field);
-    number(g, v);
   }
 
   private static void optional(JsonGenerator g, String field, Optional<String> value) throws IOException {

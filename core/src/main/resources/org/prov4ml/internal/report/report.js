@@ -10,6 +10,56 @@
   var compare = data.kind === 'compare';
   var api = { data: data, charts: [], graph: null };
   window.prov4ml = api;
+  decode();
+
+  // ---- the data island is written compactly (ReportData); it is made plain objects here, once ----
+  function undelta(list) {
+    var v = 0;
+    return list.map(function (d) { v += d; return v; });
+  }
+  function decode() {
+    data.charts.forEach(function (c) {
+      c.system = !!c.system;
+      c.series.forEach(function (s) {
+        s.run = s.run || 0;
+        s.rank = s.rank || 0;
+        s.t = undelta(s.t);
+        if (c.system) {
+          s.steps = undelta(s.steps);
+          s.x = s.t.map(function (t) { return t / 1000; });
+        } else {
+          s.x = undelta(s.x);
+        }
+        s.shown = s.x.length;
+        if (s.total === undefined) s.total = s.shown;
+        s.downsampled = !!s.downsampled;
+        s.nonFinite = s.nonFinite || 0;
+        if (!s.last && s.shown) {
+          var n = s.shown - 1;
+          s.last = { step: c.system ? s.steps[n] : s.x[n], value: s.y[n], time: s.t[n] };
+        }
+      });
+    });
+    data.runs.forEach(function (run) {
+      var g = run.graph;
+      if (!g) return;
+      var strings = g.strings;
+      var text = function (v) {
+        return typeof v === 'number' ? strings[v] : Array.isArray(v) ? strings[v[0]] + v[1] : v;
+      };
+      var nodes = g.nodes.map(function (a) {
+        var attributes = {};
+        for (var i = 0; i < a[4].length; i += 2) attributes[strings[a[4][i]]] = text(a[4][i + 1]);
+        return { id: a[0], kind: strings[a[1]], group: a[2] === null ? undefined : strings[a[2]], rank: a[3],
+          attributes: attributes, label: a.length > 5 ? a[5] : attributes['prov:label'],
+          type: attributes['prov:type'] };
+      });
+      var end = function (v) { return typeof v === 'number' ? nodes[v].id : v; };
+      run.graph = { nodes: nodes, edges: g.edges.map(function (e) {
+        return { from: end(e[0]), to: end(e[1]), kind: strings[e[2]] };
+      }) };
+    });
+  }
 
   var CONTEXT_COLORS = { TRAINING: '#1c7ed6', VALIDATION: '#f76707', TESTING: '#2f9e44', SYSTEM: '#7048e8' };
   var PALETTE = ['#1c7ed6', '#f76707', '#2f9e44', '#ae3ec9', '#e03131', '#0c8599', '#5c940d', '#d6336c', '#495057',
@@ -392,7 +442,9 @@
     });
     notes(card, chart);
     container.appendChild(card);
+    var drawn = false;
     function build() {
+      drawn = true;
       slots.forEach(function (slot) {
         if (slot.entry) {
           slot.entry.plot.destroy();
@@ -406,12 +458,24 @@
         api.charts.push(slot.entry);
       });
     }
-    build();
-    logBox.addEventListener('change', build);
+    logBox.addEventListener('change', function () { if (drawn) build(); });
     reset.addEventListener('click', function () {
-      slots.forEach(function (slot) { slot.entry.plot.setData(slot.entry.plot.data, true); });
+      slots.forEach(function (slot) { if (slot.entry) slot.entry.plot.setData(slot.entry.plot.data, true); });
     });
-    return slots;
+    return {
+      card: card,
+      slots: slots,
+      draw: function () { if (!drawn) build(); },
+      remove: function () {
+        slots.forEach(function (slot) {
+          if (!slot.entry) return;
+          slot.entry.plot.destroy();
+          api.charts.splice(api.charts.indexOf(slot.entry), 1);
+          slot.entry = null;
+        });
+        card.remove();
+      }
+    };
   }
 
   function notes(card, chart) {
@@ -430,24 +494,93 @@
     });
   }
 
+  // A report of up to EAGER_CHARTS charts draws them all as it loads, as it always did. Beyond, a chart is drawn
+  // when its card comes within half a screen of the view, and cards are made a page at a time, so a run of
+  // 20,000 series opens as fast as one of twenty; the search box finds any key.
+  var EAGER_CHARTS = 24;
+  var CHART_PAGE = 60;
+  var DRAW_AHEAD = '50% 0px';
+  var lazy = data.charts.length > EAGER_CHARTS && typeof IntersectionObserver === 'function';
+  var firstSight = null;
+  var sight = lazy ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) {
+      if (!e.isIntersecting) return;
+      sight.unobserve(e.target);
+      e.target.chartCard.draw();
+    });
+    if (firstSight) { var f = firstSight; firstSight = null; f(); }
+  }, { rootMargin: DRAW_AHEAD }) : null;
+  api.drawAhead = DRAW_AHEAD;
+
+  /** The charts of one section: cards for the keys that match the search, made CHART_PAGE at a time. */
+  function chartList(list, container, more, counter) {
+    var shown = [];
+    var matching = list;
+    function add(upTo) {
+      var from = shown.length;
+      matching.slice(from, upTo).forEach(function (c) {
+        var made = chartCard(c, container);
+        shown.push(made);
+        if (lazy) {
+          made.card.chartCard = made;
+          sight.observe(made.card);
+        } else {
+          made.draw();
+        }
+      });
+      var left = matching.length - shown.length;
+      more.hidden = left <= 0;
+      more.textContent = 'Show ' + count(Math.min(left, CHART_PAGE)) + ' more of the ' + count(left) + ' left';
+    }
+    more.addEventListener('click', function () { add(shown.length + CHART_PAGE); });
+    function filter(query) {
+      var q = query.trim().toLowerCase();
+      shown.forEach(function (made) {
+        if (sight) sight.unobserve(made.card);
+        made.remove();
+      });
+      shown = [];
+      matching = q ? list.filter(function (c) { return c.key.toLowerCase().indexOf(q) >= 0; }) : list;
+      if (counter) counter.textContent = '(' + (q ? count(matching.length) + ' of ' : '') + count(list.length) + ')';
+      add(lazy ? CHART_PAGE : matching.length);
+    }
+    filter('');
+    return {
+      filter: filter,
+      slots: function () {
+        return shown.reduce(function (all, made) { return all.concat(made.slots); }, []);
+      }
+    };
+  }
+
   function charts() {
-    var plots = [];
     var metrics = data.charts.filter(function (c) { return !c.system; });
     var system = data.charts.filter(function (c) { return c.system; });
-    $('metric-count').textContent = '(' + metrics.length + ')';
     if (!metrics.length) show('metric-empty');
-    metrics.forEach(function (c) { plots = plots.concat(chartCard(c, $('metric-charts'))); });
+    var sections = [chartList(metrics, $('metric-charts'), $('metric-more'), $('metric-count'))];
+    var search = $('metric-search');
+    var pendingSearch = null;
+    search.addEventListener('input', function () {
+      clearTimeout(pendingSearch);
+      pendingSearch = setTimeout(function () { sections[0].filter(search.value); }, 120);
+    });
+    // The tests and a user's console: filter at once, without the typing delay.
+    api.filterCharts = function (query) { search.value = query; sections[0].filter(query); };
     if (system.length) {
       show('system');
       if (compare) $('system-hint').textContent = 'Over the seconds since each run started.';
-      system.forEach(function (c) { plots = plots.concat(chartCard(c, $('system-charts'))); });
+      sections.push(chartList(system, $('system-charts'), $('system-more'), null));
     }
     var pending = null;
     window.addEventListener('resize', function () {
       clearTimeout(pending);
       pending = setTimeout(function () {
-        plots.forEach(function (slot) {
-          slot.entry.plot.setSize({ width: Math.max(280, slot.target.clientWidth), height: CHART_HEIGHT });
+        sections.forEach(function (section) {
+          section.slots().forEach(function (slot) {
+            if (slot.entry) {
+              slot.entry.plot.setSize({ width: Math.max(280, slot.target.clientWidth), height: CHART_HEIGHT });
+            }
+          });
         });
       }, 100);
     });
@@ -529,6 +662,8 @@
 
   // ---- provenance graph ----
   var GROUP_OVER = 12;
+  var GROUP_DRAWN_UP_TO = 500;
+  var MEMBERS_LISTED = 200;
 
   function graph() {
     if (compare) return;
@@ -600,9 +735,49 @@
     api.graph = {
       cy: cy,
       records: nodes.map(function (n) { return n.id; }),
-      expand: function (key) { groups[key].expanded = true; render(); },
+      expand: function (key) { open(key); },
       groups: groups
     };
+
+    // A group of more records than a graph can lay out and a reader can follow is listed beside the graph instead,
+    // with a filter: a run of 20,000 series has a group of 20,000 metrics.
+    function drawable(g) { return g.members.length <= GROUP_DRAWN_UP_TO; }
+    function open(key) {
+      if (drawable(groups[key])) {
+        groups[key].expanded = true;
+        render();
+      } else {
+        members(key);
+      }
+    }
+    function members(key) {
+      var g = groups[key];
+      var box = $('graph-details');
+      box.textContent = '';
+      box.appendChild(el('h3', { text: groupLabel(key, g) }));
+      box.appendChild(el('p', { class: 'hint', text: 'Too many records to draw; filter them and click one for its'
+        + ' attributes.' }));
+      var search = el('input', { type: 'search', class: 'member-search', placeholder: 'Filter records…',
+        'aria-label': 'Filter records' });
+      var list = el('ul', { class: 'members' });
+      var more = el('p', { class: 'hint' });
+      box.appendChild(search);
+      box.appendChild(list);
+      box.appendChild(more);
+      function fill() {
+        var q = search.value.trim().toLowerCase();
+        var matching = q ? g.members.filter(function (n) { return n.id.toLowerCase().indexOf(q) >= 0; }) : g.members;
+        list.textContent = '';
+        matching.slice(0, MEMBERS_LISTED).forEach(function (n) {
+          list.appendChild(el('li', null, el('button', { type: 'button', class: 'member', text: n.label,
+            title: n.id, onclick: function () { details(n); } })));
+        });
+        more.textContent = matching.length > MEMBERS_LISTED ? count(MEMBERS_LISTED) + ' of ' + count(matching.length)
+          + ' shown: filter to find the others.' : count(matching.length) + ' shown.';
+      }
+      search.addEventListener('input', fill);
+      fill();
+    }
 
     function width(label) { return Math.min(220, Math.max(56, label.length * 6.4 + 22)); }
     function visibleId(n) { return n.group && !groups[n.group].expanded ? groups[n.group].id : n.id; }
@@ -664,14 +839,14 @@
     cy.on('tap', 'node', function (evt) {
       var n = evt.target;
       var key = n.data('key');
-      if (key && n.data('kind') === 'group') { groups[key].expanded = true; render(); return; }
+      if (key && n.data('kind') === 'group') { open(key); return; }
       if (key && n.data('kind') === 'box') { groups[key].expanded = false; render(); return; }
       details(byId[n.id()]);
     });
     cy.on('mouseover', 'edge', function (evt) { evt.target.addClass('hover'); });
     cy.on('mouseout', 'edge', function (evt) { evt.target.removeClass('hover'); });
     $('graph-expand').addEventListener('click', function () {
-      Object.keys(groups).forEach(function (k) { groups[k].expanded = true; });
+      Object.keys(groups).forEach(function (k) { if (drawable(groups[k])) groups[k].expanded = true; });
       render();
     });
     $('graph-collapse').addEventListener('click', function () {
@@ -715,7 +890,12 @@
   artifacts();
   graph();
   toc();
-  // Milliseconds from navigation start to a page fully built (docs/benchmarks.md reports it).
-  api.readyAt = performance.now();
-  api.ready = true;
+  // Milliseconds from navigation start to a page built, with the charts in view drawn (docs/benchmarks.md
+  // reports it). Drawn lazily, the charts in view are known only at the observer's first report.
+  function ready() {
+    api.readyAt = performance.now();
+    api.ready = true;
+  }
+  if (lazy && document.querySelector('.chart-card')) firstSight = ready;
+  else ready();
 })();
