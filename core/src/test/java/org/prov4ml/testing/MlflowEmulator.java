@@ -74,6 +74,7 @@ public final class MlflowEmulator implements AutoCloseable {
   private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
   private final List<FaultAt> faults = new CopyOnWriteArrayList<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final Map<String, java.util.concurrent.CountDownLatch> holds = new ConcurrentHashMap<>();
 
   private record FaultAt(String pathSuffix, AtomicInteger skip, Fault fault) {}
   private final Map<String, Fault> everyTime = new ConcurrentHashMap<>();
@@ -133,6 +134,16 @@ public final class MlflowEmulator implements AutoCloseable {
         .mapToInt(e -> e.getValue().get()).sum();
   }
 
+  /**
+   * Holds the next request whose path ends with {@code pathSuffix} unanswered until the returned latch is counted
+   * down: the client's thread is then inside its send, for a test to look at.
+   */
+  public java.util.concurrent.CountDownLatch holdNext(String pathSuffix) {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    holds.put(pathSuffix, release);
+    return release;
+  }
+
   /** Every request received, in order, faulted ones too. */
   public List<Received> received() {
     return List.copyOf(received);
@@ -184,6 +195,15 @@ public final class MlflowEmulator implements AutoCloseable {
     requests.computeIfAbsent(method + " " + path, k -> new AtomicInteger()).incrementAndGet();
     byte[] body = exchange.getRequestBody().readAllBytes();
     received.add(new Received(method, path, exchange.getRequestHeaders().getFirst("Authorization"), body));
+    for (var hold : holds.entrySet()) {
+      if (path.endsWith(hold.getKey()) && holds.remove(hold.getKey(), hold.getValue())) {
+        try {
+          hold.getValue().await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
     Fault fault = takeFault(path);
     try {
       if (fault == Fault.UNAVAILABLE) {

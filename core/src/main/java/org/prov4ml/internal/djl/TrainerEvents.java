@@ -253,7 +253,7 @@ public final class TrainerEvents {
     try {
       RecordedRun run = ActiveRun.current();
       if (run != null) {
-        TrainingInputs.seedSetInRun(run, seed, TrainerRegistry.batchesOf(run));
+        TrainingInputs.seedSetInRun(run, seed, run.trainingProgress().batches());
       }
     } catch (Throwable e) {
       RecordingFailures.record("agent Engine.setRandomSeed", e);

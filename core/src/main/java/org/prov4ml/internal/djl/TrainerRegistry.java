@@ -6,11 +6,11 @@ import ai.djl.training.listener.EvaluatorTrainingListener;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import org.prov4ml.Run;
 import org.prov4ml.internal.config.ConfigKeys;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.run.ActiveRun;
 import org.prov4ml.internal.run.RecordedRun;
+import org.prov4ml.internal.run.RunProgress;
 import org.prov4ml.internal.system.SystemMetricsSampler;
 import org.tinylog.Logger;
 
@@ -22,7 +22,6 @@ final class TrainerRegistry {
 
   private static final Map<Object, TrainerState> BY_TRAINER = Collections.synchronizedMap(new WeakHashMap<>());
   private static final Map<Object, TrainerState> BY_MODEL = Collections.synchronizedMap(new WeakHashMap<>());
-  private static final Map<Run, RunProgress> BY_RUN = Collections.synchronizedMap(new WeakHashMap<>());
   /** Trainers that began when no run could be started (an unwritable output directory): never recorded. */
   private static final Map<Object, Boolean> UNRECORDED = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -62,12 +61,6 @@ final class TrainerRegistry {
     return BY_MODEL.get(model);
   }
 
-  /** The training batches {@code run}'s trainers have ended so far, 0 before its first. */
-  static long batchesOf(Run run) {
-    RunProgress progress = BY_RUN.get(run);
-    return progress == null ? 0 : progress.batches();
-  }
-
   private static TrainerState lookup(Trainer trainer, Object listener, ListenerSettings settings) {
     TrainerState state = BY_TRAINER.get(trainer);
     if (state == null) {
@@ -99,7 +92,7 @@ final class TrainerRegistry {
       return null;
     }
     Prov4mlConfig config = run.config();
-    RunProgress progress = BY_RUN.computeIfAbsent(run, r -> new RunProgress());
+    RunProgress progress = run.trainingProgress();
     TrainerState state = new TrainerState(run, progress, listener, progress.joinTrainer(),
         settings.runPerTrainer(config) && !hadRun, settings.batchMetrics(config), settings.learningRateEvery(config),
         learningRate, listeners.evaluator);

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.Context;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.run.RecordedRun;
+import org.prov4ml.internal.run.RunProgress;
 import org.prov4ml.internal.run.RecordingFailures;
 import org.prov4ml.internal.run.TrainingInputs;
 

@@ -69,6 +69,7 @@ public final class RecordedRun implements Run {
   private final FailureCounts failures;
   private final RunDirectoryWriter local;
   private final StepCounters steps = new StepCounters();
+  private final RunProgress trainingProgress = new RunProgress();
   private final Map<String, AtomicLong> modelVersions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> params = new ConcurrentHashMap<>();
   private final AtomicBoolean ending = new AtomicBoolean();
@@ -165,6 +166,11 @@ public final class RecordedRun implements Run {
       Logger.info("{}", info.startLine());
     }
     return new RecordedRun(info, config, pipeline, failures, local, replicas, implicit);
+  }
+
+  /** The batch, step and epoch counts of the trainers recorded into this run. */
+  public RunProgress trainingProgress() {
+    return trainingProgress;
   }
 
   /** The configuration this run started with, read once when it started. */

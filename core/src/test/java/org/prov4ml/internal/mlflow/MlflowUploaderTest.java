@@ -125,4 +125,45 @@ class MlflowUploaderTest extends EmulatedMlflowTest {
     assertEquals("FAILED", mlflow.status(runId));
     assertEquals(missing, mlflow.tags(runId).get(RunUpload.INCOMPLETE_TAG));
   }
+
+  /**
+   * The path of a point from the uploader learning of it to the HTTP send, measured: while the server holds the
+   * request, the uploader thread's stack is read, and the frames of prov4ml's own code counted from its loop.
+   */
+  @Test
+  void fromLearningOfAPointToItsSendIsAtMostTenCallsOfOurOwnCode() throws Exception {
+    Run run = MlflowTestRuns.start(slow(), out, "depth", "depth");
+    run.logParam("lr", 0.1);
+    run.flush(); // bound: the run exists on the server, so the next send is the points'
+    java.util.concurrent.CountDownLatch release = mlflow.holdNext("runs/log-batch");
+    run.logMetric("loss", 1, Context.TRAINING);
+    Thread flusher = new Thread(run::flush);
+    flusher.start();
+    List<String> ours = null;
+    for (int tries = 0; tries < 200 && ours == null; tries++) {
+      for (var entry : Thread.getAllStackTraces().entrySet()) {
+        List<String> frames = java.util.Arrays.stream(entry.getValue()).map(f -> f.getClassName() + "." + f.getMethodName())
+            .toList();
+        int send = -1;
+        for (int i = 0; i < frames.size(); i++) {
+          if (frames.get(i).startsWith(MlflowHttp.class.getName() + ".") && send < 0) {
+            send = i;
+          }
+        }
+        int loop = frames.indexOf(MlflowUploader.class.getName() + ".loop");
+        if (send >= 0 && loop > send) {
+          ours = frames.subList(send, loop + 1).stream().filter(f -> f.startsWith("org.prov4ml.")).toList();
+        }
+      }
+      if (ours == null) {
+        Thread.sleep(50);
+      }
+    }
+    release.countDown();
+    flusher.join();
+    run.close();
+    assertTrue(ours != null, "the uploader was seen inside its send");
+    System.out.println("calls of our own code from the uploader's loop to the HTTP send: " + ours.size() + " " + ours);
+    assertTrue(ours.size() <= 10, ours.size() + " calls: " + ours);
+  }
 }

@@ -1,14 +1,14 @@
-package org.prov4ml.internal.djl;
+package org.prov4ml.internal.run;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The counts of one run, shared by every trainer recorded into it: a second trainer (fine-tuning
+ * The training counts of one run, shared by every trainer recorded into it: a second trainer (fine-tuning
  * after pre-training, say) continues the batch, step and epoch numbers of the first, so the run's
- * charts read on instead of starting over at 0.
+ * charts read on instead of starting over at 0. The run owns them ({@link RecordedRun#trainingProgress}).
  */
-final class RunProgress {
+public final class RunProgress {
 
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong steps = new AtomicLong();
@@ -16,32 +16,32 @@ final class RunProgress {
   private final AtomicInteger trainers = new AtomicInteger();
 
   /** The index of the training batch that just ended, from 0 over the whole run. */
-  long nextBatch() {
+  public long nextBatch() {
     return batches.getAndIncrement();
   }
 
   /** Training batches ended so far: the index the next one gets. */
-  long batches() {
+  public long batches() {
     return batches.get();
   }
 
   /** The index of the optimizer step that just ended, from 0 over the whole run. */
-  long nextStep() {
+  public long nextStep() {
     return steps.getAndIncrement();
   }
 
   /** The run's number of the epoch that just ended, from 1 as DJL counts epochs. */
-  int nextEpoch() {
+  public int nextEpoch() {
     return epochs.incrementAndGet();
   }
 
   /** Epochs completed in this run so far. */
-  int epochs() {
+  public int epochs() {
     return epochs.get();
   }
 
   /** The 1-based number of a trainer that joins this run. */
-  int joinTrainer() {
+  public int joinTrainer() {
     return trainers.incrementAndGet();
   }
 }
