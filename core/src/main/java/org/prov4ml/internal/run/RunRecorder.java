@@ -212,9 +212,9 @@ public final class RunRecorder {
   /** Copies a file or directory into the artifacts and records it. */
   public void logArtifact(Path path, Context context) {
     checkOpen();
-    Path copy;
+    ArtifactCopier.Copy copied;
     try {
-      copy = ArtifactCopier.copy(path, info.layout().artifactsDir());
+      copied = ArtifactCopier.copy(path, info.layout().artifactsDir(), info.layout().runDir().getParent());
     } catch (IOException e) {
       // Disk full or unreadable: the application goes on, and the run ends INCOMPLETE naming the file.
       Path target = info.layout().artifactsDir().resolve(path.getFileName().toString());
@@ -222,8 +222,24 @@ public final class RunRecorder {
       local.unwritten().file("artifact " + path + " not copied", target, e);
       return;
     }
+    if (!copied.skipped().isEmpty()) {
+      // Skipped by design, not lost: the run stays complete, and the user learns what was left out.
+      Logger.warn("prov4ml: artifact {}: {} entr{} not copied: {}", path, copied.skipped().size(),
+          copied.skipped().size() == 1 ? "y" : "ies", namesOf(copied.skipped()));
+    }
+    Path copy = copied.target();
+    if (copy == null) {
+      return;
+    }
     publish(EventKind.ARTIFACT, copy.getFileName().toString(), context,
         new ArtifactRecord(path.toAbsolutePath().normalize(), copy, context, false));
+  }
+
+  /** At most 20 names, so that a folder of a million sockets still makes one readable line. */
+  private static String namesOf(List<String> skipped) {
+    int shown = Math.min(skipped.size(), 20);
+    String names = String.join(", ", skipped.subList(0, shown));
+    return shown == skipped.size() ? names : names + " and " + (skipped.size() - shown) + " more";
   }
 
   /** Describes a model: its size as params and its summary file, and/or the model saved as an artifact. */
