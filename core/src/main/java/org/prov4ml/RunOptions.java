@@ -99,7 +99,13 @@ public final class RunOptions {
     }
 
     public Builder userNamespace(String userNamespace) {
-      this.userNamespace = ArgumentChecks.nonBlank(userNamespace, "userNamespace");
+      ArgumentChecks.nonBlank(userNamespace, "userNamespace");
+      try {
+        this.userNamespace = org.prov4ml.internal.config.ConfigKeys.namespace(userNamespace);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("userNamespace '" + userNamespace + "' is not a namespace: use "
+            + org.prov4ml.internal.config.ConfigKeys.USER_NAMESPACE.allowed());
+      }
       return this;
     }
 

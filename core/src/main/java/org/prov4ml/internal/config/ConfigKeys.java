@@ -29,6 +29,8 @@ public final class ConfigKeys {
       "1 to 100 letters, digits, '.', '_' or '-'");
   private static final ValueParser<Long> SIZE =
       new ValueParser<>(ConfigKeys::size, "a size such as 0, 1048576, 512MiB or 1GiB");
+  private static final ValueParser<String> NAMESPACE = new ValueParser<>(ConfigKeys::namespace,
+      "an IRI or host name of at most 1000 characters, without spaces, control characters or < > \" { } | \\ ^ `");
   private static final ValueParser<String> EXPERIMENT_NAME =
       new ValueParser<>(ConfigKeys::experimentName, "a non-blank name without '/' or '\\'");
 
@@ -38,7 +40,7 @@ public final class ConfigKeys {
       EXPERIMENT_NAME, () -> "default", "Experiment of runs that are started implicitly or by the agent.");
   public static final ConfigKey<Path> OUTPUT_DIR = new ConfigKey<>("prov4ml.output-dir", PATH,
       () -> Path.of("prov4ml-runs"), "Where run directories are written.");
-  public static final ConfigKey<String> USER_NAMESPACE = new ConfigKey<>("prov4ml.user-namespace", TEXT,
+  public static final ConfigKey<String> USER_NAMESPACE = new ConfigKey<>("prov4ml.user-namespace", NAMESPACE,
       () -> "www.example.org", "The PROV namespace of the document's own identifiers (prefix `user`).");
   public static final ConfigKey<String> RUN_NAME = new ConfigKey<>("prov4ml.run-name", TEXT, () -> null,
       "Run name for implicitly started runs (default: `<experiment>_<runId>`).");
@@ -106,6 +108,13 @@ public final class ConfigKeys {
       BOOLEAN, () -> true, "Agent and listener: record the environment params and the class path's "
           + "`sbom.cdx.json`.");
 
+  /**
+   * The agent's instrumentations, each with a switch {@code prov4ml.instrument.<name>.enabled}: a
+   * switch of any other name is reported. The agent's tests check that its hooks are these.
+   */
+  public static final List<String> INSTRUMENTATIONS = List.of("listeners", "step", "fit", "evaluate",
+      "model-save", "seed");
+
   /** {@code prov4ml.instrument.<name>.enabled}: one switch per agent instrumentation. */
   static final Pattern INSTRUMENT_SWITCH = Pattern.compile("prov4ml\\.instrument\\.([a-z0-9-]+)\\.enabled");
 
@@ -125,6 +134,21 @@ public final class ConfigKeys {
   private static String experimentName(String s) {
     if (s.isBlank() || s.indexOf('/') >= 0 || s.indexOf('\\') >= 0) {
       throw new IllegalArgumentException("bad experiment name");
+    }
+    return s;
+  }
+
+  /** What a PROV namespace may be: an IRI's characters (RFC 3987 leaves these out), so a reader can use it. */
+  public static String namespace(String s) {
+    if (s.isEmpty() || s.length() > 1000) {
+      throw new IllegalArgumentException("bad namespace");
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= ' ' || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029
+          || "<>\"{}|\\^`".indexOf(c) >= 0) {
+        throw new IllegalArgumentException("bad namespace");
+      }
     }
     return s;
   }
