@@ -90,6 +90,9 @@ public final class ConfigKeys {
       BOOLEAN, () -> true, "Listener and agent: record `batch_loss` for every training batch.");
   public static final ConfigKey<Integer> LR_EVERY_N_STEPS = new ConfigKey<>("prov4ml.metrics.lr-every-n-steps",
       POSITIVE_INT, () -> 1, "Listener and agent: record `learning_rate` every N optimizer steps.");
+  public static final ConfigKey<Integer> METRICS_MAX_OPEN_FILES = new ConfigKey<>("prov4ml.metrics.max-open-files",
+      POSITIVE_INT, () -> 128, "Most metric CSV files open at once (least recently written closed first), so a "
+          + "run of many series leaves the application its file descriptors.");
   public static final ConfigKey<Duration> SYSTEM_METRICS_INTERVAL = new ConfigKey<>(
       "prov4ml.system-metrics.interval", DURATION, () -> Duration.ofSeconds(10),
       "Listener and agent: period of system metrics (CPU, memory, heap, GC); 0 turns them off.");
@@ -121,7 +124,8 @@ public final class ConfigKeys {
   public static final List<ConfigKey<?>> ALL = List.of(CONFIG_FILE, EXPERIMENT, OUTPUT_DIR, USER_NAMESPACE,
       RUN_NAME, RUN_ID, RANK, WORLD_SIZE, MERGE_WAIT, BUFFER_SIZE, BUFFER_OVERFLOW, SYNCHRONOUS_TIMEOUT,
       DOCUMENT_INTERVAL, MLFLOW_TRACKING_URI, MLFLOW_FLUSH_TIMEOUT, MLFLOW_REQUEST_TIMEOUT,
-      MLFLOW_MAX_RETRY_BACKOFF, MLFLOW_UPLOAD_INTERVAL, MLFLOW_REGISTER_MODELS, BATCH_METRICS, LR_EVERY_N_STEPS, SYSTEM_METRICS_INTERVAL,
+      MLFLOW_MAX_RETRY_BACKOFF, MLFLOW_UPLOAD_INTERVAL, MLFLOW_REGISTER_MODELS, BATCH_METRICS, LR_EVERY_N_STEPS, METRICS_MAX_OPEN_FILES,
+      SYSTEM_METRICS_INTERVAL,
       RUN_PER_TRAINER, DATA_HASH_LIMIT, BACKGROUND_TIMEOUT, CODE_ENABLED, ENVIRONMENT_ENABLED);
 
   private static String nonBlank(String s) {

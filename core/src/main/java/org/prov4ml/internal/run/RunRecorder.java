@@ -137,7 +137,7 @@ public final class RunRecorder {
 
     FailureCounts failures = new FailureCounts();
     RunDirectoryWriter local = new RunDirectoryWriter(info, ProcessAttributes.get(),
-        config.get(ConfigKeys.DOCUMENT_INTERVAL));
+        config.get(ConfigKeys.DOCUMENT_INTERVAL), config.get(ConfigKeys.METRICS_MAX_OPEN_FILES));
     List<Sink> sinks = choice.sinks(info, local, failures);
     List<Replica> replicas = replicaChoice.apply(info, failures);
     EventPipeline pipeline = new EventPipeline(runName, config.get(ConfigKeys.BUFFER_SIZE),
