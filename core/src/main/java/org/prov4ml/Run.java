@@ -164,8 +164,8 @@ public final class Run implements AutoCloseable {
    * artifact, the model saved with DJL's {@code Model.save} under {@code artifacts/<name>/}.
    */
   public void logModel(Model model, String modelName, boolean logModelInfo, boolean logAsArtifact) {
-    ArgumentChecks.notNull(model, "model");
     ArgumentChecks.fileName(modelName, "modelName");
+    ArgumentChecks.notNull(model, "model");
     recorder.logModel(model, modelName, logModelInfo, logAsArtifact);
   }
 

@@ -88,7 +88,7 @@ public final class RunOptions {
     private Builder() {}
 
     public Builder experimentName(String experimentName) {
-      ArgumentChecks.fileName(experimentName, "experimentName");
+      ArgumentChecks.experimentName(experimentName, "experimentName");
       this.experimentName = experimentName;
       return this;
     }

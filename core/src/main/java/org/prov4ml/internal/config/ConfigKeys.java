@@ -32,7 +32,8 @@ public final class ConfigKeys {
   private static final ValueParser<String> NAMESPACE = new ValueParser<>(ConfigKeys::namespace,
       "an IRI or host name of at most 1000 characters, without spaces, control characters or < > \" { } | \\ ^ `");
   private static final ValueParser<String> EXPERIMENT_NAME =
-      new ValueParser<>(ConfigKeys::experimentName, "a non-blank name without '/' or '\\'");
+      new ValueParser<>(ConfigKeys::experimentName, "a non-blank name without '/' or '\\', not . or .. alone, "
+          + "at most " + ConfigKeys.MAX_EXPERIMENT_NAME_BYTES + " bytes (UTF-8)");
 
   public static final ConfigKey<Path> CONFIG_FILE = new ConfigKey<>("prov4ml.config", PATH, () -> null,
       "A properties file with more of these keys (lowest precedence after the defaults).");
@@ -135,8 +136,15 @@ public final class ConfigKeys {
     return s;
   }
 
+  /**
+   * Most UTF-8 bytes of an experiment name: it starts the run directory's and its documents' names
+   * ({@code prov_<experiment>_GR<rank>_<run id>.json}, a run id of up to 100), which stop at 255 bytes.
+   */
+  public static final int MAX_EXPERIMENT_NAME_BYTES = 100;
+
   private static String experimentName(String s) {
-    if (s.isBlank() || s.indexOf('/') >= 0 || s.indexOf('\\') >= 0) {
+    if (s.isBlank() || s.indexOf('/') >= 0 || s.indexOf('\\') >= 0 || s.equals(".") || s.equals("..")
+        || s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_EXPERIMENT_NAME_BYTES) {
       throw new IllegalArgumentException("bad experiment name");
     }
     return s;

@@ -152,4 +152,13 @@ class Prov4mlConfigTest {
         Map.of("RANK", "abc"), null));
     assertTrue(e.getMessage().contains("RANK = 'abc'") && !e.getMessage().contains("Exception"), e.getMessage());
   }
+
+  @Test
+  void anExperimentNameIsLimitedInUtf8BytesSoItsFileNamesFit() {
+    assertEquals("é".repeat(50), Prov4mlConfig.load(props("prov4ml.experiment-name", "é".repeat(50)), Map.of(), null)
+        .get(ConfigKeys.EXPERIMENT));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Prov4mlConfig.load(
+        props("prov4ml.experiment-name", "é".repeat(51)), Map.of(), null));
+    assertTrue(e.getMessage().contains("at most 100 bytes"), e.getMessage());
+  }
 }
