@@ -57,7 +57,8 @@ class BadConfigurationTest {
   @Test
   void aSwitchOfNoInstrumentationIsOneLine() throws Exception {
     runWith(List.of("-Dprov4ml.instrument.bogus.enabled=false"), Map.of(),
-        "prov4ml.instrument.bogus.enabled (from system property) names no instrumentation", "model-save");
+        "prov4ml.instrument.bogus.enabled names no instrumentation and is ignored (from system property)",
+        "model-save");
   }
 
   @Test

@@ -181,8 +181,8 @@ public final class Prov4mlConfig {
           String v = entry.getValue().trim();
           String from = describe(layer, fileByKey, envByKey, fileRead);
           if (!ConfigKeys.INSTRUMENTATIONS.contains(m.group(1))) {
-            problems.add(new Problem(entry.getKey() + " (from " + from + ") names no instrumentation and is "
-                + "ignored; the instrumentations are " + String.join(", ", ConfigKeys.INSTRUMENTATIONS)));
+            problems.add(new Problem(entry.getKey() + " names no instrumentation and is ignored (from " + from
+                + "); the instrumentations are " + String.join(", ", ConfigKeys.INSTRUMENTATIONS)));
           } else if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
             problems.add(new Problem(entry.getKey() + " = '" + entry.getValue() + "' (from " + from + ") is "
                 + "invalid: expected true or false", "; using the default true"));
