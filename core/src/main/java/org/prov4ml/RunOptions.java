@@ -88,7 +88,7 @@ public final class RunOptions {
     private Builder() {}
 
     public Builder experimentName(String experimentName) {
-      ArgumentChecks.fileName(experimentName, "experimentName");
+      ArgumentChecks.experimentName(experimentName, "experimentName");
       this.experimentName = experimentName;
       return this;
     }
@@ -99,7 +99,13 @@ public final class RunOptions {
     }
 
     public Builder userNamespace(String userNamespace) {
-      this.userNamespace = ArgumentChecks.nonBlank(userNamespace, "userNamespace");
+      ArgumentChecks.nonBlank(userNamespace, "userNamespace");
+      try {
+        this.userNamespace = org.prov4ml.internal.config.ConfigKeys.namespace(userNamespace);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("userNamespace '" + userNamespace + "' is not a namespace: use "
+            + org.prov4ml.internal.config.ConfigKeys.USER_NAMESPACE.allowed());
+      }
       return this;
     }
 

@@ -108,6 +108,30 @@ class BadInputTest {
     fails(IllegalArgumentException.class, () -> RunOptions.builder().tag("x%", "v"), "tag key", "'x%'");
   }
 
+  /** What validates can be written: every file name the writer builds from a name fits 255 bytes. */
+  @Test
+  void namesTooLongForTheirFileNamesAreRefusedAndTheLongestThatPassAreWritten() throws Exception {
+    fails(IllegalArgumentException.class, () -> RunOptions.builder().experimentName("e".repeat(240)),
+        "experimentName is 240 bytes long", "at most 100 bytes");
+    fails(IllegalArgumentException.class, () -> run.logModel(null, "m".repeat(250)), "modelName is 250 bytes long",
+        "at most 200 bytes");
+    // The hint lists exactly what is allowed: '.' is, but not alone.
+    fails(IllegalArgumentException.class, () -> RunOptions.builder().experimentName("."), "experimentName '.'",
+        "allowed are letters, digits, _ . and -", "not . or .. alone");
+    fails(IllegalArgumentException.class, () -> RunOptions.builder().experimentName("a b"), "' ' at index 1",
+        "allowed are letters, digits, _ . and -");
+    Prov4ml.endRun();
+
+    Path longest = out.resolve("longest");
+    try (Run written = Prov4ml.startRun(RunOptions.builder().experimentName("e".repeat(100)).runId("r".repeat(100))
+        .rank(1).worldSize(2).outputDir(longest).build())) {
+      written.logMetric("k".repeat(250), 1, Context.TRAINING);
+    }
+    org.prov4ml.rundir.RankRecord rank = org.prov4ml.rundir.RunDirectory.openRank(
+        longest.resolve("e".repeat(100) + "_" + "r".repeat(100)), 1);
+    assertEquals(1, rank.metrics().size());
+  }
+
   @Test
   void nothingWasRecordedByTheFailedCalls() {
     fails(IllegalArgumentException.class, () -> run.logMetric("loss%", 1, Context.TRAINING));

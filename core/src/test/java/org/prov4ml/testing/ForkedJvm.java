@@ -51,10 +51,37 @@ public final class ForkedJvm {
    */
   public static Started start(Class<?> mainClass, List<String> jvmArgs, Map<String, String> env, String... args)
       throws IOException {
+    return start(new ProcessBuilder(command(mainClass, jvmArgs, args)), env);
+  }
+
+  /**
+   * Runs a program as {@link #start} does, in {@code workingDir}, and waits for it (120 s at most):
+   * for what a program does with its current folder ({@code logArtifact(Path.of("."))}).
+   */
+  public static PythonEnv.Result runIn(Path workingDir, Class<?> mainClass, List<String> jvmArgs,
+      Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return start(new ProcessBuilder(command(mainClass, jvmArgs, args)).directory(workingDir.toFile()), env)
+        .await(120);
+  }
+
+  /**
+   * Runs a program as {@link #start} does under {@code ulimit -n openFiles} (through {@code sh}, as a
+   * user's shell would set it), and waits for it ({@code timeoutSeconds} at most).
+   */
+  public static PythonEnv.Result runWithOpenFileLimit(int openFiles, long timeoutSeconds, Class<?> mainClass,
+      List<String> jvmArgs, Map<String, String> env, String... args) throws IOException, InterruptedException {
+    List<String> java = command(mainClass, jvmArgs, args);
+    StringBuilder script = new StringBuilder("ulimit -n " + openFiles + " && exec");
+    for (String word : java) {
+      script.append(" '").append(word.replace("'", "'\\''")).append('\'');
+    }
+    return start(new ProcessBuilder("sh", "-c", script.toString()), env).await(timeoutSeconds);
+  }
+
+  private static Started start(ProcessBuilder builder, Map<String, String> env) throws IOException {
     Path out = Files.createTempFile("prov4ml-jvm", ".out");
     Path err = Files.createTempFile("prov4ml-jvm", ".err");
-    ProcessBuilder pb = new ProcessBuilder(command(mainClass, jvmArgs, args))
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder pb = builder.redirectOutput(out.toFile()).redirectError(err.toFile());
     Map<String, String> environment = pb.environment();
     environment.keySet().removeIf(k -> LAUNCHER_VARIABLES.contains(k)
         || LAUNCHER_PREFIXES.stream().anyMatch(k::startsWith));

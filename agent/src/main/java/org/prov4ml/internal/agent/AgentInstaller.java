@@ -2,12 +2,13 @@ package org.prov4ml.internal.agent;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.prov4ml.internal.config.Prov4mlConfig;
-import org.prov4ml.internal.run.RecordingFailures;
 import org.prov4ml.internal.config.Prov4mlVersion;
+import org.prov4ml.internal.run.RecordingFailures;
 import org.tinylog.Logger;
 
 /**
@@ -76,19 +77,20 @@ public final class AgentInstaller {
   }
 
   /**
-   * The log first (before anything logs), then the configuration, which the API uses too; null
-   * when it is invalid, said in one line.
+   * The log first (before anything logs), then the configuration, which the API uses too. A bad
+   * value never stops the agent: the configuration's one way for a recording process says each in
+   * one line and keeps that key's default, as it does for the API.
    */
   static Prov4mlConfig configure(AgentArguments arguments) {
     AgentLog.configure();
-    try {
-      Prov4mlConfig config = Prov4mlConfig.load(System.getProperties(), System.getenv(), arguments.configFile());
-      Prov4mlConfig.replace(config);
-      return config;
-    } catch (IllegalArgumentException e) {
-      Logger.error("prov4ml agent {}: not started, the application runs without provenance: {}",
-          Prov4mlVersion.get(), e.getMessage());
-      return null;
+    Path file = arguments.configFile();
+    String named = System.getProperty("prov4ml.config");
+    if (file == null || (named != null && file.equals(Path.of(named)))) {
+      // The JVM's configuration, which the API may have loaded (and reported on) already: read once, said once.
+      return Prov4mlConfig.current();
     }
+    Prov4mlConfig config = Prov4mlConfig.loadReporting(System.getProperties(), System.getenv(), file);
+    Prov4mlConfig.replace(config);
+    return config;
   }
 }

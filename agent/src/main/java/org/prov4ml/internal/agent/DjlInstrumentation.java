@@ -6,8 +6,6 @@ import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
-import java.util.stream.Collectors;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
@@ -45,13 +43,7 @@ final class DjlInstrumentation {
             hook.name(), hook.name());
       }
     }
-    Set<String> known = HOOKS.stream().map(DjlHook::name).collect(Collectors.toSet());
-    for (String name : config.instrumentationSwitches()) {
-      if (!known.contains(name)) {
-        Logger.warn("prov4ml agent: prov4ml.instrument.{}.enabled names no instrumentation and is ignored; "
-            + "the instrumentations are {}", name, HOOKS.stream().map(DjlHook::name).toList());
-      }
-    }
+    // A switch of another name was reported when the configuration was read (ConfigKeys.INSTRUMENTATIONS).
     return new AdviceWeaver(enabled, DjlInstrumentation.class.getClassLoader());
   }
 

@@ -20,6 +20,13 @@ import org.junit.jupiter.api.Test;
 
 class DjlInstrumentationTest {
 
+  /** The configuration reports a switch of another name, so the names it knows must be the hooks'. */
+  @Test
+  void theConfigurationKnowsExactlyTheHooksSwitches() {
+    assertEquals(org.prov4ml.internal.config.ConfigKeys.INSTRUMENTATIONS.stream().sorted().toList(),
+        DjlInstrumentation.HOOKS.stream().map(DjlHook::name).distinct().sorted().toList());
+  }
+
   @Test
   void everyHookHasASwitchNameAndAnAdviceThatNeedsNoDjlType() throws Exception {
     Set<String> names = new HashSet<>();

@@ -29,8 +29,11 @@ public final class ConfigKeys {
       "1 to 100 letters, digits, '.', '_' or '-'");
   private static final ValueParser<Long> SIZE =
       new ValueParser<>(ConfigKeys::size, "a size such as 0, 1048576, 512MiB or 1GiB");
+  private static final ValueParser<String> NAMESPACE = new ValueParser<>(ConfigKeys::namespace,
+      "an IRI or host name of at most 1000 characters, without spaces, control characters or < > \" { } | \\ ^ `");
   private static final ValueParser<String> EXPERIMENT_NAME =
-      new ValueParser<>(ConfigKeys::experimentName, "a non-blank name without '/' or '\\'");
+      new ValueParser<>(ConfigKeys::experimentName, "a non-blank name without '/' or '\\', not . or .. alone, "
+          + "at most " + ConfigKeys.MAX_EXPERIMENT_NAME_BYTES + " bytes (UTF-8)");
 
   public static final ConfigKey<Path> CONFIG_FILE = new ConfigKey<>("prov4ml.config", PATH, () -> null,
       "A properties file with more of these keys (lowest precedence after the defaults).");
@@ -38,7 +41,7 @@ public final class ConfigKeys {
       EXPERIMENT_NAME, () -> "default", "Experiment of runs that are started implicitly or by the agent.");
   public static final ConfigKey<Path> OUTPUT_DIR = new ConfigKey<>("prov4ml.output-dir", PATH,
       () -> Path.of("prov4ml-runs"), "Where run directories are written.");
-  public static final ConfigKey<String> USER_NAMESPACE = new ConfigKey<>("prov4ml.user-namespace", TEXT,
+  public static final ConfigKey<String> USER_NAMESPACE = new ConfigKey<>("prov4ml.user-namespace", NAMESPACE,
       () -> "www.example.org", "The PROV namespace of the document's own identifiers (prefix `user`).");
   public static final ConfigKey<String> RUN_NAME = new ConfigKey<>("prov4ml.run-name", TEXT, () -> null,
       "Run name for implicitly started runs (default: `<experiment>_<runId>`).");
@@ -88,6 +91,9 @@ public final class ConfigKeys {
       BOOLEAN, () -> true, "Listener and agent: record `batch_loss` for every training batch.");
   public static final ConfigKey<Integer> LR_EVERY_N_STEPS = new ConfigKey<>("prov4ml.metrics.lr-every-n-steps",
       POSITIVE_INT, () -> 1, "Listener and agent: record `learning_rate` every N optimizer steps.");
+  public static final ConfigKey<Integer> METRICS_MAX_OPEN_FILES = new ConfigKey<>("prov4ml.metrics.max-open-files",
+      POSITIVE_INT, () -> 128, "Most metric CSV files open at once (least recently written closed first), so a "
+          + "run of many series leaves the application its file descriptors.");
   public static final ConfigKey<Duration> SYSTEM_METRICS_INTERVAL = new ConfigKey<>(
       "prov4ml.system-metrics.interval", DURATION, () -> Duration.ofSeconds(10),
       "Listener and agent: period of system metrics (CPU, memory, heap, GC); 0 turns them off.");
@@ -106,13 +112,21 @@ public final class ConfigKeys {
       BOOLEAN, () -> true, "Agent and listener: record the environment params and the class path's "
           + "`sbom.cdx.json`.");
 
+  /**
+   * The agent's instrumentations, each with a switch {@code prov4ml.instrument.<name>.enabled}: a
+   * switch of any other name is reported. The agent's tests check that its hooks are these.
+   */
+  public static final List<String> INSTRUMENTATIONS = List.of("listeners", "step", "fit", "evaluate",
+      "model-save", "seed");
+
   /** {@code prov4ml.instrument.<name>.enabled}: one switch per agent instrumentation. */
   static final Pattern INSTRUMENT_SWITCH = Pattern.compile("prov4ml\\.instrument\\.([a-z0-9-]+)\\.enabled");
 
   public static final List<ConfigKey<?>> ALL = List.of(CONFIG_FILE, EXPERIMENT, OUTPUT_DIR, USER_NAMESPACE,
       RUN_NAME, RUN_ID, RANK, WORLD_SIZE, MERGE_WAIT, BUFFER_SIZE, BUFFER_OVERFLOW, SYNCHRONOUS_TIMEOUT,
       DOCUMENT_INTERVAL, MLFLOW_TRACKING_URI, MLFLOW_FLUSH_TIMEOUT, MLFLOW_REQUEST_TIMEOUT,
-      MLFLOW_MAX_RETRY_BACKOFF, MLFLOW_UPLOAD_INTERVAL, MLFLOW_REGISTER_MODELS, BATCH_METRICS, LR_EVERY_N_STEPS, SYSTEM_METRICS_INTERVAL,
+      MLFLOW_MAX_RETRY_BACKOFF, MLFLOW_UPLOAD_INTERVAL, MLFLOW_REGISTER_MODELS, BATCH_METRICS, LR_EVERY_N_STEPS, METRICS_MAX_OPEN_FILES,
+      SYSTEM_METRICS_INTERVAL,
       RUN_PER_TRAINER, DATA_HASH_LIMIT, BACKGROUND_TIMEOUT, CODE_ENABLED, ENVIRONMENT_ENABLED);
 
   private static String nonBlank(String s) {
@@ -122,9 +136,31 @@ public final class ConfigKeys {
     return s;
   }
 
+  /**
+   * Most UTF-8 bytes of an experiment name: it starts the run directory's and its documents' names
+   * ({@code prov_<experiment>_GR<rank>_<run id>.json}, a run id of up to 100), which stop at 255 bytes.
+   */
+  public static final int MAX_EXPERIMENT_NAME_BYTES = 100;
+
   private static String experimentName(String s) {
-    if (s.isBlank() || s.indexOf('/') >= 0 || s.indexOf('\\') >= 0) {
+    if (s.isBlank() || s.indexOf('/') >= 0 || s.indexOf('\\') >= 0 || s.equals(".") || s.equals("..")
+        || s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_EXPERIMENT_NAME_BYTES) {
       throw new IllegalArgumentException("bad experiment name");
+    }
+    return s;
+  }
+
+  /** What a PROV namespace may be: an IRI's characters (RFC 3987 leaves these out), so a reader can use it. */
+  public static String namespace(String s) {
+    if (s.isEmpty() || s.length() > 1000) {
+      throw new IllegalArgumentException("bad namespace");
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c <= ' ' || c == 0x7f || (c >= 0x80 && c <= 0x9f) || c == 0x2028 || c == 0x2029
+          || "<>\"{}|\\^`".indexOf(c) >= 0) {
+        throw new IllegalArgumentException("bad namespace");
+      }
     }
     return s;
   }

@@ -34,15 +34,44 @@ public final class ArgumentChecks {
     return key;
   }
 
+  /**
+   * Most UTF-8 bytes of a model or data set name. It becomes a folder and the start of file names
+   * ({@code <name>_summary.txt}, {@code <name>-<step>.params}), which the file system stops at 255
+   * bytes; the rest is left for what the writer appends.
+   */
+  public static final int MAX_FILE_NAME_BYTES = 200;
+
   /** A name that becomes a file or folder name (model names): letters, digits, {@code _ . -}. */
   public static String fileName(String name, String argument) {
-    key(name, argument);
+    return fileName(name, argument, MAX_FILE_NAME_BYTES);
+  }
+
+  /**
+   * An experiment name. It is the start of the run directory's name and of its documents'
+   * ({@code prov_<experiment>_GR<rank>_<run id>.json}, the run id up to 100 characters), so it is
+   * shorter than other names.
+   */
+  public static String experimentName(String name, String argument) {
+    return fileName(name, argument, org.prov4ml.internal.config.ConfigKeys.MAX_EXPERIMENT_NAME_BYTES);
+  }
+
+  private static String fileName(String name, String argument, int maxBytes) {
+    nonBlank(name, argument);
+    String allowed = "allowed are letters, digits, _ . and -, at most " + maxBytes + " bytes, and not . or .. alone";
+    if (name.equals(".") || name.equals("..")) {
+      throw new IllegalArgumentException(argument + " '" + name + "' cannot be a file name; " + allowed);
+    }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (c == '/' || c == ':' || c == ' ' || (c == '.' && (name.equals(".") || name.equals("..")))) {
-        throw new IllegalArgumentException(argument + " '" + name + "' has the character '" + c
-            + "', which cannot be part of a file name; use letters, digits, _ . or -");
+      if (!isKeyChar(c) || c == '/' || c == ':' || c == ' ') {
+        throw new IllegalArgumentException(argument + " '" + name + "' has the character '" + c + "' at index " + i
+            + ", which cannot be part of a file name; " + allowed);
       }
+    }
+    int bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > maxBytes) {
+      throw new IllegalArgumentException(argument + " is " + bytes + " bytes long, too long for the file names "
+          + "it becomes: '" + name.substring(0, 40) + "...'; " + allowed);
     }
     return name;
   }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.prov4ml.Context;
@@ -30,6 +31,10 @@ import org.prov4ml.internal.format.RunLayout;
  * ({@code FileChannelImpl.write} with {@code Util.getTemporaryDirectBuffer} inlined) was the largest
  * compilation a recorded JVM added for prov4ml's own code (docs/benchmarks.md, the small-epochs
  * workload). The stream hands the array to one native write.
+ *
+ * <p>At most {@code maxOpenFiles} files are open at once, the least recently written closed first
+ * and opened again (to append) when its next rows are written: a run of 20,000 series must not take
+ * 20,000 of the process's file descriptors, which are the application's too.
  */
 final class MetricCsvFiles implements Closeable {
 
@@ -42,8 +47,11 @@ final class MetricCsvFiles implements Closeable {
     final String key;
     final Context context;
     final Path path;
-    /** Opened to append, so the file's end is where every write goes. */
-    final FileOutputStream out;
+    /**
+     * Opened to append, so the file's end is where every write goes; null while closed to keep the
+     * open files within the limit.
+     */
+    FileOutputStream out;
     final byte[] pending = new byte[FILE_BUFFER_BYTES];
     int pendingLength;
     long pendingPoints;
@@ -51,11 +59,10 @@ final class MetricCsvFiles implements Closeable {
     long bytes;
     long points;
 
-    MetricFile(String key, Context context, Path path, FileOutputStream out) {
+    MetricFile(String key, Context context, Path path) {
       this.key = key;
       this.context = context;
       this.path = path;
-      this.out = out;
       queueHeader();
     }
 
@@ -70,12 +77,13 @@ final class MetricCsvFiles implements Closeable {
      * last whole row, so a later write that succeeds continues a well-formed file, and the rows are
      * counted as not written instead of being retried out of order.
      */
-    void writePending(UnwrittenRecords unwritten) {
+    void writePending(MetricCsvFiles files) {
       if (pendingLength == 0) {
         return;
       }
+      UnwrittenRecords unwritten = files.unwritten;
       try {
-        out.write(pending, 0, pendingLength); // all of it, or an exception
+        files.open(this).write(pending, 0, pendingLength); // all of it, or an exception
         bytes += pendingLength;
         points += pendingPoints;
         pendingLength = 0;
@@ -83,7 +91,9 @@ final class MetricCsvFiles implements Closeable {
       } catch (IOException e) {
         unwritten.points(path, pendingPoints, e);
         try {
-          out.getChannel().truncate(bytes);
+          if (out != null) {
+            out.getChannel().truncate(bytes);
+          }
         } catch (IOException ignored) {
           // the reader leaves out a last row without its line end; nothing more to do here
         }
@@ -102,10 +112,52 @@ final class MetricCsvFiles implements Closeable {
   private final Map<Path, String> owners = new HashMap<>();
   private final List<MetricFile> files = new ArrayList<>();
   private final StringBuilder row = new StringBuilder(64);
+  private final int maxOpenFiles;
+  /** The open files, least recently written first. */
+  private final LinkedHashMap<MetricFile, Boolean> open = new LinkedHashMap<>(16, 0.75f, true);
 
-  MetricCsvFiles(RunLayout layout, UnwrittenRecords unwritten) {
+  MetricCsvFiles(RunLayout layout, UnwrittenRecords unwritten, int maxOpenFiles) {
+    if (maxOpenFiles < 1) {
+      throw new IllegalArgumentException("maxOpenFiles must be >= 1, got " + maxOpenFiles);
+    }
     this.layout = layout;
     this.unwritten = unwritten;
+    this.maxOpenFiles = maxOpenFiles;
+  }
+
+  /** How many metric files are open now. */
+  int openFiles() {
+    return open.size();
+  }
+
+  /**
+   * The file's stream, opened to append when it is closed; the least recently written file is
+   * closed first when the limit is reached. Its rows were written at its last write, so closing it
+   * loses nothing.
+   */
+  private FileOutputStream open(MetricFile file) throws IOException {
+    if (file.out != null) {
+      open.get(file); // most recently used now
+      return file.out;
+    }
+    while (open.size() >= maxOpenFiles) {
+      MetricFile eldest = open.keySet().iterator().next();
+      open.remove(eldest);
+      closeQuietly(eldest);
+    }
+    file.out = new FileOutputStream(file.path.toFile(), true);
+    open.put(file, Boolean.TRUE);
+    return file.out;
+  }
+
+  private void closeQuietly(MetricFile file) {
+    try {
+      file.out.close();
+    } catch (IOException e) {
+      // Its rows reached the OS at write(); a close error of a plain file loses nothing more.
+    } finally {
+      file.out = null;
+    }
   }
 
   /** The file of (key, context), or null when no point of it arrived yet. */
@@ -126,20 +178,13 @@ final class MetricCsvFiles implements Closeable {
       String name = layout.metricFile(key, context.name()).getFileName().toString();
       path = path.resolveSibling(name.replace("_None_GR", "~" + n + "_None_GR"));
     }
-    FileOutputStream out;
     try {
       Files.createFile(path); // fails if it exists: never appends to a file this run did not start
-      try {
-        out = new FileOutputStream(path.toFile(), true);
-      } catch (IOException e) {
-        Files.deleteIfExists(path); // so that the next point's attempt can create it
-        throw e;
-      }
     } catch (IOException e) {
       unwritten.points(path, 1, e);
       return null;
     }
-    MetricFile file = new MetricFile(key, context, path, out);
+    MetricFile file = new MetricFile(key, context, path); // opened when its first rows are written
     owners.put(path, key);
     byContext.computeIfAbsent(context, c -> new HashMap<>()).put(key, file);
     files.add(file);
@@ -151,7 +196,7 @@ final class MetricCsvFiles implements Closeable {
     MetricCsvFormat.appendRow(row, step, value, timestampMillis);
     int length = row.length();
     if (file.pendingLength + length > file.pending.length) {
-      file.writePending(unwritten);
+      file.writePending(this);
     }
     for (int i = 0; i < length; i++) {
       file.pending[file.pendingLength++] = (byte) row.charAt(i); // digits, '.', 'E', '-', "NaN", "Infinity"
@@ -166,7 +211,7 @@ final class MetricCsvFiles implements Closeable {
   /** Writes every file's buffered rows; what cannot be written is counted in {@link UnwrittenRecords}. */
   void flush() {
     for (MetricFile file : files) {
-      file.writePending(unwritten);
+      file.writePending(this);
     }
   }
 
@@ -176,9 +221,14 @@ final class MetricCsvFiles implements Closeable {
     for (MetricFile file : files) {
       try {
         try {
-          file.writePending(unwritten);
+          file.writePending(this);
         } finally {
-          file.out.close();
+          if (file.out != null) {
+            open.remove(file);
+            FileOutputStream out = file.out;
+            file.out = null;
+            out.close();
+          }
         }
       } catch (IOException e) {
         first = first == null ? e : first;

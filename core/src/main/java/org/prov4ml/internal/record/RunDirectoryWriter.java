@@ -83,20 +83,29 @@ public final class RunDirectoryWriter implements Sink {
   private IOException documentFailure;
   private String endStatus;
 
+  /**
+   * @param seriesListener hears of each new metric series, on the drainer
+   * @param maxOpenFiles how many metric CSVs may be open at once ({@code prov4ml.metrics.max-open-files})
+   */
   public RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval,
-      SeriesListener seriesListener) {
-    this(run, runAttributes, rewriteInterval, seriesListener, System::nanoTime);
+      SeriesListener seriesListener, int maxOpenFiles) {
+    this(run, runAttributes, rewriteInterval, seriesListener, System::nanoTime, maxOpenFiles);
   }
 
   /** With the clock the rewrite interval is measured on: tests move it by hand. */
   RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval,
       SeriesListener seriesListener, LongSupplier nanoClock) {
+    this(run, runAttributes, rewriteInterval, seriesListener, nanoClock, 128);
+  }
+
+  private RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval,
+      SeriesListener seriesListener, LongSupplier nanoClock, int maxOpenFiles) {
     this.run = run;
     this.seriesListener = seriesListener;
     this.layout = run.layout();
     this.unwritten = new UnwrittenRecords(run.runName(), layout.runDir());
     this.reserve = DiskReserve.of(layout);
-    this.metrics = new MetricCsvFiles(layout, unwritten);
+    this.metrics = new MetricCsvFiles(layout, unwritten, maxOpenFiles);
     this.provenance = new RunProvenance(run, runAttributes);
     this.rewriteIntervalNanos = rewriteInterval.toNanos();
     this.nanoClock = nanoClock;

@@ -158,7 +158,7 @@ public final class RecordedRun implements Run {
           for (Replica replica : replicas) {
             replica.seriesAdded(key, context, file);
           }
-        });
+        }, config.get(ConfigKeys.METRICS_MAX_OPEN_FILES));
     List<Sink> sinks = choice.sinks(info, local, failures);
     EventPipeline pipeline = new EventPipeline(runName, config.get(ConfigKeys.BUFFER_SIZE),
         config.get(ConfigKeys.BUFFER_OVERFLOW), sinks, replicas, failures);
@@ -330,14 +330,23 @@ public final class RecordedRun implements Run {
   public void logArtifact(Path path, Context context) {
     ArgumentChecks.existing(path, "artifact path");
     checkOpen();
-    Path copy;
+    ArtifactCopier.Copy copied;
     try {
-      copy = ArtifactCopier.copy(path, info.layout().artifactsDir());
+      copied = ArtifactCopier.copy(path, info.layout().artifactsDir(), info.layout().runDir().getParent());
     } catch (IOException e) {
       // Disk full or unreadable: the application goes on, and the run ends INCOMPLETE naming the file.
       Path target = info.layout().artifactsDir().resolve(path.getFileName().toString());
       ArtifactCopier.deletePartialCopy(path, target);
       local.unwritten().file("artifact " + path + " not copied", target, e);
+      return;
+    }
+    if (!copied.skipped().isEmpty()) {
+      // Skipped by design, not lost: the run stays complete, and the user learns what was left out.
+      Logger.warn("prov4ml: artifact {}: {} entr{} not copied: {}", path, copied.skipped().size(),
+          copied.skipped().size() == 1 ? "y" : "ies", namesOf(copied.skipped()));
+    }
+    Path copy = copied.target();
+    if (copy == null) {
       return;
     }
     Path original = path.toAbsolutePath().normalize();
@@ -350,11 +359,18 @@ public final class RecordedRun implements Run {
     logModel(model, modelName, true, true);
   }
 
+  /** At most 20 names, so that a folder of a million sockets still makes one readable line. */
+  private static String namesOf(List<String> skipped) {
+    int shown = Math.min(skipped.size(), 20);
+    String names = String.join(", ", skipped.subList(0, shown));
+    return shown == skipped.size() ? names : names + " and " + (skipped.size() - shown) + " more";
+  }
+
   /** Describes a model: its size as params and its summary file, and/or the model saved as an artifact. */
   @Override
   public void logModel(Model model, String modelName, boolean logModelInfo, boolean logAsArtifact) {
-    ArgumentChecks.notNull(model, "model");
     ArgumentChecks.fileName(modelName, "modelName");
+    ArgumentChecks.notNull(model, "model");
     checkOpen();
     ModelSize size = ModelSize.of(model, "model");
     Path artifacts = info.layout().artifactsDir();

@@ -106,4 +106,59 @@ class Prov4mlConfigTest {
     assertTrue(LauncherEnvironment.rank(Map.of()).isEmpty());
     assertThrows(IllegalArgumentException.class, () -> LauncherEnvironment.rank(Map.of("RANK", "x")));
   }
+
+  @Test
+  void forARecordingProcessABadValueKeepsItsDefaultAndEachProblemIsOneEntry() {
+    Prov4mlConfig.Loaded loaded = Prov4mlConfig.read(props("prov4ml.buffer.size", "lots", "prov4ml.typo", "1",
+        "prov4ml.instrument.bogus.enabled", "false", "prov4ml.user-namespace", "a\nb"), Map.of(), null);
+    assertEquals(65536, loaded.config().get(ConfigKeys.BUFFER_SIZE));
+    assertEquals("www.example.org", loaded.config().get(ConfigKeys.USER_NAMESPACE));
+    assertTrue(loaded.config().instrumentationEnabled("bogus"));
+    assertEquals(4, loaded.problems().size(), loaded.problems().toString());
+    assertTrue(loaded.problems().stream().allMatch(p -> !(p.what() + p.instead()).contains("\n")
+        || p.what().contains("user-namespace")), loaded.problems().toString());
+  }
+
+  @Test
+  void aRankIdentityThatContradictsItselfRecordsASingleProcessWithoutTheJobsRunId() {
+    for (Map<String, String> env : java.util.List.of(Map.of("RANK", "5", "WORLD_SIZE", "2", "SLURM_JOB_ID", "77"),
+        Map.of("RANK", "abc", "WORLD_SIZE", "2", "SLURM_JOB_ID", "77"),
+        Map.of("RANK", "1", "WORLD_SIZE", "0", "SLURM_JOB_ID", "77"))) {
+      Prov4mlConfig.Loaded loaded = Prov4mlConfig.read(new Properties(), env, null);
+      assertEquals(0, loaded.config().get(ConfigKeys.RANK), env.toString());
+      assertEquals(1, loaded.config().get(ConfigKeys.WORLD_SIZE), env.toString());
+      assertNull(loaded.config().get(ConfigKeys.RUN_ID), env.toString());
+      assertEquals(1, loaded.problems().size(), loaded.problems().toString());
+      assertTrue(loaded.problems().get(0).instead().contains("single process"), loaded.problems().toString());
+    }
+    // The same through prov4ml.* keys, and a run id set explicitly is dropped as well.
+    Prov4mlConfig.Loaded loaded = Prov4mlConfig.read(props("prov4ml.rank", "3", "prov4ml.world-size", "3",
+        "prov4ml.run-id", "job"), Map.of(), null);
+    assertNull(loaded.config().get(ConfigKeys.RUN_ID));
+    assertEquals(0, loaded.config().get(ConfigKeys.RANK));
+    Prov4mlConfig.Loaded fine = Prov4mlConfig.read(new Properties(), Map.of("RANK", "1", "WORLD_SIZE", "2",
+        "SLURM_JOB_ID", "77"), null);
+    assertEquals(java.util.List.of(), fine.problems());
+    assertEquals(1, fine.config().get(ConfigKeys.RANK));
+    assertEquals("77", fine.config().get(ConfigKeys.RUN_ID));
+  }
+
+  @Test
+  void theCommandLineStillRefusesWhatARecordingProcessReports() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Prov4mlConfig.load(
+        props("prov4ml.instrument.bogus.enabled", "true"), Map.of(), null));
+    assertTrue(e.getMessage().contains("names no instrumentation"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Prov4mlConfig.load(new Properties(),
+        Map.of("RANK", "abc"), null));
+    assertTrue(e.getMessage().contains("RANK = 'abc'") && !e.getMessage().contains("Exception"), e.getMessage());
+  }
+
+  @Test
+  void anExperimentNameIsLimitedInUtf8BytesSoItsFileNamesFit() {
+    assertEquals("é".repeat(50), Prov4mlConfig.load(props("prov4ml.experiment-name", "é".repeat(50)), Map.of(), null)
+        .get(ConfigKeys.EXPERIMENT));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Prov4mlConfig.load(
+        props("prov4ml.experiment-name", "é".repeat(51)), Map.of(), null));
+    assertTrue(e.getMessage().contains("at most 100 bytes"), e.getMessage());
+  }
 }

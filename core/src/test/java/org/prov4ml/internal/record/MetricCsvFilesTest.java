@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,7 @@ class MetricCsvFilesTest {
     RunLayout layout = new RunLayout(runDir, "exp", "0", 0);
     Files.createDirectories(layout.metricsDir());
     UnwrittenRecords unwritten = new UnwrittenRecords("exp_0", runDir);
-    try (MetricCsvFiles files = new MetricCsvFiles(layout, unwritten)) {
+    try (MetricCsvFiles files = new MetricCsvFiles(layout, unwritten, 128)) {
       MetricCsvFiles.MetricFile loss = files.create("loss", Context.TRAINING);
       assertNotNull(loss);
       files.append(loss, 1, 0.5, 1000);
@@ -42,12 +43,37 @@ class MetricCsvFilesTest {
   }
 
   @Test
+  void noMoreFilesAreOpenThanTheLimitAndEveryRowIsWritten() throws IOException {
+    RunLayout layout = new RunLayout(runDir, "exp", "0", 0);
+    Files.createDirectories(layout.metricsDir());
+    UnwrittenRecords unwritten = new UnwrittenRecords("exp_0", runDir);
+    List<MetricCsvFiles.MetricFile> created = new java.util.ArrayList<>();
+    try (MetricCsvFiles files = new MetricCsvFiles(layout, unwritten, 3)) {
+      for (int batch = 0; batch < 4; batch++) {
+        for (int k = 0; k < 10; k++) {
+          if (batch == 0) {
+            created.add(files.create("m" + k, Context.TRAINING));
+          }
+          files.append(created.get(k), batch, k, 1000 + batch);
+        }
+        files.flush();
+        assertEquals(3, files.openFiles());
+      }
+    }
+    for (int k = 0; k < 10; k++) {
+      assertEquals("epoch,value,timestep\n" + "0," + k + ".0,1000\n1," + k + ".0,1001\n2," + k + ".0,1002\n3," + k
+          + ".0,1003\n", Files.readString(created.get(k).path));
+    }
+    assertEquals(0, unwritten.lostPoints());
+  }
+
+  @Test
   void aFileThatIsAlreadyThereIsNeitherAppendedToNorReplaced() throws IOException {
     RunLayout layout = new RunLayout(runDir, "exp", "0", 0);
     Files.createDirectories(layout.metricsDir());
     Path existing = Files.writeString(layout.metricFile("loss", Context.TRAINING.name()), "someone else's\n");
     UnwrittenRecords unwritten = new UnwrittenRecords("exp_0", runDir);
-    try (MetricCsvFiles files = new MetricCsvFiles(layout, unwritten)) {
+    try (MetricCsvFiles files = new MetricCsvFiles(layout, unwritten, 128)) {
       assertNull(files.create("loss", Context.TRAINING));
     }
     assertEquals("someone else's\n", Files.readString(existing));
