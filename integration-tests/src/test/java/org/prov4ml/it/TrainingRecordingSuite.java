@@ -226,7 +226,8 @@ abstract class TrainingRecordingSuite {
     Files.write(csv, bytes);
     ForkedApp.Result changed = Lineage.verify(work, run);
     assertEquals(1, changed.exitCode(), changed.stdout() + changed.stderr());
-    String line = "DIFFERS data set train_dataset " + csv + ": recorded " + digest + ", now " + FileDigests.sha256(csv);
+    String line = "DIFFERS data set train_dataset " + csv + " (outside the run directory): recorded " + digest + ", now "
+        + FileDigests.sha256(csv);
     assertTrue(changed.stdout().lines().anyMatch(line::equals), changed.stdout());
   }
 
