@@ -7,8 +7,8 @@ import java.time.Duration;
 import org.prov4ml.internal.config.ConfigKeys;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.format.RunLayout;
+import org.prov4ml.internal.mlflow.MlflowReplica;
 import org.prov4ml.internal.mlflow.MlflowSettings;
-import org.prov4ml.internal.mlflow.RunDirectorySync;
 import org.prov4ml.internal.mlflow.UploadBacklog;
 import org.prov4ml.rundir.RunDirectoryException;
 import picocli.CommandLine.Command;
@@ -63,11 +63,11 @@ final class SyncCommand extends CliCommand {
           throw new BadInputException(e.getMessage(), e);
         }
       }
-      RunDirectorySync.Result r = RunDirectorySync.sync(runDir, settings, timeout);
+      MlflowReplica.Result r = MlflowReplica.sync(runDir, settings, timeout);
       UploadBacklog left = r.left();
       if (r.complete() && left.isEmpty()) {
         // A job's ranks are children of the job's run, which gets the merged document (once merged).
-        String parent = RunDirectorySync.completeJob(runDir, settings, timeout);
+        String parent = MlflowReplica.completeJob(runDir, settings, timeout);
         out().println("sync: " + runDir + " is complete in MLflow run " + r.runId()
             + (parent == null ? "" : ", children of the job's run " + parent) + " at " + settings.trackingUri()
             + (left.refused() > 0 ? " (" + left.refused() + " refused, reported above)" : ""));
@@ -101,7 +101,7 @@ final class SyncCommand extends CliCommand {
    * stops and asks for the server to be named; without, it uploads there unauthenticated.
    */
   private MlflowSettings recordedServer(Prov4mlConfig config) throws IOException {
-    String recorded = RunDirectorySync.recordedTrackingUri(runDir);
+    String recorded = MlflowReplica.recordedTrackingUri(runDir);
     if (recorded == null) {
       throw new BadInputException(runDir + " was recorded without MLflow; pass --tracking-uri (or set "
           + "MLFLOW_TRACKING_URI)");

@@ -44,7 +44,7 @@ import org.tinylog.Logger;
  * <p>The MLflow run's ids reach the PROV document the way every record does, as an event for the
  * directory's writer; once the run has ended they are only in the uploader's cursor.
  */
-public final class MlflowUploader implements Replica {
+final class MlflowUploader implements Replica {
 
   private static final long IDLE_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -85,7 +85,7 @@ public final class MlflowUploader implements Replica {
    * The MLflow replica of a run when a tracking URI is configured; empty (with one warning when the URI
    * is unusable) otherwise, so a bad MLflow setting never stops the run.
    */
-  public static Optional<Replica> create(RunInfo run, Prov4mlConfig config, Map<String, String> env,
+  static Optional<Replica> create(RunInfo run, Prov4mlConfig config, Map<String, String> env,
       FailureCounts failures) {
     String uri = config.get(ConfigKeys.MLFLOW_TRACKING_URI);
     if (uri == null || uri.isBlank()) {
@@ -117,7 +117,7 @@ public final class MlflowUploader implements Replica {
   public void jobMerged() {
     Path runDir = runInfo.layout().runDir();
     try {
-      String parent = RunDirectorySync.completeJob(runDir, upload.settings(), upload.settings().flushTimeout());
+      String parent = MlflowReplica.completeJob(runDir, upload.settings(), upload.settings().flushTimeout());
       if (parent != null) {
         Logger.info("prov4ml: job {} is MLflow run {}, its ranks' runs nested under it",
             runInfo.layout().jobActivityId(), parent);
@@ -126,7 +126,7 @@ public final class MlflowUploader implements Replica {
       Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
       Logger.warn("prov4ml: the job's MLflow parent run is not complete ({}); it is safe in the run directory; to "
-          + "finish it run: {}", e.getMessage(), RunDirectorySync.syncCommand(runDir.toString()));
+          + "finish it run: {}", e.getMessage(), MlflowReplica.syncCommand(runDir.toString()));
     }
   }
 
@@ -184,7 +184,7 @@ public final class MlflowUploader implements Replica {
       endSummary = "not yet uploaded to MLflow: " + left.describe();
       Logger.warn("prov4ml: MLflow at {} has not acknowledged {} of run {} within {} s; it is safe in the run "
           + "directory; to finish the upload run: {}", settings.trackingUri(), left.describe(), runInfo.runName(),
-          timeout.toSeconds(), RunDirectorySync.syncCommand(upload.runDir().toString()));
+          timeout.toSeconds(), MlflowReplica.syncCommand(upload.runDir().toString()));
     }
   }
 

@@ -38,7 +38,7 @@ import org.prov4ml.Context;
 import org.prov4ml.RunStatus;
 import org.prov4ml.internal.config.Prov4mlVersion;
 import org.prov4ml.internal.format.RunLayout;
-import org.prov4ml.internal.mlflow.RunDirectorySync;
+import org.prov4ml.internal.mlflow.MlflowReplica;
 import org.prov4ml.rundir.Artifact;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.MetricSeries;
@@ -182,7 +182,7 @@ final class ReportData {
           + runId.get());
     }
     try {
-      return Optional.ofNullable(RunDirectorySync.recordedRunPage(
+      return Optional.ofNullable(MlflowReplica.recordedRunPage(
           new RunLayout(dir.path(), run.experiment(), run.runId(), run.rank())));
     } catch (IOException e) {
       return Optional.empty(); // an unreadable upload cursor only costs the link

@@ -30,7 +30,7 @@ import org.prov4ml.internal.format.ArgumentChecks;
 import org.prov4ml.internal.format.FileDigests;
 import org.prov4ml.internal.format.RunLayout;
 import org.prov4ml.internal.merge.JobDocumentWriter;
-import org.prov4ml.internal.mlflow.MlflowUploader;
+import org.prov4ml.internal.mlflow.MlflowReplica;
 import org.prov4ml.internal.pipeline.ArtifactRecord;
 import org.prov4ml.internal.pipeline.EventKind;
 import org.prov4ml.internal.pipeline.EventPipeline;
@@ -98,7 +98,7 @@ public final class RecordedRun implements Run {
    */
   public static RecordedRun start(RunOptions options, Prov4mlConfig config, boolean implicit) throws IOException {
     return start(options, config, implicit, (info, local, failures) -> List.of(local),
-        (info, failures) -> MlflowUploader.create(info, config, System.getenv(), failures).stream().toList());
+        (info, failures) -> MlflowReplica.live(info, config, System.getenv(), failures).stream().toList());
   }
 
   /** Chooses a run's sinks, given the run and its local run directory writer (always the first sink). */

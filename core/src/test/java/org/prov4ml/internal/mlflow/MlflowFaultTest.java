@@ -19,14 +19,14 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.prov4ml.Context;
 import org.prov4ml.Run;
-import org.prov4ml.internal.config.Prov4mlConfig;
-import org.prov4ml.internal.run.RecordedRun;
 import org.prov4ml.internal.cli.Prov4mlCli;
+import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.format.RunLayout;
-import org.prov4ml.testing.FaultyProxy;
+import org.prov4ml.internal.run.RecordedRun;
 import org.prov4ml.testing.FaultyProxy.Mode;
-import org.prov4ml.testing.MlflowRest;
+import org.prov4ml.testing.FaultyProxy;
 import org.prov4ml.testing.MlflowRest.Point;
+import org.prov4ml.testing.MlflowRest;
 import org.prov4ml.testing.MlflowServer;
 import org.prov4ml.testing.ProgramUploadingALongSeries;
 import org.prov4ml.testing.PythonEnv;
@@ -259,7 +259,7 @@ class MlflowFaultTest extends RealMlflowServerTest {
     long start = System.nanoTime();
     Properties settings = MlflowTestRuns.settings(proxy.uri());
     settings.setProperty("prov4ml.mlflow.request-timeout", "1s");
-    RunDirectorySync.Result result = RunDirectorySync.sync(runDir, MlflowSettings.from(
+    MlflowReplica.Result result = MlflowReplica.sync(runDir, MlflowSettings.from(
         Prov4mlConfig.load(settings, Map.of(), null), Map.of(), proxy.uri()), Duration.ofMinutes(2));
     long millis = (System.nanoTime() - start) / 1_000_000;
     assertTrue(result.complete() && result.left().isEmpty(), result.toString());

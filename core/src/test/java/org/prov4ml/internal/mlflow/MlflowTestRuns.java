@@ -34,13 +34,13 @@ final class MlflowTestRuns {
         .tag("team", "prov4ml").build());
   }
 
-  /** Settings for {@link RunDirectorySync} with an explicit environment (MLFLOW_RUN_ID, ...). */
+  /** Settings for {@link MlflowReplica} with an explicit environment (MLFLOW_RUN_ID, ...). */
   static MlflowSettings syncSettings(String trackingUri, Map<String, String> env) {
     return MlflowSettings.from(Prov4mlConfig.load(settings(trackingUri), Map.of(), null), env, trackingUri);
   }
 
-  static RunDirectorySync.Result sync(Path runDir, String trackingUri, Map<String, String> env) throws Exception {
-    return RunDirectorySync.sync(runDir, syncSettings(trackingUri, env), Duration.ofSeconds(60));
+  static MlflowReplica.Result sync(Path runDir, String trackingUri, Map<String, String> env) throws Exception {
+    return MlflowReplica.sync(runDir, syncSettings(trackingUri, env), Duration.ofSeconds(60));
   }
 
   static UploadCursor cursor(Run run) throws Exception {

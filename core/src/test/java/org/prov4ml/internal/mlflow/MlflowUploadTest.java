@@ -11,15 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.prov4ml.Context;
 import org.prov4ml.Run;
 import org.prov4ml.RunStatus;
-import org.prov4ml.testing.MlflowRest;
 import org.prov4ml.testing.MlflowRest.Point;
+import org.prov4ml.testing.MlflowRest;
 
 /** A run's events reach a real MLflow server, checked through its REST API. */
 class MlflowUploadTest extends RealMlflowServerTest {
@@ -119,7 +119,7 @@ class MlflowUploadTest extends RealMlflowServerTest {
     }
     run.close();
 
-    RunDirectorySync.Result result = MlflowTestRuns.sync(run.runDirectory(), server.uri(),
+    MlflowReplica.Result result = MlflowTestRuns.sync(run.runDirectory(), server.uri(),
         Map.of("MLFLOW_RUN_ID", runId));
     assertTrue(result.complete(), String.valueOf(result));
     assertEquals(runId, result.runId());
@@ -236,7 +236,7 @@ class MlflowUploadTest extends RealMlflowServerTest {
     run.logMetric("loss", 0.5, Context.TRAINING, 0, false, 1_700_000_000_000L);
     run.logArtifact(Files.writeString(out.resolve("a.txt"), "a"));
     run.close();
-    RunDirectorySync.Result result = MlflowTestRuns.sync(run.runDirectory(), server.uri(),
+    MlflowReplica.Result result = MlflowTestRuns.sync(run.runDirectory(), server.uri(),
         Map.of("MLFLOW_EXPERIMENT_NAME", "file-store"));
     assertTrue(result.complete(), String.valueOf(result));
     String runId = result.runId();

@@ -98,7 +98,7 @@ class MlflowUploaderTest extends EmulatedMlflowTest {
     run.logMetric("loss", 1, Context.TRAINING, 0, false, T0);
     run.close();
     byte[] before = Files.readAllBytes(run.provenanceFile());
-    RunDirectorySync.Result result = MlflowTestRuns.sync(run.runDirectory(), mlflow.uri(), Map.of());
+    MlflowReplica.Result result = MlflowTestRuns.sync(run.runDirectory(), mlflow.uri(), Map.of());
     assertTrue(result.complete(), result.toString());
     assertEquals(List.of(onlyRun()), result.runIds());
     assertArrayEquals(before, Files.readAllBytes(run.provenanceFile()), "the ended run's document is not rewritten");

@@ -22,8 +22,8 @@ import org.prov4ml.Run;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.rundir.ModelVersion;
 import org.prov4ml.rundir.RunDirectory;
-import org.prov4ml.testing.MlflowEmulator;
 import org.prov4ml.testing.MlflowEmulator.Fault;
+import org.prov4ml.testing.MlflowEmulator;
 
 /** {@code prov4ml.mlflow.register-models} against the in-JVM {@link MlflowEmulator}. */
 class ModelRegistrationTest extends EmulatedMlflowTest {
@@ -51,17 +51,17 @@ class ModelRegistrationTest extends EmulatedMlflowTest {
     return run;
   }
 
-  private RunDirectorySync.Result sync(Run run, boolean register) throws Exception {
+  private MlflowReplica.Result sync(Run run, boolean register) throws Exception {
     Properties settings = MlflowTestRuns.settings(mlflow.uri());
     settings.setProperty("prov4ml.mlflow.register-models", Boolean.toString(register));
-    return RunDirectorySync.sync(run.runDirectory(), MlflowSettings.from(Prov4mlConfig.load(settings, Map.of(), null),
+    return MlflowReplica.sync(run.runDirectory(), MlflowSettings.from(Prov4mlConfig.load(settings, Map.of(), null),
         Map.of(), mlflow.uri()), Duration.ofSeconds(30));
   }
 
   @Test
   void everyModelVersionBecomesARegisteredVersionOfItsModelLinkedToTheRun() throws Exception {
     Run run = recordOffline();
-    RunDirectorySync.Result result = sync(run, true);
+    MlflowReplica.Result result = sync(run, true);
     assertTrue(result.complete() && result.left().isEmpty(), result.toString());
     String runId = result.runIds().get(0);
     String artifactRoot = "mlflow-artifacts:/" + MlflowTestRuns.cursor(run).experimentId + "/" + runId + "/artifacts/";

@@ -5,15 +5,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.format.RunLayout;
 import org.prov4ml.internal.merge.JobDocumentWriter;
+import org.prov4ml.internal.pipeline.FailureCounts;
+import org.prov4ml.internal.pipeline.Replica;
+import org.prov4ml.internal.pipeline.RunInfo;
 import org.prov4ml.rundir.PrintableText;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
 import org.tinylog.Logger;
 
 /**
- * {@code sync}: uploads a run directory that was recorded offline or whose upload was cut short,
+ * The one way into the MLflow replica: {@link #live} follows a run as it is recorded ({@link MlflowUploader}),
+ * {@link #sync} uploads a run directory afterwards, and the rest answers what an earlier upload recorded.
+ * {@link MlflowSettings}, {@link Result} and {@link UploadBacklog} are its values; every other class of the
+ * package is its own.
+ *
+ * <p>{@code sync} uploads a run directory that was recorded offline or whose upload was cut short,
  * from where the server stopped acknowledging. Each rank is its own MLflow run, as it is when the run
  * is live; each gets the same {@link RunUpload} as a live run, making its final pass until it
  * succeeds or {@code timeout} passes. A second sync finds nothing to send.
@@ -22,9 +33,18 @@ import org.tinylog.Logger;
  * {@code mlflow_GR<rank>.json}. The PROV document has one writer, the run's, and a run that ended has
  * none (docs/design.md).
  */
-public final class RunDirectorySync {
+public final class MlflowReplica {
 
-  private RunDirectorySync() {}
+  private MlflowReplica() {}
+
+  /**
+   * The MLflow replica of a run when a tracking URI is configured; empty (with one warning when the URI is
+   * unusable) otherwise, so a bad MLflow setting never stops the run.
+   */
+  public static Optional<Replica> live(RunInfo run, Prov4mlConfig config, Map<String, String> env,
+      FailureCounts failures) {
+    return MlflowUploader.create(run, config, env, failures);
+  }
 
   /**
    * What a sync achieved.
