@@ -14,8 +14,11 @@ public final class Context {
 
   private static final ConcurrentMap<String, Context> CANONICAL = new ConcurrentHashMap<>();
 
+  /** Points and artifacts of training: batch loss, learning rate, the epochs' training metrics. */
   public static final Context TRAINING = of("TRAINING");
+  /** Points of the validation at each epoch's end. */
   public static final Context VALIDATION = of("VALIDATION");
+  /** Points of an evaluation outside training, on a test set. */
   public static final Context TESTING = of("TESTING");
 
   /**
@@ -33,6 +36,8 @@ public final class Context {
   /**
    * The context with this name; a custom one is created on first use.
    *
+   * @param name letters, digits, {@code _} and {@code -}
+   * @return the one instance of that name
    * @throws IllegalArgumentException when the name is blank or has characters other than letters,
    *     digits, {@code _} and {@code -} (it becomes part of file names)
    */
@@ -54,7 +59,11 @@ public final class Context {
         || c == '_' || c == '-';
   }
 
-  /** The name as given, e.g. {@code TRAINING}. */
+  /**
+   * The name as given, e.g. {@code TRAINING}.
+   *
+   * @return the name, as in metric file names
+   */
   public String name() {
     return name;
   }

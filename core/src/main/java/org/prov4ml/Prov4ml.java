@@ -57,7 +57,12 @@ public final class Prov4ml {
 
   private Prov4ml() {}
 
-  /** Starts a run of {@code experimentName}, with everything else from the configuration. */
+  /**
+   * Starts a run of {@code experimentName}, with everything else from the configuration.
+   *
+   * @param experimentName the experiment to start the run in
+   * @return the run
+   */
   public static Run startRun(String experimentName) {
     return startRun(RunOptions.builder().experimentName(experimentName).build());
   }
@@ -65,6 +70,8 @@ public final class Prov4ml {
   /**
    * Starts a run.
    *
+   * @param options what the run is started with
+   * @return the run
    * @throws IllegalStateException when another run is active (end it first)
    */
   public static Run startRun(RunOptions options) {
@@ -75,6 +82,7 @@ public final class Prov4ml {
   /**
    * The active run, started implicitly if there is none.
    *
+   * @return the run
    * @throws IllegalStateException when no run can be started because the output directory cannot be
    *     created or written (said once, see {@link #activeOrImplicitRun})
    */
@@ -87,6 +95,8 @@ public final class Prov4ml {
    * the output directory cannot be created or written. That is logged once, in one line naming the
    * directory and the operating system's reason, and not tried again while the configuration is the
    * same: the application runs on without provenance. Empty too once the JVM is exiting.
+   *
+   * @return the run, or empty when none can be started
    */
   public static Optional<Run> activeOrImplicitRun() {
     return BACKEND.activeOrImplicitRun(null);
@@ -95,6 +105,9 @@ public final class Prov4ml {
   /**
    * {@link #activeOrImplicitRun()}, a run started with {@code options} (null: all from the
    * configuration) if there is none, as the training listener does.
+   *
+   * @param options what the run is started with, or {@code null} for the configuration
+   * @return the run, or empty when none can be started
    */
   public static Optional<Run> activeOrImplicitRun(RunOptions options) {
     return BACKEND.activeOrImplicitRun(options);
@@ -105,7 +118,11 @@ public final class Prov4ml {
     return BACKEND.activeOrImplicitRun(options).orElse(null);
   }
 
-  /** The active run, if any. */
+  /**
+   * The active run, if any.
+   *
+   * @return the run, or empty when none is active
+   */
   public static Optional<Run> activeRun() {
     return BACKEND.activeRun();
   }
@@ -120,6 +137,13 @@ public final class Prov4ml {
     activeRun().ifPresent(Run::flush);
   }
 
+  /**
+   * {@link Run#logParam} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param key its name
+   * @param value its value
+   */
   public static void logParam(String key, Object value) {
     Run run = implicitRun(null);
     if (run != null) {
@@ -127,6 +151,12 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#logParams} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param params the params by name
+   */
   public static void logParams(Map<String, ?> params) {
     Run run = implicitRun(null);
     if (run != null) {
@@ -134,6 +164,14 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#logMetric} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param key its name
+   * @param value its value
+   * @param context the phase it belongs to
+   */
   public static void logMetric(String key, double value, Context context) {
     Run run = implicitRun(null);
     if (run != null) {
@@ -141,6 +179,15 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#logMetric} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param key its name
+   * @param value its value
+   * @param context the phase it belongs to
+   * @param step the step, 0 or more
+   */
   public static void logMetric(String key, double value, Context context, long step) {
     Run run = implicitRun(null);
     if (run != null) {
@@ -148,6 +195,17 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#logMetric} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param key its name
+   * @param value its value
+   * @param context the phase it belongs to
+   * @param step the step, 0 or more
+   * @param synchronous wait until every sink has it (up to {@code prov4ml.synchronous.timeout})
+   * @param timestampMillis its time, in milliseconds since the epoch
+   */
   public static void logMetric(String key, double value, Context context, long step, boolean synchronous,
       long timestampMillis) {
     Run run = implicitRun(null);
@@ -156,6 +214,14 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#logMetrics} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param metrics the values by metric name
+   * @param context the phase it belongs to
+   * @param step the step, 0 or more
+   */
   public static void logMetrics(Map<String, ? extends Number> metrics, Context context, long step) {
     Run run = implicitRun(null);
     if (run != null) {
@@ -163,6 +229,15 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#logMetrics} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param metrics the values by metric name
+   * @param context the phase it belongs to
+   * @param step the step, 0 or more
+   * @param synchronous wait until every sink has it (up to {@code prov4ml.synchronous.timeout})
+   */
   public static void logMetrics(Map<String, ? extends Number> metrics, Context context, long step,
       boolean synchronous) {
     Run run = implicitRun(null);
@@ -171,6 +246,12 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#logArtifact} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param path an existing file or directory
+   */
   public static void logArtifact(Path path) {
     Run run = implicitRun(null);
     if (run != null) {
@@ -178,6 +259,13 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#logArtifact} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param path an existing file or directory
+   * @param context the phase it belongs to
+   */
   public static void logArtifact(Path path, Context context) {
     Run run = implicitRun(null);
     if (run != null) {
@@ -185,6 +273,13 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#logModel} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param model an initialised DJL model
+   * @param modelName the name it is recorded under
+   */
   public static void logModel(Model model, String modelName) {
     Run run = implicitRun(null);
     if (run != null) {
@@ -192,6 +287,15 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#logModel} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param model an initialised DJL model
+   * @param modelName the name it is recorded under
+   * @param logModelInfo whether to record its size params and block summary
+   * @param logAsArtifact whether to save the model into the run's artifacts
+   */
   public static void logModel(Model model, String modelName, boolean logModelInfo, boolean logAsArtifact) {
     Run run = implicitRun(null);
     if (run != null) {
@@ -199,6 +303,14 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#saveModelVersion} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param model an initialised DJL model
+   * @param modelName the name it is recorded under
+   * @param context the phase it belongs to
+   */
   public static void saveModelVersion(Model model, String modelName, Context context) {
     Run run = implicitRun(null);
     if (run != null) {
@@ -206,6 +318,15 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#saveModelVersion} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param model an initialised DJL model
+   * @param modelName the name it is recorded under
+   * @param context the phase it belongs to
+   * @param step the step, 0 or more
+   */
   public static void saveModelVersion(Model model, String modelName, Context context, long step) {
     Run run = implicitRun(null);
     if (run != null) {
@@ -213,6 +334,12 @@ public final class Prov4ml {
     }
   }
 
+  /**
+   * {@link Run#logOptimizer} on the active run, started implicitly if there is none; nothing when no run
+   * can be started (the output directory is unwritable, said once, or the JVM is exiting).
+   *
+   * @param optimizer the optimizer a trainer updates with
+   */
   public static void logOptimizer(Optimizer optimizer) {
     Run run = implicitRun(null);
     if (run != null) {
@@ -220,17 +347,32 @@ public final class Prov4ml {
     }
   }
 
-  /** See {@link Run#logDataset(String, Dataset)}. */
+  /**
+   * See {@link Run#logDataset(String, Dataset)}.
+   *
+   * @param label the data set's name in the document, usable as a file name
+   * @param dataset the DJL data set
+   */
   public static void logDataset(String label, Dataset dataset) {
     activeRunOrStart().logDataset(label, dataset);
   }
 
-  /** See {@link Run#logDataset(String, Dataset, Context)}. */
+  /**
+   * See {@link Run#logDataset(String, Dataset, Context)}.
+   *
+   * @param label the data set's name in the document, usable as a file name
+   * @param dataset the DJL data set
+   * @param context the phase it belongs to
+   */
   public static void logDataset(String label, Dataset dataset, Context context) {
     activeRunOrStart().logDataset(label, dataset, context);
   }
 
-  /** See {@link Run#logSourceCode(boolean)}. */
+  /**
+   * See {@link Run#logSourceCode(boolean)}.
+   *
+   * @param useGit whether to record the git commit
+   */
   public static void logSourceCode(boolean useGit) {
     activeRunOrStart().logSourceCode(useGit);
   }

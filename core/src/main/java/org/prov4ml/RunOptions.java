@@ -36,40 +36,83 @@ public final class RunOptions {
     this.tags = Map.copyOf(b.tags);
   }
 
+  /**
+   * A builder with nothing set.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The experiment name, or null to use {@code prov4ml.experiment-name}. */
+  /**
+   * The experiment name.
+   *
+   * @return the name, or null to use {@code prov4ml.experiment-name}
+   */
   public String experimentName() {
     return experimentName;
   }
 
+  /**
+   * Where the run directory is written.
+   *
+   * @return the output directory, or null to use {@code prov4ml.output-dir}
+   */
   public Path outputDir() {
     return outputDir;
   }
 
+  /**
+   * The PROV namespace of the document's identifiers.
+   *
+   * @return the namespace, or null to use {@code prov4ml.user-namespace}
+   */
   public String userNamespace() {
     return userNamespace;
   }
 
+  /**
+   * The run's name.
+   *
+   * @return the name, or null to use {@code prov4ml.run-name} (default {@code <experiment>_<runId>})
+   */
   public String runName() {
     return runName;
   }
 
+  /**
+   * The global rank of this process in its job.
+   *
+   * @return the rank, or null to use {@code prov4ml.rank} (default: the launcher's, else 0)
+   */
   public Integer rank() {
     return rank;
   }
 
-  /** The job's run identity, or null to use {@code prov4ml.run-id} (default: the launcher's). */
+  /**
+   * The job's run identity.
+   *
+   * @return the id, or null to use {@code prov4ml.run-id} (default: the launcher's)
+   */
   public String runId() {
     return runId;
   }
 
+  /**
+   * The number of ranks of the job.
+   *
+   * @return the world size, or null to use {@code prov4ml.world-size} (default: the launcher's, else 1)
+   */
   public Integer worldSize() {
     return worldSize;
   }
 
+  /**
+   * The run's own tags, given to MLflow with prov4ml's.
+   *
+   * @return the tags by key, unmodifiable; empty when none were set
+   */
   public Map<String, String> tags() {
     return tags;
   }
@@ -87,17 +130,35 @@ public final class RunOptions {
 
     private Builder() {}
 
+    /**
+     * Sets the experiment name.
+     *
+     * @param experimentName a name usable as a file name
+     * @return this builder
+     */
     public Builder experimentName(String experimentName) {
       ArgumentChecks.experimentName(experimentName, "experimentName");
       this.experimentName = experimentName;
       return this;
     }
 
+    /**
+     * Sets where the run directory is written.
+     *
+     * @param outputDir the output directory, created when missing
+     * @return this builder
+     */
     public Builder outputDir(Path outputDir) {
       this.outputDir = ArgumentChecks.notNull(outputDir, "outputDir");
       return this;
     }
 
+    /**
+     * Sets the PROV namespace of the document's identifiers.
+     *
+     * @param userNamespace a non-blank namespace
+     * @return this builder
+     */
     public Builder userNamespace(String userNamespace) {
       ArgumentChecks.nonBlank(userNamespace, "userNamespace");
       try {
@@ -109,11 +170,23 @@ public final class RunOptions {
       return this;
     }
 
+    /**
+     * Sets the run's name.
+     *
+     * @param runName a non-blank name
+     * @return this builder
+     */
     public Builder runName(String runName) {
       this.runName = ArgumentChecks.nonBlank(runName, "runName");
       return this;
     }
 
+    /**
+     * Sets the global rank of this process in its job.
+     *
+     * @param rank the rank, 0 or more
+     * @return this builder
+     */
     public Builder rank(int rank) {
       ArgumentChecks.nonNegative(rank, "rank");
       this.rank = rank;
@@ -123,13 +196,21 @@ public final class RunOptions {
     /**
      * The run identity of a job of several processes: every rank started with the same id records
      * into one run directory {@code <experiment>_<runId>}.
+     *
+     * @param runId 1 to 100 letters, digits, {@code .}, {@code _} or {@code -}
+     * @return this builder
      */
     public Builder runId(String runId) {
       this.runId = ArgumentChecks.runId(runId, "runId");
       return this;
     }
 
-    /** The number of ranks of the job; rank 0 merges their documents at its end. */
+    /**
+     * The number of ranks of the job; rank 0 merges their documents at its end.
+     *
+     * @param worldSize 1 or more
+     * @return this builder
+     */
     public Builder worldSize(int worldSize) {
       if (worldSize < 1) {
         throw new IllegalArgumentException("worldSize is " + worldSize + ", it must be at least 1");
@@ -138,12 +219,24 @@ public final class RunOptions {
       return this;
     }
 
+    /**
+     * Adds a tag to the run.
+     *
+     * @param key the tag's key
+     * @param value its value
+     * @return this builder
+     */
     public Builder tag(String key, String value) {
       ArgumentChecks.key(key, "tag key");
       tags.put(key, ArgumentChecks.notNull(value, "tag value of '" + key + "'"));
       return this;
     }
 
+    /**
+     * The options set so far.
+     *
+     * @return new options; the builder may be used on
+     */
     public RunOptions build() {
       return new RunOptions(this);
     }

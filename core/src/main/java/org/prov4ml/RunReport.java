@@ -15,6 +15,15 @@ import java.util.Map;
 public record RunReport(long metricPoints, long droppedMetricPoints, long lateEvents, Map<String, Long> failures,
     List<String> sinkSummaries) {
 
+  /**
+   * A report; the failures and summaries are copied.
+   *
+   * @param metricPoints metric points handed to the sinks
+   * @param droppedMetricPoints metric points discarded by the {@code drop} overflow policy
+   * @param lateEvents events published after the run had ended, not recorded
+   * @param failures failures inside prov4ml by place
+   * @param sinkSummaries what the sinks said of their delivery at the end
+   */
   public RunReport {
     failures = Map.copyOf(failures);
     sinkSummaries = List.copyOf(sinkSummaries);

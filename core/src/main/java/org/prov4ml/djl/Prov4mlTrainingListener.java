@@ -50,14 +50,24 @@ public final class Prov4mlTrainingListener implements TrainingListener {
   /** A listener whose every option comes from the configuration ({@code prov4ml.*} keys). */
   public Prov4mlTrainingListener() {}
 
-  /** The run started when a trainer begins with no run active; by default all from the configuration. */
+  /**
+   * The run started when a trainer begins with no run active; by default all from the configuration.
+   *
+   * @param runOptions what that run is started with
+   * @return this listener
+   */
   public Prov4mlTrainingListener optRunOptions(RunOptions runOptions) {
     ListenerSettings s = settings;
     settings = new ListenerSettings(runOptions, s.batchMetrics(), s.learningRateEvery(), s.runPerTrainer());
     return this;
   }
 
-  /** Whether to record {@code batch_loss} every batch; default {@code prov4ml.metrics.batch.enabled}. */
+  /**
+   * Whether to record {@code batch_loss} every batch; default {@code prov4ml.metrics.batch.enabled}.
+   *
+   * @param batchMetrics {@code false} records no per-batch points
+   * @return this listener
+   */
   public Prov4mlTrainingListener optBatchMetrics(boolean batchMetrics) {
     ListenerSettings s = settings;
     settings = new ListenerSettings(s.runOptions(), batchMetrics, s.learningRateEvery(), s.runPerTrainer());
@@ -68,6 +78,8 @@ public final class Prov4mlTrainingListener implements TrainingListener {
    * Records {@code learning_rate} every {@code steps} steps; default
    * {@code prov4ml.metrics.lr-every-n-steps}.
    *
+   * @param steps 1 or more
+   * @return this listener
    * @throws IllegalArgumentException when {@code steps} is less than 1
    */
   public Prov4mlTrainingListener optLearningRateEvery(int steps) {
@@ -82,6 +94,9 @@ public final class Prov4mlTrainingListener implements TrainingListener {
   /**
    * Whether each trainer that begins with no run active gets a run of its own, ended when the
    * trainer is closed; default {@code prov4ml.run.per-trainer}.
+   *
+   * @param runPerTrainer {@code true} for one run per trainer
+   * @return this listener
    */
   public Prov4mlTrainingListener optRunPerTrainer(boolean runPerTrainer) {
     ListenerSettings s = settings;

@@ -45,6 +45,20 @@ public record DatasetRecord(String id, String label, Optional<Context> context, 
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Creates the record; its collections are copied, unmodifiable.
+   *
+   * @param id the PROV entity's id, {@code <label>//<context or run activity>}
+   * @param label the data set's label ({@code train_dataset}, ...)
+   * @param context the context that used it; empty when the run itself did
+   * @param properties its {@code yprov:<label>_*} attributes by the name after the label: {@code stat_total_samples}, {@code stat_batch_size}, {@code stat_total_steps}, {@code stat_shuffle} (yProv4ML's), {@code djl_class}, {@code data_shapes}, ...
+   * @param sources the files, folders or URLs it reads, as recorded
+   * @param sha256 one digest of all its files, when every one was hashed
+   * @param manifest the file that lists each of its files with size, time and digest, when recorded
+   * @param note what was not hashed or not found, and why, when anything was not
+   * @param rank the rank whose document records it
+   * @param attributes every attribute of the entity as recorded
+   */
   public DatasetRecord {
     properties = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(properties));
     sources = List.copyOf(sources);
@@ -55,6 +69,7 @@ public record DatasetRecord(String id, String label, Optional<Context> context, 
    * The files of its source, read from its manifest; empty when it has none (an in-memory data set,
    * or one recorded by yProv4ML).
    *
+   * @return the files in the manifest's order
    * @throws RunDirectoryException when the manifest is missing or is not one, or is not a regular file inside the
    *     run directory ({@link RunFiles}: the document names it, and the document is untrusted)
    */

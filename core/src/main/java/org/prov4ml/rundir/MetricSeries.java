@@ -42,36 +42,46 @@ public final class MetricSeries {
    * process): its points are read from {@code file} as for any other.
    *
    * @param runDir the run directory {@code file} must lie in ({@link RunFiles})
+   * @param key the metric's key
+   * @param context its context
+   * @param rank the rank that writes it
+   * @param file its CSV file
+   * @return the series
    */
   public static MetricSeries announced(Path runDir, String key, Context context, int rank, Path file) {
     return new MetricSeries(key + "//" + context.name(), key, context, rank, runDir, file, Map.of());
   }
 
-  /** The PROV entity's id, {@code <key>//<CONTEXT>}. */
+  /** {@return the PROV entity's id, {@code <key>//<CONTEXT>}} */
   public String id() {
     return id;
   }
 
-  /** The metric's key, as logged (the file name may differ: it cannot hold {@code / \ :}). */
+  /** {@return the metric's key, as logged (the file name may differ: it cannot hold {@code / \ :})} */
   public String key() {
     return key;
   }
 
+  /**
+   * The context the points were logged in.
+   *
+   * @return the context, e.g. {@link Context#TRAINING}
+   */
   public Context context() {
     return context;
   }
 
-  /** The rank whose document records this series. */
+  /** {@return the rank whose document records this series} */
   public int rank() {
     return rank;
   }
 
-  /** The CSV file (rebased if the run directory was moved). */
+  /** {@return the CSV file (rebased if the run directory was moved)} */
   public Path file() {
     return file;
   }
 
-  /** Every attribute of the metric's entity as recorded. */
+  /** {@return every attribute of the metric's entity as recorded} */
   public Map<String, String> attributes() {
     return attributes;
   }
@@ -80,6 +90,7 @@ public final class MetricSeries {
    * The number of whole rows in the file now, counted once (a scan of the file, not a parse) and
    * then remembered; a row still being written is not counted.
    *
+   * @return the number of points in the file
    * @throws UncheckedIOException wrapping a {@link RunDirectoryException} when the file cannot be read
    */
   public long pointCount() {
@@ -95,6 +106,7 @@ public final class MetricSeries {
    * {@link UncheckedIOException} wrapping a {@link RunDirectoryException} that names the file and
    * line; a last row without its line end (still being written) is left out.
    *
+   * @return the points, to be closed
    * @throws UncheckedIOException wrapping a {@link RunDirectoryException} when the file cannot be opened
    */
   public Stream<MetricPoint> points() {
@@ -108,6 +120,10 @@ public final class MetricSeries {
    * row still being written (no line end yet) is left for the next read. The cost is that of the rows
    * read, however long the file already is.
    *
+   * @param offset the byte to read from: 0, or what the previous read returned
+   * @param maxPoints the most rows to read
+   * @param points receives each point read, in the file's order
+   * @return the offset to resume from
    * @throws UncheckedIOException wrapping a {@link RunDirectoryException} naming the file when it cannot
    *     be read, is shorter than {@code offset}, or has a row that is not {@code step,value,timestamp}
    */

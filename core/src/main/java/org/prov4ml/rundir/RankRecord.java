@@ -52,66 +52,87 @@ public final class RankRecord {
     this.relations = List.copyOf(relations);
   }
 
-  /** The global rank of the process that wrote this record. */
+  /** {@return the global rank of the process that wrote this record} */
   public int rank() {
     return rank;
   }
 
-  /** The PROV document, {@code prov_<experiment>_GR<rank>_<runId>.json}. */
+  /** {@return the PROV document, {@code prov_<experiment>_GR<rank>_<runId>.json}} */
   public Path document() {
     return document;
   }
 
-  /** This rank's artifacts folder, {@code artifacts_GR<rank>/}; artifact paths are relative to it. */
+  /** {@return this rank's artifacts folder, {@code artifacts_GR<rank>/}; artifact paths are relative to it} */
   public Path artifactsDir() {
     return artifactsDir;
   }
 
+  /**
+   * The run as this rank's document records it.
+   *
+   * @return the run activity: ids, status, times, attributes
+   */
   public RunActivity run() {
     return run;
   }
 
-  /** The params, name to value as recorded (a string), in the order they were logged. */
+  /** {@return the params, name to value as recorded (a string), in the order they were logged} */
   public Map<String, String> params() {
     return params;
   }
 
-  /** The metric series, in the order of their first point. */
+  /** {@return the metric series, in the order of their first point} */
   public List<MetricSeries> metrics() {
     return metrics;
   }
 
-  /** The series of (key, context), if any point of it was recorded. */
+  /**
+   * The series of (key, context), if any point of it was recorded.
+   *
+   * @param key the metric's key, as logged
+   * @param context its context
+   * @return the series, or empty
+   */
   public Optional<MetricSeries> metric(String key, Context context) {
     return metrics.stream().filter(m -> m.key().equals(key) && m.context().equals(context)).findFirst();
   }
 
-  /** The files of the artifacts folder that the document records, in the order they were recorded. */
+  /** {@return the files of the artifacts folder that the document records, in the order they were recorded} */
   public List<Artifact> artifacts() {
     return artifacts;
   }
 
-  /** The artifact at {@code path}, relative to the artifacts folder with {@code /} separators. */
+  /**
+   * The artifact at {@code path}.
+   *
+   * @param path relative to the artifacts folder, with {@code /} separators
+   * @return the artifact, or empty when the document records none there
+   */
   public Optional<Artifact> artifact(String path) {
     return artifacts.stream().filter(a -> a.path().equals(path)).findFirst();
   }
 
-  /** The models described by {@code logModel}. */
+  /** {@return the models described by {@code logModel}} */
   public List<Model> models() {
     return models;
   }
 
-  /** The saved model versions, in the order they were saved. */
+  /** {@return the saved model versions, in the order they were saved} */
   public List<ModelVersion> modelVersions() {
     return modelVersions;
   }
 
-  /** The data sets the run used, in the order they were logged. */
+  /** {@return the data sets the run used, in the order they were logged} */
   public List<DatasetRecord> datasets() {
     return datasets;
   }
 
-  /** The application's code (its jar or classes folder), when recorded. */
+  /** {@return the application's code (its jar or classes folder), when recorded} */
+  /**
+   * The application's code, when the run recorded it ({@code logSourceCode}).
+   *
+   * @return the code's entity, or empty
+   */
   public Optional<SourceCode> sourceCode() {
     return sourceCode.stream().findFirst();
   }
@@ -119,27 +140,32 @@ public final class RankRecord {
   /**
    * The attributes of any entity of the document by its id, as recorded: for what the typed views
    * leave out (yProv4ML's own attributes, a param's generation time).
+   *
+   * @param id the entity's id in the document
+   * @return its attributes by name, or empty when the document has no such entity
    */
   public Optional<Map<String, String>> entity(String id) {
     return Optional.ofNullable(entities.get(id));
   }
 
-  /** The ids of every entity of the document, in the document's order. */
+  /** {@return the ids of every entity of the document, in the document's order} */
   public List<String> entityIds() {
     return List.copyOf(entities.keySet());
   }
 
-  /** Every activity of the document (the run's, one per context, ...) by id, with its attributes as recorded. */
+  /**
+   * {@return every activity of the document (the run's, one per context, ...) by id, with its attributes as recorded}
+   */
   public Map<String, Map<String, String>> activities() {
     return activities;
   }
 
-  /** Every agent of the document (the user, ...) by id, with its attributes as recorded. */
+  /** {@return every agent of the document (the user, ...) by id, with its attributes as recorded} */
   public Map<String, Map<String, String>> agents() {
     return agents;
   }
 
-  /** Every relation of the document between two of its records, in the document's order within each kind. */
+  /** {@return every relation of the document between two of its records, in the document's order within each kind} */
   public List<ProvRelation> relations() {
     return relations;
   }

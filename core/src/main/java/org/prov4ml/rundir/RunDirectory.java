@@ -53,6 +53,8 @@ public final class RunDirectory {
   /**
    * Reads the run directory {@code runDir}.
    *
+   * @param runDir the run directory, {@code <output-dir>/<experiment>_<runId>}
+   * @return the run directory as its documents record it
    * @throws RunDirectoryException naming the path and the problem: no such directory, not a run
    *     directory (no {@code prov_*.json} in it), a document that is cut short or not PROV-JSON, or
    *     that cannot be read
@@ -120,6 +122,9 @@ public final class RunDirectory {
    * own rank of a run many ranks write (the MLflow upload of a live run), at the cost of one document
    * whatever the number of ranks.
    *
+   * @param runDir the run directory
+   * @param rank the rank to read
+   * @return that rank's record
    * @throws RunDirectoryException naming the path and the problem, as {@link #open} does, or when the
    *     directory has no document of {@code rank}
    */
@@ -154,12 +159,12 @@ public final class RunDirectory {
         found.runId());
   }
 
-  /** The run directory, absolute. */
+  /** {@return the run directory, absolute} */
   public Path path() {
     return path;
   }
 
-  /** Each rank's record, by rank; one for a single-process run. */
+  /** {@return each rank's record, by rank; one for a single-process run} */
   public List<RankRecord> ranks() {
     return ranks;
   }
@@ -167,6 +172,8 @@ public final class RunDirectory {
   /**
    * The record of {@code rank}.
    *
+   * @param rank the rank
+   * @return its record
    * @throws NoSuchElementException naming the ranks there are, when there is none of that rank
    */
   public RankRecord rank(int rank) {
@@ -174,47 +181,53 @@ public final class RunDirectory {
         "no rank " + rank + " in " + path + "; ranks: " + ranks.stream().map(RankRecord::rank).toList()));
   }
 
-  /** The primary rank's record: the lowest rank, 0 in a usual job. */
+  /** {@return the primary rank's record: the lowest rank, 0 in a usual job} */
   public RankRecord primary() {
     return ranks.get(0);
   }
 
-  /** The run as the primary rank records it. */
+  /** {@return the run as the primary rank records it} */
   public RunActivity run() {
     return primary().run();
   }
 
-  /** The primary rank's params, in the order they were logged. */
+  /** {@return the primary rank's params, in the order they were logged} */
   public Map<String, String> params() {
     return primary().params();
   }
 
-  /** Every rank's metric series, rank by rank. */
+  /** {@return every rank's metric series, rank by rank} */
   public List<MetricSeries> metrics() {
     return ranks.stream().flatMap(r -> r.metrics().stream()).toList();
   }
 
-  /** The primary rank's series of (key, context); {@link #rank(int)} gives another rank's. */
+  /**
+   * The primary rank's series of (key, context); {@link #rank(int)} gives another rank's.
+   *
+   * @param key the metric's key, as logged
+   * @param context its context
+   * @return the series, or empty
+   */
   public Optional<MetricSeries> metric(String key, Context context) {
     return primary().metric(key, context);
   }
 
-  /** Every rank's artifacts, rank by rank. */
+  /** {@return every rank's artifacts, rank by rank} */
   public List<Artifact> artifacts() {
     return ranks.stream().flatMap(r -> r.artifacts().stream()).toList();
   }
 
-  /** Every rank's models, rank by rank. */
+  /** {@return every rank's models, rank by rank} */
   public List<Model> models() {
     return ranks.stream().flatMap(r -> r.models().stream()).toList();
   }
 
-  /** Every rank's model versions, rank by rank, each rank's in the order they were saved. */
+  /** {@return every rank's model versions, rank by rank, each rank's in the order they were saved} */
   public List<ModelVersion> modelVersions() {
     return ranks.stream().flatMap(r -> r.modelVersions().stream()).toList();
   }
 
-  /** Every rank's data sets, rank by rank. */
+  /** {@return every rank's data sets, rank by rank} */
   public List<DatasetRecord> datasets() {
     return ranks.stream().flatMap(r -> r.datasets().stream()).toList();
   }

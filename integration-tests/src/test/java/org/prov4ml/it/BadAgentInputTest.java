@@ -3,11 +3,13 @@ package org.prov4ml.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prov4ml.RunStatus;
+import org.prov4ml.it.apps.DemoApp;
 
 /**
  * The demo under the agent given bad input (a configuration value, the agent's own argument): the
@@ -41,6 +43,20 @@ class BadAgentInputTest {
     assertEquals("prov4ml agent: not started, the application runs without provenance: agent argument "
         + "'experiment=x' is invalid: expected config=/path/prov4ml.properties (other settings are prov4ml.* "
         + "system properties)", onlyProv4mlLine(app));
+    assertTrainedWithoutRuns(app);
+  }
+
+  @Test
+  void aProv4mlCoreOfAnotherVersionOnTheClassPathMakesTheAgentStandDownInOneLine() throws Exception {
+    // What Prov4mlVersion reads: the first org/prov4ml/version.properties, here an older prov4ml-core's.
+    Path olderCore = work.resolve("older-core");
+    Files.createDirectories(olderCore.resolve("org/prov4ml"));
+    Files.writeString(olderCore.resolve("org/prov4ml/version.properties"), "version=0.0.9\n");
+    ForkedApp.Result app = new ForkedApp(work).appClassPath().prependClassPath(olderCore.toString())
+        .runMain(DemoApp.class, "--epochs", "1", "--models", "models").requireSuccess();
+    String line = onlyProv4mlLine(app);
+    assertTrue(line.matches("prov4ml agent \\S+: stands down, the application has prov4ml-core 0\\.0\\.9 on its "
+        + "class path, which records as it is configured"), line);
     assertTrainedWithoutRuns(app);
   }
 

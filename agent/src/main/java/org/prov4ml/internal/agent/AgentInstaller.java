@@ -34,7 +34,7 @@ public final class AgentInstaller {
   /** At JVM start, before the application's first class. */
   public static void premain(String arguments, Instrumentation instrumentation) {
     AgentArguments parsed = AgentArguments.parse(arguments); // a bad one installs nothing, and says so
-    if (alreadyInstalled()) {
+    if (alreadyInstalled() || anotherCoreVersion()) {
       return;
     }
     if (parsed.configFile() != null) {
@@ -48,7 +48,7 @@ public final class AgentInstaller {
   /** Attached to a running JVM: DJL classes loaded already are retransformed. */
   public static void agentmain(String arguments, Instrumentation instrumentation) {
     AgentArguments parsed = AgentArguments.parse(arguments); // a bad one installs nothing, and says so
-    if (alreadyInstalled()) {
+    if (alreadyInstalled() || anotherCoreVersion()) {
       return;
     }
     instrumentation.addTransformer(new DjlTransformer(parsed, instrumentation), true);
@@ -65,6 +65,23 @@ public final class AgentInstaller {
         RecordingFailures.record("agent retransforming " + loaded, e);
       }
     }
+  }
+
+  /**
+   * True, said in one line, when the application's class path has a prov4ml-core of another version:
+   * the agent jar comes last on the class path, so the agent's classes would link against that core's
+   * (the same names), and the two versions would meet inside one run. The application's own prov4ml
+   * records as it is configured; this agent does nothing. The same version is one prov4ml, one run.
+   */
+  private static boolean anotherCoreVersion() {
+    String agent = AgentInstaller.class.getPackage().getImplementationVersion(); // the agent jar's manifest
+    String core = Prov4mlVersion.get(); // the first org/prov4ml/version.properties on the class path
+    if (agent == null || agent.equals(core)) {
+      return false;
+    }
+    System.err.println("prov4ml agent " + agent + ": stands down, the application has prov4ml-core " + core
+        + " on its class path, which records as it is configured");
+    return true;
   }
 
   /** True, said in one line, when an agent was installed before: this one does nothing. */
