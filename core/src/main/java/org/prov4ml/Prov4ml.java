@@ -28,19 +28,33 @@ public final class Prov4ml {
    */
   public interface Backend {
 
-    /** Starts a run; throws {@link IllegalStateException} when another run is active. */
+    /**
+     * Starts a run.
+     *
+     * @param options how to start it
+     * @return the run, now the JVM's active one
+     * @throws IllegalStateException when another run is active
+     */
     Run startRun(RunOptions options);
 
-    /** The active run, if any. */
+    /** {@return the active run, if any} */
     Optional<Run> activeRun();
 
     /**
-     * The active run, or one started with {@code options} (null: all from the configuration); empty when no
-     * run can be started (the output directory cannot be written, said once) or the JVM is exiting.
+     * The active run, or one started with {@code options}.
+     *
+     * @param options how to start a run, or null for everything from the configuration
+     * @return the run; empty when none can be started (the output directory cannot be written, said once) or
+     *     the JVM is exiting
      */
     Optional<Run> activeOrImplicitRun(RunOptions options);
 
-    /** The active run, started if there is none; throws {@link IllegalStateException} when none can start. */
+    /**
+     * The active run, started if there is none.
+     *
+     * @return the run
+     * @throws IllegalStateException when none can be started
+     */
     Run activeRunOrStart();
   }
 

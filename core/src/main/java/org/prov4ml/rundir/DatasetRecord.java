@@ -58,6 +58,7 @@ public record DatasetRecord(String id, String label, Optional<Context> context, 
    * @param note what was not hashed or not found, and why, when anything was not
    * @param rank the rank whose document records it
    * @param attributes every attribute of the entity as recorded
+   * @param runDir the run directory whose document names it, which its manifest must lie in
    */
   public DatasetRecord {
     properties = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(properties));

@@ -11,7 +11,12 @@ public final class PrintableText {
 
   private PrintableText() {}
 
-  /** {@code text} with every control, line or paragraph separator and bidirectional control escaped. */
+  /**
+   * Text fit to print on one line.
+   *
+   * @param text anything, printed by {@link String#valueOf(Object)}
+   * @return its text with every control, line or paragraph separator and bidirectional control escaped
+   */
   public static String of(Object text) {
     String s = String.valueOf(text);
     int i = 0;
@@ -28,7 +33,12 @@ public final class PrintableText {
     return out.toString();
   }
 
-  /** Appends {@code c} to {@code out}, escaped when it must be. */
+  /**
+   * Appends {@code c} to {@code out}, escaped when it must be.
+   *
+   * @param out where to append
+   * @param c the character
+   */
   public static void append(StringBuilder out, char c) {
     if (!escaped(c)) {
       out.append(c);
@@ -42,7 +52,12 @@ public final class PrintableText {
     }
   }
 
-  /** Whether {@code c} is printed escaped. */
+  /**
+   * Whether a character is printed escaped.
+   *
+   * @param c the character
+   * @return whether {@link #of} escapes it
+   */
   public static boolean escaped(char c) {
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
       return true; // C0 and C1 controls, DEL: NUL, line ends, the terminal's escape sequences

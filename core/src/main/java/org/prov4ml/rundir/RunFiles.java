@@ -30,8 +30,12 @@ public final class RunFiles {
   private RunFiles() {}
 
   /**
-   * Why {@code file}, named by the run directory {@code runDir}, must not be read, or empty when it may be.
-   * A file that does not exist is not refused here: the caller reports a missing file in its own words.
+   * Why a file a run directory names must not be read. A file that does not exist is not refused here: the
+   * caller reports a missing file in its own words.
+   *
+   * @param runDir the run directory
+   * @param file a file it names
+   * @return why it is refused, or empty when it may be read
    */
   public static Optional<String> refusal(Path runDir, Path file) {
     Path real;
@@ -64,13 +68,23 @@ public final class RunFiles {
     return Optional.empty();
   }
 
-  /** Whether {@code file} exists and may be read as {@link #refusal} decides. */
+  /**
+   * Whether a file a run directory names exists and may be read, as {@link #refusal} decides.
+   *
+   * @param runDir the run directory
+   * @param file a file it names
+   * @return whether it may be read
+   */
   public static boolean readable(Path runDir, Path file) {
     return Files.exists(file) && refusal(runDir, file).isEmpty();
   }
 
   /**
-   * Opens {@code file}, named by the run directory {@code runDir}, for reading.
+   * Opens a file a run directory names, for reading.
+   *
+   * @param runDir the run directory
+   * @param file a file it names
+   * @return the open stream
    *
    * @throws RunDirectoryException naming the file and why, when {@link #refusal} refuses it
    * @throws IOException when it cannot be opened (no such file, permission denied)
