@@ -223,8 +223,10 @@ final class RunUpload {
   }
 
   /**
-   * The rank's series: the document's, and those announced since that it does not name yet. The document is
-   * rewritten on its own schedule, so a new series reaches the server without waiting for it.
+   * The rank's series: those announced in this process, then the document's that were not. The document is
+   * rewritten on its own schedule, so a new series reaches the server without waiting for it; and an announced
+   * series wins over the reader's find of the same file in the metrics folder, whose key is only the file
+   * name's ({@code / \\ :} as {@code _}).
    */
   List<MetricSeries> metrics() {
     List<MetricSeries> named = record.metrics();
@@ -232,9 +234,13 @@ final class RunUpload {
       return named;
     }
     Set<Path> files = new HashSet<>();
-    named.forEach(s -> files.add(s.file()));
-    List<MetricSeries> all = new ArrayList<>(named);
+    List<MetricSeries> all = new ArrayList<>(named.size() + announced.size());
     for (MetricSeries s : announced) {
+      if (files.add(s.file())) {
+        all.add(s);
+      }
+    }
+    for (MetricSeries s : named) {
       if (files.add(s.file())) {
         all.add(s);
       }
