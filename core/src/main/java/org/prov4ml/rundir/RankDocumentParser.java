@@ -297,8 +297,9 @@ final class RankDocumentParser {
     try (java.util.stream.Stream<Path> files = Files.list(folder)) {
       for (Path file : (Iterable<Path>) files.sorted()::iterator) {
         String[] keyAndContext = RunLayout.keyAndContextOf(file.getFileName().toString(), rank);
-        if (keyAndContext == null || known.contains(file.toAbsolutePath().normalize())) {
-          continue;
+        if (keyAndContext == null || known.contains(file.toAbsolutePath().normalize())
+            || RunFiles.refusal(runDir, file).isPresent()) {
+          continue; // only regular files inside the directory: a stray FIFO or link is no series, and not opened
         }
         Context context;
         try {

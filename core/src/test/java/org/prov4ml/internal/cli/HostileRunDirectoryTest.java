@@ -452,4 +452,20 @@ class HostileRunDirectoryTest {
     assertTrue(r.out().lines().anyMatch(l -> l.contains("[1/" + Integer.MAX_VALUE + " ranks]")
         && l.contains("INCOMPLETE")), r.out());
   }
+
+  @Test
+  void aStrayFifoOrLinkInTheMetricsFolderIsNoSeriesAndIsNeverOpened() throws Exception {
+    Path runDir = recordedRun("stray");
+    Path fifo = runDir.resolve("metrics_GR0/stray_TRAINING_None_GR0.csv");
+    Files.createFile(fifo);
+    replaceByFifo(fifo);
+    Path outside = Files.writeString(elsewhere.resolve("outside.csv"), "epoch,value,timestep\n1,424242.0,1\n");
+    Files.createSymbolicLink(runDir.resolve("metrics_GR0/linked_TRAINING_None_GR0.csv"), outside);
+
+    Prov4mlCliTest.Result ls = Prov4mlCliTest.cli("ls", out.toString());
+    assertEquals(0, ls.code(), ls.err());
+    assertFalse(ls.out().contains("UNREADABLE"), ls.out());
+    assertEquals(List.of("loss"), org.prov4ml.rundir.RunDirectory.open(runDir).metrics().stream()
+        .map(org.prov4ml.rundir.MetricSeries::key).toList(), "neither file the document does not name is a series");
+  }
 }
