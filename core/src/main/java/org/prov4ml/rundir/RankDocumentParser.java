@@ -39,6 +39,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -46,12 +47,15 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.prov4ml.Context;
 import org.prov4ml.RunStatus;
 import org.prov4ml.internal.format.RunLayout;
@@ -288,13 +292,13 @@ final class RankDocumentParser {
    */
   private List<MetricSeries> unnamedMetricFiles(List<MetricSeries> named) {
     Path folder = RunLayout.metricsDir(runDir, rank);
-    if (!Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       return List.of();
     }
-    java.util.Set<Path> known = new java.util.HashSet<>();
+    Set<Path> known = new HashSet<>();
     named.forEach(s -> known.add(s.file().toAbsolutePath().normalize()));
     List<MetricSeries> found = new ArrayList<>();
-    try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+    try (Stream<Path> files = Files.list(folder)) {
       for (Path file : (Iterable<Path>) files.sorted()::iterator) {
         String[] keyAndContext = RunLayout.keyAndContextOf(file.getFileName().toString(), rank);
         if (keyAndContext == null || known.contains(file.toAbsolutePath().normalize())

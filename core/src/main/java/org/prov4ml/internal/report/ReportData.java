@@ -23,6 +23,8 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -86,7 +89,7 @@ final class ReportData {
     JsonGenerator g = JSON.createGenerator(out);
     g.setCharacterEscapes(ScriptSafeEscapes.INSTANCE);
     g.writeStartObject();
-    g.writeStringField("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+    g.writeStringField("kind", kind.name().toLowerCase(Locale.ROOT));
     g.writeStringField("generator", "prov4ml " + Prov4mlVersion.get());
     g.writeStringField("generatedAt", Instant.now().toString());
     Map<String, List<Source>> byKey = seriesByKey();
@@ -192,11 +195,11 @@ final class ReportData {
   /** {@code page} when it is an absolute {@code http:} or {@code https:} URI with a host, the only links made. */
   static Optional<String> webLink(String page) {
     try {
-      java.net.URI uri = new java.net.URI(page);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      URI uri = new URI(page);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null ? Optional.of(page)
           : Optional.empty();
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return Optional.empty();
     }
   }
