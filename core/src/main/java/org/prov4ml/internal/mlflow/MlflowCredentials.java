@@ -34,10 +34,11 @@ final class MlflowCredentials {
     this.insecureTls = insecureTls;
   }
 
+  /** The credentials of {@code env}, and of {@code trackingUri}'s user-info unless it is null. */
   static MlflowCredentials fromEnv(Map<String, String> env, URI trackingUri) {
     String user = env.get("MLFLOW_TRACKING_USERNAME");
     String password = env.get("MLFLOW_TRACKING_PASSWORD");
-    String info = trackingUri.getRawUserInfo();
+    String info = trackingUri == null ? null : trackingUri.getRawUserInfo();
     if (user == null && info != null) {
       int colon = info.indexOf(':');
       user = decode(colon < 0 ? info : info.substring(0, colon));

@@ -63,7 +63,7 @@ public record MlflowSettings(URI trackingUri, MlflowCredentials credentials, Str
 
   /** Whether the environment holds MLflow credentials ({@code MLFLOW_TRACKING_TOKEN} or a user name). */
   public static boolean credentialsIn(Map<String, String> env) {
-    return MlflowCredentials.fromEnv(env, URI.create("http://localhost")).present();
+    return MlflowCredentials.fromEnv(env, null).present();
   }
 
   private static URI parse(String raw) {

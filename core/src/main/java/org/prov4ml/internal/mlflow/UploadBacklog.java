@@ -1,7 +1,6 @@
 package org.prov4ml.internal.mlflow;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +92,7 @@ public record UploadBacklog(long metricPoints, int params, int tags, int artifac
     int artifacts = 0;
     if (c.artifactsNotUploadable == null) {
       for (Artifact a : record.artifacts()) {
-        if (Files.isRegularFile(a.file()) && RunFiles.readable(runDir, a.file()) && !c.rejected.containsKey("artifact " + a.path())
+        if (RunFiles.readable(runDir, a.file()) && !c.rejected.containsKey("artifact " + a.path())
             && !ArtifactUpload.sha256(a).equals(c.artifacts.get(a.path()))) {
           artifacts++;
         }
