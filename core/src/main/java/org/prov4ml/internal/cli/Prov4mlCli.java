@@ -39,6 +39,7 @@ import picocli.CommandLine;
         LsCommand.class,
         MergeCommand.class,
         VerifyCommand.class,
+        LineageCommand.class,
     })
 public final class Prov4mlCli implements Callable<Integer> {
 

@@ -51,6 +51,13 @@ public final class ProvVocabulary {
   public static final String TYPE_METRIC = "provml:Metric";
   public static final String TYPE_MODEL = "provml:Model";
   public static final String TYPE_SOURCE_CODE = "provml:SourceCode";
+  /** A model a run starts from (loaded, not trained here): used by the run, with its path, size and SHA-256. */
+  public static final String TYPE_INPUT_MODEL = "provml:InputModel";
+  /**
+   * What another run recorded (its model version or artifact), named in this run's document because a file this
+   * run used has its digest: the used entity {@code prov:wasDerivedFrom} it.
+   */
+  public static final String TYPE_OTHER_RUN_ENTITY = "yprov:OtherRunEntity";
 
   // yProv4ML's attributes (yprov:)
   public static final String ARTIFACT_URI = "yprov:artifact_uri";
@@ -76,6 +83,12 @@ public final class ProvVocabulary {
   public static final String NODE = "yprov:node";
   public static final String NODE_RANK = "yprov:node_rank";
   public static final String NOTE = "yprov:note";
+  // Another run's entity, as a link to it names it: its run directory's name, experiment, run id, entity and kind
+  public static final String OTHER_RUN_DIR = "yprov:other_run_dir";
+  public static final String OTHER_EXPERIMENT = "yprov:other_experiment_name";
+  public static final String OTHER_RUN_ID = "yprov:other_run_id";
+  public static final String OTHER_ENTITY = "yprov:other_entity";
+  public static final String OTHER_KIND = "yprov:other_kind";
   public static final String OPERATING_SYSTEM = "yprov:operating_system";
   public static final String PID = "yprov:pid";
   public static final String POINTS = "yprov:points";

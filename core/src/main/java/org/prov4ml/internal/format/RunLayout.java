@@ -277,6 +277,26 @@ public record RunLayout(Path runDir, String experimentName, String runId, int ra
     return metricsDir().resolve(safeKey + "_" + context + "_None_GR" + rank + ".csv");
   }
 
+  /**
+   * The run index of an output directory, {@code <output-dir>/.prov4ml-index/}: a cache beside the run
+   * directories, one shard per run document, that says which run made or used which content. Its name starts
+   * with a dot and holds no PROV document, so {@code ls} and the run numbering pass over it.
+   */
+  public static Path indexDir(Path outputDir) {
+    return outputDir.resolve(".prov4ml-index");
+  }
+
+  /**
+   * The index shard of one rank's document of the run directory {@code runDirName}: named by a digest of the two
+   * names, so that any directory name (up to 255 bytes already) makes a short, safe file name; the shard itself
+   * says which run and document it stands for.
+   */
+  public static Path indexShard(Path outputDir, String runDirName, String documentName) {
+    String digest = FileDigests.hex(FileDigests.newSha256().digest(
+        (runDirName + "/" + documentName).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return indexDir(outputDir).resolve(digest.substring(0, 32) + ".json");
+  }
+
   /** Leaves room in a 255-byte file name for {@code _<CONTEXT>_None_GR<rank>.csv}. */
   private static final int MAX_KEY_IN_FILE_NAME = 160;
 }

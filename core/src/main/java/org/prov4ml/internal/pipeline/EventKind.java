@@ -16,6 +16,8 @@ public enum EventKind {
   MODEL,
   /** A saved model version: payload = {@link ModelVersionRecord}. */
   MODEL_VERSION,
+  /** A used file another run made: payload = {@link ProducerLink}. */
+  PRODUCER_LINK,
   /**
    * Attributes of the run activity that a replica learned (MLflow's run and experiment ids, its page):
    * payload = {@code Map<String, String>}. Not the application's: one published after the run's end is

@@ -26,6 +26,7 @@ import org.prov4ml.internal.pipeline.Barrier;
 import org.prov4ml.internal.pipeline.Event;
 import org.prov4ml.internal.pipeline.EventKind;
 import org.prov4ml.internal.pipeline.InputRecord;
+import org.prov4ml.internal.pipeline.ProducerLink;
 import org.prov4ml.internal.pipeline.ModelRecord;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
 import org.prov4ml.internal.pipeline.RunInfo;
@@ -152,6 +153,10 @@ public final class RunDirectoryWriter implements Sink {
       case MODEL -> {
         at = timeOf(event);
         model(event.payload(ModelRecord.class), at);
+        recordsChanged = true;
+      }
+      case PRODUCER_LINK -> {
+        provenance.producerLink(event.payload(ProducerLink.class));
         recordsChanged = true;
       }
       case RUN_ATTRIBUTES -> {

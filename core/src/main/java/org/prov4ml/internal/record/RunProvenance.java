@@ -15,6 +15,11 @@ import static org.prov4ml.internal.format.ProvVocabulary.LOCAL_RANK;
 import static org.prov4ml.internal.format.ProvVocabulary.MEMORY_BYTES;
 import static org.prov4ml.internal.format.ProvVocabulary.MODEL_NAME;
 import static org.prov4ml.internal.format.ProvVocabulary.NOTE;
+import static org.prov4ml.internal.format.ProvVocabulary.OTHER_ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.OTHER_EXPERIMENT;
+import static org.prov4ml.internal.format.ProvVocabulary.OTHER_KIND;
+import static org.prov4ml.internal.format.ProvVocabulary.OTHER_RUN_DIR;
+import static org.prov4ml.internal.format.ProvVocabulary.OTHER_RUN_ID;
 import static org.prov4ml.internal.format.ProvVocabulary.POINTS;
 import static org.prov4ml.internal.format.ProvVocabulary.PROVENANCE_PATH;
 import static org.prov4ml.internal.format.ProvVocabulary.ROLE;
@@ -31,6 +36,7 @@ import static org.prov4ml.internal.format.ProvVocabulary.TYPE;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE_HYPER_PARAMETER;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE_METRIC;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE_MODEL;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_OTHER_RUN_ENTITY;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE_PERSON;
 import static org.prov4ml.internal.format.ProvVocabulary.VALUE;
 import static org.prov4ml.internal.format.ProvVocabulary.WORLD_SIZE;
@@ -44,11 +50,15 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.Map;
 import org.prov4ml.Context;
 import org.prov4ml.internal.pipeline.InputRecord;
 import org.prov4ml.internal.pipeline.ModelRecord;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
+import org.prov4ml.internal.pipeline.ProducerLink;
 import org.prov4ml.internal.pipeline.RunInfo;
 import org.prov4ml.internal.record.MetricCsvFiles.MetricFile;
 
@@ -64,6 +74,10 @@ final class RunProvenance {
   private final ProvDocument doc = new ProvDocument();
   private final String runActivity;
   private final Map<String, String> lastVersionOfModel = new HashMap<>();
+  /** (used entity, other run's entity) pairs already related: a file linked twice is one relation. */
+  private final Set<String> linked = new HashSet<>();
+  /** What an entity id keeps of another run's names: PROV's qualified names hold no ':', space or quote. */
+  private static final Pattern ID_UNSAFE = Pattern.compile("[^A-Za-z0-9._/\\-]");
 
   RunProvenance(RunInfo run, Map<String, String> runAttributes) {
     this.runActivity = run.activityId();
@@ -261,6 +275,28 @@ final class RunProvenance {
       doc.relate(WAS_DERIVED_FROM, id, previous);
     }
     return id;
+  }
+
+  /**
+   * A used file that another run made: that run's entity, named here by the other run directory's name and its
+   * own id there (characters an id should not hold as {@code _}; the exact values are its attributes), and
+   * {@code prov:wasDerivedFrom} from the used entity to it. Typed so that no reader takes it for this run's own
+   * model or artifact: it has no {@code dcterms:identifier}, since its file is the other run's.
+   */
+  void producerLink(ProducerLink link) {
+    String id = "from_run/" + ID_UNSAFE.matcher(link.otherRunDir() + "/" + link.otherEntity()).replaceAll("_");
+    Map<String, String> e = doc.entity(id);
+    e.put(TYPE, TYPE_OTHER_RUN_ENTITY);
+    e.put(LABEL, link.otherLabel());
+    e.put(SHA256, link.sha256());
+    e.put(OTHER_RUN_DIR, link.otherRunDir());
+    e.put(OTHER_EXPERIMENT, link.otherExperiment());
+    e.put(OTHER_RUN_ID, link.otherRunId());
+    e.put(OTHER_ENTITY, link.otherEntity());
+    e.put(OTHER_KIND, link.otherKind());
+    if (linked.add(link.usedEntity() + "\u0000" + id)) {
+      doc.relate(WAS_DERIVED_FROM, link.usedEntity(), id);
+    }
   }
 
   void derive(String generated, String used) {

@@ -29,6 +29,8 @@ import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.format.ArgumentChecks;
 import org.prov4ml.internal.format.FileDigests;
 import org.prov4ml.internal.format.RunLayout;
+import org.prov4ml.internal.lineage.IndexEntry;
+import org.prov4ml.internal.lineage.RunIndex;
 import org.prov4ml.internal.merge.JobDocumentWriter;
 import org.prov4ml.internal.mlflow.MlflowReplica;
 import org.prov4ml.internal.pipeline.ArtifactRecord;
@@ -37,6 +39,7 @@ import org.prov4ml.internal.pipeline.EventPipeline;
 import org.prov4ml.internal.pipeline.FailureCounts;
 import org.prov4ml.internal.pipeline.ModelRecord;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
+import org.prov4ml.internal.pipeline.ProducerLink;
 import org.prov4ml.internal.pipeline.Replica;
 import org.prov4ml.internal.pipeline.RunInfo;
 import org.prov4ml.internal.pipeline.Sink;
@@ -78,6 +81,10 @@ public final class RecordedRun implements Run {
   private final RunInputs inputs;
   private final List<Replica> replicas;
   private final boolean implicit;
+  /** The output directory's run index, kept between links; used only under this run's lock. */
+  private RunIndex producerIndex;
+  private final Object linkLock = new Object();
+  private final AtomicBoolean linkFailureLogged = new AtomicBoolean();
 
   private RecordedRun(RunInfo info, Prov4mlConfig config, EventPipeline pipeline, FailureCounts failures,
       RunDirectoryWriter local, List<Replica> replicas, boolean implicit) {
@@ -97,7 +104,7 @@ public final class RecordedRun implements Run {
    * directory as it becomes durable.
    */
   public static RecordedRun start(RunOptions options, Prov4mlConfig config, boolean implicit) throws IOException {
-    return start(options, config, implicit, (info, local, failures) -> List.of(local),
+    return start(options, config, implicit, (info, local, failures) -> List.of(local, new RunIndexShardWriter(info)),
         (info, failures) -> MlflowReplica.live(info, config, System.getenv(), failures).stream().toList());
   }
 
@@ -600,6 +607,64 @@ public final class RecordedRun implements Run {
       Duration wait = status == RunStatus.KILLED ? Duration.ZERO : config.get(ConfigKeys.MERGE_WAIT);
       if (JobDocumentWriter.mergeAtRankZerosEnd(info.layout(), info.worldSize(), wait)) {
         replicas.forEach(Replica::jobMerged);
+      }
+    }
+  }
+
+  /**
+   * Links a file this run used to the runs of the same output directory that made it: when another run recorded
+   * a model version or artifact of the digest {@code sha256}, as its own run directory confirms, that run's entity
+   * is named in this run's document ({@code yprov:OtherRunEntity}, with its run directory, experiment, run id and
+   * digest) and {@code usedEntityId prov:wasDerivedFrom} it. Found through the output directory's run index
+   * ({@link RunIndex}), which is brought up to date first; this run's own earlier files are not linked (a run that
+   * reloads its own checkpoint records it as its own version).
+   *
+   * <p>Call it on the run's background thread once the digest is known: it lists the output directory and may
+   * read other runs' documents. Never throws: a failure is logged once and the run goes on.
+   *
+   * @param usedEntityId the id of this run's entity for the used file (an input model, a data set)
+   * @param sha256 the file's SHA-256 in lower-case hex; anything else links nothing
+   */
+  public void linkToProducers(String usedEntityId, String sha256) {
+    linkToProducers(usedEntityId, List.of(sha256 == null ? "" : sha256));
+  }
+
+  /** {@link #linkToProducers(String, String)} for several files of one entity (a data set's), one index refresh. */
+  void linkToProducers(String usedEntityId, java.util.Collection<String> sha256s) {
+    synchronized (linkLock) {
+      link(usedEntityId, sha256s);
+    }
+  }
+
+  private void link(String usedEntityId, java.util.Collection<String> sha256s) {
+    try {
+      if (usedEntityId == null || sha256s.stream().noneMatch(IndexEntry::isSha256)) {
+        return;
+      }
+      Path runDir = info.layout().runDir();
+      if (producerIndex == null) {
+        producerIndex = RunIndex.of(runDir.getParent());
+      }
+      producerIndex.forgetDocuments(); // other runs went on writing since the last look
+      producerIndex.refresh();
+      String ownName = runDir.getFileName().toString();
+      for (String sha : new java.util.LinkedHashSet<>(sha256s)) {
+        if (!IndexEntry.isSha256(sha)) {
+          continue;
+        }
+        for (RunIndex.Located located : List.copyOf(producerIndex.lookup(sha))) {
+          if (!located.entry().made() || located.shard().runDirName().equals(ownName)) {
+            continue;
+          }
+          producerIndex.verify(located).ifPresent(v -> publish(EventKind.PRODUCER_LINK, usedEntityId, null,
+              new ProducerLink(usedEntityId, sha, located.shard().runDirName(), v.rank().run().experiment(),
+                  v.rank().run().runId(), v.entry().entity(), v.entry().kind(), v.entry().label())));
+        }
+      }
+    } catch (Exception | LinkageError e) {
+      if (linkFailureLogged.compareAndSet(false, true)) {
+        Logger.warn("prov4ml: run {}: the files it used could not be linked to the runs that made them: {}",
+            PrintableText.of(info.runName()), PrintableText.of(String.valueOf(e.getMessage())));
       }
     }
   }

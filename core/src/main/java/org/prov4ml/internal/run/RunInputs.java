@@ -100,6 +100,10 @@ public final class RunInputs {
         recorder.publish(EventKind.ARTIFACT, manifest.getFileName().toString(), null,
             new ArtifactRecord(manifest, manifest, null, false, FileDigests.digests(List.of(manifest))));
         publishInput(label, context, null, digest.attributes(label, manifest));
+        // A data file another run made (an artifact it wrote, say a preprocessed set) links to that run.
+        List<String> digests = new ArrayList<>();
+        digest.files().forEach(f -> digests.add(f.sha256()));
+        recorder.linkToProducers(label + "//" + owner, digests);
       }
 
       @Override
