@@ -31,6 +31,11 @@ class ProvDocumentCompatibilityTest {
   @TempDir Path out;
 
   private Run recordSampleRun() throws Exception {
+    // A run before it made the CSV file the sample run reads as a data set: the sample run links to it.
+    Path csv = Files.writeString(out.resolve("train.csv"), "x,y\n1,2\n");
+    try (Run prep = Prov4ml.startRun(RunOptions.builder().experimentName("prep").outputDir(out).build())) {
+      prep.logArtifact(csv);
+    }
     Run run = Prov4ml.startRun(RunOptions.builder().experimentName("compat").outputDir(out)
         .tag("team", "ml").build());
     run.logParam("lr", 0.01);
@@ -44,7 +49,6 @@ class ProvDocumentCompatibilityTest {
     Path notes = Files.writeString(out.resolve("notes.txt"), "notes");
     run.logArtifact(notes, Context.TRAINING);
     // What the run used: a data set with its stats and its file, the code, the environment, the BOM.
-    Path csv = Files.writeString(out.resolve("train.csv"), "x,y\n1,2\n");
     try (NDManager manager = NDManager.newBaseManager()) {
       run.logDataset("train_dataset", new ArrayDataset.Builder().setData(manager.ones(new Shape(10, 2)))
           .setSampling(5, true).build(), Context.TRAINING);
@@ -69,6 +73,10 @@ class ProvDocumentCompatibilityTest {
         "again = ProvDocument.deserialize(content=doc.serialize(format='json'), format='json')",
         "assert doc == again, 'round trip changed the document'",
         "raw = json.loads(text)",
+        "other = [k for k, e in raw['entity'].items() if e.get('prov:type') == 'yprov:OtherRunEntity']",
+        "assert len(other) == 1, other",
+        "assert any(r['prov:generatedEntity'] == 'csv_dataset//VALIDATION' and r['prov:usedEntity'] == other[0]",
+        "           for r in raw['wasDerivedFrom'].values()), 'the data set is derived from the other run\\'s file'",
         "sections = ['agent','activity','entity','wasGeneratedBy','used','wasInformedBy','wasAssociatedWith',"
             + "'wasDerivedFrom']",
         "print(json.dumps({'records': len(list(doc.get_records())),",
@@ -124,13 +132,15 @@ class ProvDocumentCompatibilityTest {
         "datasets = sorted(g.list_entities(p, 'provml:Dataset'))",
         "samples = g.get_parameter(p, 'train_dataset//TRAINING', 'train_dataset_stat_total_samples')",
         "csv_digest = g.get_parameter(p, 'csv_dataset//VALIDATION', 'sha256')",
+        "other = g.list_entities(p, 'yprov:OtherRunEntity')",
+        "other_digest = g.get_parameter(p, other[0], 'sha256') if len(other) == 1 else None",
         "test = g.get_metric(p, 'loss', 'TESTING')",
         "print(json.dumps({'params': params,",
         "  'metrics': sorted(metrics['label'] + '@' + metrics['context']),",
         "  'loss_steps': loss['epoch'].tolist(), 'loss_values': loss['value'].tolist(),",
         "  'val_values': val['value'].tolist(), 'test_values': [str(v) for v in test['value'].tolist()],",
         "  'paths': len(g.list_metric_paths(p, file_type='csv')),",
-        "  'datasets': datasets, 'samples': samples, 'csv_digest': csv_digest}))");
+        "  'datasets': datasets, 'samples': samples, 'csv_digest': csv_digest, 'other_digest': other_digest}))");
     JsonNode read = readWithPython(script, run, "getters");
     Map<?, ?> params = new ObjectMapper().convertValue(read.get("params"), Map.class);
     assertEquals("0.01", params.get("lr"));
@@ -141,6 +151,7 @@ class ProvDocumentCompatibilityTest {
     assertEquals("10", read.get("samples").asText());
     // sha256sum of a file holding "x,y\n1,2\n"
     assertEquals("81bf9fa83c6f7f151bd491a98cd7d933de3965289e3ebd77c6c425f7eaa16392", read.get("csv_digest").asText());
+    assertEquals(read.get("csv_digest").asText(), read.get("other_digest").asText(), "the run that made the CSV file");
     assertEquals("[\"loss@TESTING\",\"loss@TRAINING\",\"val_loss@VALIDATION\"]", read.get("metrics").toString());
     assertEquals("[0,1,2]", read.get("loss_steps").toString());
     assertEquals("[1.0,0.5,0.3333333333333333]", read.get("loss_values").toString());
