@@ -190,7 +190,8 @@ class MultiProcessRunTest {
 
   private List<Path> runDirectories() throws IOException {
     try (Stream<Path> dirs = Files.list(out)) {
-      return dirs.filter(Files::isDirectory).sorted().toList();
+      return dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith(".")) // the run index
+          .sorted().toList();
     }
   }
 

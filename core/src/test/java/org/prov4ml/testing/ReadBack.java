@@ -24,7 +24,8 @@ public final class ReadBack {
   /** The only run directory under {@code outputDir}. */
   public static RunDirectory onlyRun(Path outputDir) throws IOException {
     try (Stream<Path> dirs = Files.list(outputDir)) {
-      List<Path> runs = dirs.filter(Files::isDirectory).toList();
+      List<Path> runs = dirs.filter(Files::isDirectory)
+          .filter(d -> !d.getFileName().toString().startsWith(".")).toList(); // not the run index
       if (runs.size() != 1) {
         throw new AssertionError("expected one run directory in " + outputDir + ", found " + runs);
       }

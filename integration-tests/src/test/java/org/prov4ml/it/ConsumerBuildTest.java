@@ -92,7 +92,7 @@ class ConsumerBuildTest {
   private void assertOneFinishedRun() throws Exception {
     List<Path> runs;
     try (Stream<Path> dirs = Files.list(work.resolve("prov4ml-runs"))) {
-      runs = dirs.toList();
+      runs = dirs.filter(d -> !d.getFileName().toString().startsWith(".")).toList(); // not the run index
     }
     assertEquals(1, runs.size(), runs.toString());
     RunDirectory run = RunDirectory.open(runs.get(0));

@@ -195,7 +195,7 @@ final class ForkedApp {
       }
       try (var dirs = Files.list(root)) {
         List<RunDirectory> runs = new ArrayList<>();
-        for (Path dir : dirs.sorted().toList()) {
+        for (Path dir : dirs.filter(d -> !d.getFileName().toString().startsWith(".")).sorted().toList()) { // not the run index
           runs.add(RunDirectory.open(dir));
         }
         return runs;

@@ -211,6 +211,19 @@ class LineageCommandTest {
   }
 
   @Test
+  void valuesFromARunDirectoryArePrintedEscapedOnTheirLine() throws Exception {
+    Path document = RunDirectory.open(finetune).primary().document();
+    ObjectNode doc = (ObjectNode) JSON.readTree(document.toFile());
+    ObjectNode activity = (ObjectNode) doc.path("activity").elements().next();
+    activity.put("yprov:host", "gpu1\nmade by 9 runs:\u001b[2J\u202e");
+    JSON.writeValue(document.toFile(), doc);
+    Result r = lineage(finetuned.sha256().orElseThrow());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().lines().noneMatch(l -> l.startsWith("made by 9 runs")), r.out());
+    assertTrue(r.out().contains("host gpu1\\nmade by 9 runs:\\u001b[2J\\u202e"), r.out());
+  }
+
+  @Test
   void exitCodes() throws Exception {
     Result unknown = lineage("0".repeat(64));
     assertEquals(1, unknown.code(), unknown.err());

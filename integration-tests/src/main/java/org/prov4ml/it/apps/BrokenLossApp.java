@@ -47,7 +47,7 @@ public final class BrokenLossApp {
   /** Puts a directory where each run's TRAINING accuracy file would be created. */
   private static void blockAccuracyMetricFile(Path outputDir) throws IOException {
     try (Stream<Path> runs = Files.list(outputDir)) {
-      for (Path run : runs.toList()) {
+      for (Path run : runs.filter(r -> !r.getFileName().toString().startsWith(".")).toList()) { // not the run index
         Files.createDirectories(run.resolve("metrics_GR0").resolve("Accuracy_TRAINING_None_GR0.csv"));
       }
     }
