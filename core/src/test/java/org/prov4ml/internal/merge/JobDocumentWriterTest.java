@@ -147,7 +147,8 @@ class JobDocumentWriterTest {
 
   private static List<Path> listDirs(Path dir) throws IOException {
     try (var s = Files.list(dir)) {
-      return s.filter(Files::isDirectory).sorted().toList();
+      return s.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith(".")) // the run index
+          .sorted().toList();
     }
   }
 
