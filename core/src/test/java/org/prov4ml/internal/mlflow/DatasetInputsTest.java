@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -162,6 +163,32 @@ class DatasetInputsTest extends EmulatedMlflowTest {
     assertEquals(Map.of("team", "a", "mlflow.experimentKind", "custom_model_development"),
         mlflow.experimentTags("kindless"));
     assertEquals(Map.of("mlflow.experimentKind", "genai_development"), mlflow.experimentTags("genai"));
+  }
+
+  @Test
+  void pointsWaitForTheirDataSetsDigestUntilTheLastPass() throws Exception {
+    Run run = recordThreeDatasets(null, "held");
+    Path runDir = run.runDirectory();
+    // The document as it is while the validation files are still being hashed: no digest, no file count yet.
+    Path document = RunDirectory.open(runDir).ranks().get(0).document();
+    ObjectNode doc = (ObjectNode) JSON.readTree(document.toFile());
+    ObjectNode entity = (ObjectNode) doc.path("entity").path("validation_dataset//VALIDATION");
+    entity.remove(List.of("yprov:sha256", "yprov:validation_dataset_source_files"));
+    JSON.writeValue(document.toFile(), doc);
+
+    RunUpload upload = upload(runDir);
+    upload.pass();
+    String runId = mlflow.runIds().get(0);
+    assertEquals(List.of("train_dataset", "test_dataset"), new ArrayList<>(inputsByName(runId).keySet()));
+    assertEquals(List.of(), mlflow.history(runId, "validation/Accuracy"), "held: its data set's digest is not final");
+    assertEquals(2, mlflow.history(runId, "training/loss").size(), "other points are not held");
+
+    upload.finish(null); // the record is final: the data set goes as it is, and its points with it
+    String digest = inputsByName(runId).get("validation_dataset").path("dataset").path("digest").asText();
+    assertEquals(DatasetInputs.descriptionDigest(RunDirectory.open(runDir).datasets().stream()
+        .filter(d -> d.label().equals("validation_dataset")).findFirst().orElseThrow()), digest);
+    assertEquals(Collections.nCopies(2, "validation_dataset@" + digest), mlflow.pointDatasets(runId,
+        "validation/Accuracy"));
   }
 
   @Test
