@@ -24,10 +24,10 @@ import org.prov4ml.testing.LocalFilesDataset;
 import org.prov4ml.testing.PythonEnv;
 
 /**
- * The one test against MLflow 2.17.2, the older server line the tests ran on before 3.x: a whole run,
+ * The tests against MLflow 2.17.2, the older server line the tests ran on before 3.x: a whole run,
  * with what the uploader relies on the server for (a batch whose answer was lost, found by the run's
  * latest values; a batch of steps logged again, found among the points at its step; model versions in
- * the registry), read back by 2.17.2's own Python client. Every other
+ * the registry), and a run's data sets as inputs, read back by 2.17.2's own Python client. Every other
  * MLflow test runs against the 3.x server.
  */
 class MlflowCompatibilityTest {
