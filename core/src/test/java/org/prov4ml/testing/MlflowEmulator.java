@@ -68,6 +68,9 @@ public final class MlflowEmulator implements AutoCloseable {
 
   private final HttpServer server;
   private final Map<String, String> experiments = new ConcurrentHashMap<>(); // name -> id
+  private final Map<String, Map<String, String>> experimentTags = new ConcurrentHashMap<>(); // id -> tags
+  /** Per experiment, its data sets by {@code name digest}: stored once, as the first request had them. */
+  private final Map<String, Map<String, ObjectNode>> datasets = new ConcurrentHashMap<>();
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final Map<String, List<ObjectNode>> modelVersions = new ConcurrentHashMap<>();
   private final Map<String, byte[]> artifacts = new ConcurrentHashMap<>();
@@ -87,6 +90,10 @@ public final class MlflowEmulator implements AutoCloseable {
     final Map<String, String> tags = new LinkedHashMap<>();
     final Map<String, List<Point>> metrics = new LinkedHashMap<>();
     final Map<String, Point> latest = new LinkedHashMap<>();
+    /** Per key, each stored point's {@code dataset_name@dataset_digest}, or null, in the order of {@link #metrics}. */
+    final Map<String, List<String>> pointDatasets = new LinkedHashMap<>();
+    /** The run's dataset inputs ({@code {dataset, tags}}), one per data set. */
+    final Map<String, ObjectNode> inputs = new LinkedHashMap<>();
 
     Run(ObjectNode info) {
       this.info = info;
@@ -160,6 +167,29 @@ public final class MlflowEmulator implements AutoCloseable {
 
   public synchronized Map<String, String> tags(String runId) {
     return Map.copyOf(run(runId).tags);
+  }
+
+  /** An experiment's tags. */
+  public synchronized Map<String, String> experimentTags(String experimentName) {
+    return Map.copyOf(experimentTags.getOrDefault(experiments.get(experimentName), Map.of()));
+  }
+
+  /** Creates an experiment with {@code tags}, as another client would have. */
+  public synchronized String createExperiment(String name, Map<String, String> tags) {
+    String id = Long.toString(ids.incrementAndGet());
+    experiments.put(name, id);
+    experimentTags.put(id, new LinkedHashMap<>(tags));
+    return id;
+  }
+
+  /** The run's dataset inputs as {@code runs/get} answers them ({@code {dataset: {...}, tags: [...]}}). */
+  public synchronized List<JsonNode> datasetInputs(String runId) {
+    return List.copyOf(run(runId).inputs.values());
+  }
+
+  /** Each stored point's data set of {@code key}, {@code name@digest} or null, in the order received. */
+  public synchronized List<String> pointDatasets(String runId, String key) {
+    return Collections.unmodifiableList(new ArrayList<>(run(runId).pointDatasets.getOrDefault(key, List.of())));
   }
 
   public synchronized String status(String runId) {
@@ -274,9 +304,22 @@ public final class MlflowEmulator implements AutoCloseable {
         if (id == null) {
           throw new Refused(404, "RESOURCE_DOES_NOT_EXIST", "no experiment " + query.get("experiment_name"));
         }
-        out.putObject("experiment").put("experiment_id", id).put("name", query.get("experiment_name"))
-            .put("lifecycle_stage", "active");
+        experiment(out, id, query.get("experiment_name"));
       }
+      case "GET experiments/get" -> {
+        String id = query.get("experiment_id");
+        String name = experiments.entrySet().stream().filter(e -> e.getValue().equals(id)).map(Map.Entry::getKey)
+            .findFirst().orElseThrow(() -> new Refused(404, "RESOURCE_DOES_NOT_EXIST", "no experiment " + id));
+        experiment(out, id, name);
+      }
+      case "POST experiments/set-experiment-tag" -> {
+        Map<String, String> tags = experimentTags.get(body.path("experiment_id").asText());
+        if (tags == null) {
+          throw new Refused(404, "RESOURCE_DOES_NOT_EXIST", "no experiment " + body.path("experiment_id").asText());
+        }
+        tags.put(body.path("key").asText(), body.path("value").asText());
+      }
+      case "POST runs/log-inputs" -> logInputs(run(body.path("run_id").asText()), body);
       case "POST experiments/create" -> {
         String name = body.path("name").asText();
         if (experiments.containsKey(name)) {
@@ -284,6 +327,9 @@ public final class MlflowEmulator implements AutoCloseable {
         }
         String id = Long.toString(ids.incrementAndGet());
         experiments.put(name, id);
+        Map<String, String> tags = new LinkedHashMap<>();
+        body.path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+        experimentTags.put(id, tags);
         out.put("experiment_id", id);
       }
       case "POST runs/create" -> {
@@ -384,18 +430,71 @@ public final class MlflowEmulator implements AutoCloseable {
       if (m.path("key").asText().contains("//")) {
         throw new Refused(400, "INVALID_PARAMETER_VALUE", "Invalid metric name: '" + m.path("key").asText() + "'");
       }
+      if (m.path("dataset_name").asText("").isEmpty() != m.path("dataset_digest").asText("").isEmpty()) {
+        throw new Refused(400, "INVALID_PARAMETER_VALUE",
+            "Both dataset_name and dataset_digest must be provided if one is provided");
+      }
     }
     body.path("params").forEach(p -> run.params.put(p.path("key").asText(), p.path("value").asText()));
     for (JsonNode m : body.path("metrics")) {
       String key = m.path("key").asText();
       Point p = new Point(m.path("step").asLong(), value(m.path("value")), m.path("timestamp").asLong());
       run.metrics.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+      run.pointDatasets.computeIfAbsent(key, k -> new ArrayList<>()).add(m.path("dataset_name").asText("").isEmpty()
+          ? null : m.path("dataset_name").asText() + "@" + m.path("dataset_digest").asText());
       Point latest = run.latest.get(key);
       if (latest == null || newer(p, latest)) {
         run.latest.put(key, p);
       }
     }
     body.path("tags").forEach(t -> run.tags.put(t.path("key").asText(), t.path("value").asText()));
+  }
+
+  private void experiment(ObjectNode out, String id, String name) {
+    ObjectNode e = out.putObject("experiment").put("experiment_id", id).put("name", name)
+        .put("lifecycle_stage", "active");
+    ArrayNode tags = e.putArray("tags");
+    experimentTags.getOrDefault(id, Map.of()).forEach((k, v) -> tags.addObject().put("key", k).put("value", v));
+  }
+
+  /**
+   * {@code runs/log-inputs} as {@code SqlAlchemyStore.log_inputs} 3.17.2 (and 2.17.2) does it: the request is
+   * validated whole ({@code _validate_dataset_inputs}: name, digest, source type and source present, digest at
+   * most 36 characters, source at most 65,535, an input tag's value at most 500); a data set is stored once per
+   * experiment by (name, digest), keeping the first one's fields; an input once per run and data set, keeping
+   * its first tags.
+   */
+  private void logInputs(Run run, JsonNode body) {
+    for (JsonNode input : body.path("datasets")) {
+      JsonNode d = input.path("dataset");
+      for (String field : List.of("name", "digest", "source_type", "source")) {
+        if (!d.path(field).isTextual()) {
+          throw new Refused(400, "INVALID_PARAMETER_VALUE", "Dataset " + field + " cannot be None");
+        }
+      }
+      if (d.path("digest").asText().length() > 36 || d.path("source").asText().length() > 65_535
+          || d.path("name").asText().length() > 500) {
+        throw new Refused(400, "INVALID_PARAMETER_VALUE", "'digest', 'source' or 'name' exceeds the maximum length");
+      }
+      for (JsonNode t : input.path("tags")) {
+        if (t.path("value").asText().length() > 500) {
+          throw new Refused(400, "INVALID_PARAMETER_VALUE", "'value' exceeds the maximum length of 500");
+        }
+      }
+    }
+    Map<String, ObjectNode> ofExperiment = datasets.computeIfAbsent(run.info.path("experiment_id").asText(),
+        k -> new LinkedHashMap<>());
+    for (JsonNode input : body.path("datasets")) {
+      JsonNode d = input.path("dataset");
+      String key = d.path("name").asText() + " " + d.path("digest").asText();
+      ObjectNode stored = ofExperiment.computeIfAbsent(key, k -> (ObjectNode) d.deepCopy());
+      run.inputs.computeIfAbsent(key, k -> {
+        ObjectNode in = JSON.createObjectNode();
+        in.set("tags", input.path("tags").isArray() ? input.path("tags").deepCopy() : JSON.createArrayNode());
+        in.set("dataset", stored);
+        return in;
+      });
+    }
   }
 
   /** MLflow's order of stored points, as its SQL sorts them: step, timestamp, stored value, NaN last. */
@@ -486,6 +585,8 @@ public final class MlflowEmulator implements AutoCloseable {
     run.params.forEach((k, v) -> params.addObject().put("key", k).put("value", v));
     ArrayNode tags = data.putArray("tags");
     run.tags.forEach((k, v) -> tags.addObject().put("key", k).put("value", v));
+    ArrayNode inputs = r.putObject("inputs").putArray("dataset_inputs");
+    run.inputs.values().forEach(inputs::add);
     return r;
   }
 

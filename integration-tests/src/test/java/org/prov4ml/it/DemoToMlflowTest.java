@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.prov4ml.testing.ReadBack.points;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,6 +18,7 @@ import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.testing.MlflowRest;
 import org.prov4ml.testing.MlflowServer;
+import org.prov4ml.testing.PythonEnv;
 import org.prov4ml.testing.ReadBack;
 
 /**
@@ -71,7 +74,39 @@ class DemoToMlflowTest {
       assertTrue(artifacts.containsKey("model_summary.txt"), artifacts.toString());
       assertTrue(artifacts.keySet().stream().anyMatch(p -> p.matches("prov4ml/prov_demo_mlflow_GR0_\\d+\\.json")),
           artifacts.toString());
+
+      // MLflow 3's view through its own client: a model-training experiment, and the three data sets as inputs,
+      // with the digests the cursor kept for the points that name them; a later sync adds none.
+      JsonNode inputs = datasetInputs(server.uri(), runId);
+      assertEquals("custom_model_development", inputs.path("kind").asText());
+      JsonNode sent = new ObjectMapper().readTree(local.path().resolve("mlflow_GR0.json").toFile())
+          .path("dataset_inputs");
+      assertEquals("[[\"train_dataset\",\"" + sent.path("train_dataset//TRAINING").asText() + "\",\"training\"],"
+          + "[\"validation_dataset\",\"" + sent.path("validation_dataset//VALIDATION").asText() + "\",\"validation\"],"
+          + "[\"test_dataset\",\"" + sent.path("test_dataset//TESTING").asText() + "\",\"testing\"]]",
+          inputs.path("inputs").toString());
+      ForkedApp.Result sync = new ForkedApp(work.resolve("sync")).withoutAgent()
+          .runJar(ForkedApp.AGENT_JAR, "sync", local.path().toString(), "--tracking-uri", server.uri());
+      assertEquals(0, sync.exitCode(), sync.stderr());
+      assertEquals(inputs, datasetInputs(server.uri(), runId), "a second upload adds no data set");
     }
+  }
+
+  /** The experiment's kind and the run's dataset inputs ([name, digest, context], by name), read by MLflow's client. */
+  private static JsonNode datasetInputs(String uri, String runId) throws Exception {
+    String script = """
+        import json, sys
+        from mlflow import MlflowClient
+        c = MlflowClient(tracking_uri=sys.argv[1])
+        r = c.get_run(sys.argv[2])
+        kind = c.get_experiment(r.info.experiment_id).tags.get("mlflow.experimentKind")
+        inputs = [[i.dataset.name, i.dataset.digest, {t.key: t.value for t in i.tags}.get("mlflow.data.context")]
+            for i in r.inputs.dataset_inputs]
+        order = {"train_dataset": 0, "validation_dataset": 1, "test_dataset": 2}
+        print(json.dumps({"kind": kind, "inputs": sorted(inputs, key=lambda i: order.get(i[0], 3))}))
+        """;
+    return new ObjectMapper().readTree(PythonEnv.runScript(script, 120, uri, runId)
+        .requireSuccess("mlflow's client").stdout());
   }
 
   private static void assertSameHistory(List<MetricPoint> local, List<MlflowRest.Point> mlflow) {

@@ -29,8 +29,15 @@ final class LogBatchRequest {
 
   private static final JsonFactory JSON = new JsonFactory();
 
-  /** A metric point as MLflow stores it. */
-  record Metric(String key, double value, long timestamp, long step) {}
+  /**
+   * A metric point as MLflow stores it, and the data set it was measured on ({@code dataset_name},
+   * {@code dataset_digest}: MLflow 3 keeps them with a point that has a {@code model_id}; 2.x ignores them), or null.
+   */
+  record Metric(String key, double value, long timestamp, long step, DatasetInputs.DatasetLink dataset) {
+    Metric(String key, double value, long timestamp, long step) {
+      this(key, value, timestamp, step, null);
+    }
+  }
 
   /** A param or a tag. */
   record KeyValue(String key, String value) {}
@@ -102,6 +109,10 @@ final class LogBatchRequest {
         json.writeNumberField("value", m.value());
         json.writeNumberField("timestamp", m.timestamp());
         json.writeNumberField("step", m.step());
+        if (m.dataset() != null) {
+          json.writeStringField("dataset_name", m.dataset().name());
+          json.writeStringField("dataset_digest", m.dataset().digest());
+        }
         json.writeEndObject();
       }
       json.writeEndArray();

@@ -64,13 +64,17 @@ final class MetricUpload {
         if (cursor.rejected.containsKey(rejectionKey(series)) || !targets.containsKey(RunUpload.fileName(series))) {
           continue;
         }
+        DatasetInputs.DatasetLink dataset = upload.datasets().linkOf(series, upload.finishing());
+        if (dataset == DatasetInputs.HELD) {
+          continue; // its data set's digest is not known yet, and a point cannot be changed once logged
+        }
         long from = cursor.offset(RunUpload.fileName(series));
         int first = batch.metrics().size();
         String key = RunUpload.mlflowKey(series);
         long end;
         try {
           end = series.readFrom(from, LogBatchRequest.MAX_METRICS - first,
-              p -> batch.add(new Metric(key, p.value(), p.timestampMillis(), p.step())));
+              p -> batch.add(new Metric(key, p.value(), p.timestampMillis(), p.step(), dataset)));
         } catch (java.io.UncheckedIOException e) {
           throw e.getCause(); // the file and the problem, in one line
         }

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.prov4ml.rundir.PrintableText;
+import org.tinylog.Logger;
 
 /**
  * The few calls of MLflow's REST API 2.0 that an upload needs, one request each (no retries here).
@@ -48,13 +50,26 @@ final class MlflowTracking {
     return http;
   }
 
-  /** The id of the experiment {@code name}, created when missing (a concurrent creation is fine). */
+  /**
+   * The experiment tag from which MLflow 3's UI decides an experiment's kind; without it an experiment
+   * is shown as a GenAI one ("Evaluations"). MLflow 2.x keeps it as an ordinary tag.
+   */
+  static final String EXPERIMENT_KIND_TAG = "mlflow.experimentKind";
+  /** The kind MLflow 3's UI shows as "Model training": what a DJL run is. */
+  static final String MODEL_TRAINING_KIND = "custom_model_development";
+
+  /**
+   * The id of the experiment {@code name}, created when missing (a concurrent creation is fine), with
+   * its kind: one it creates gets {@value #MODEL_TRAINING_KIND}, as does an existing one that has no
+   * kind; a kind someone chose is kept.
+   */
   String experimentId(String name) throws IOException, InterruptedException {
     Optional<JsonNode> found = experimentByName(name);
     if (found.isEmpty()) {
       try {
-        return http.postJson(API + "experiments/create", JSON.writeValueAsBytes(Map.of("name", name)))
-            .path("experiment_id").asText();
+        ObjectNode body = JSON.createObjectNode().put("name", name);
+        body.putArray("tags").addObject().put("key", EXPERIMENT_KIND_TAG).put("value", MODEL_TRAINING_KIND);
+        return http.postJson(API + "experiments/create", JSON.writeValueAsBytes(body)).path("experiment_id").asText();
       } catch (MlflowRejectedException e) {
         if (!"RESOURCE_ALREADY_EXISTS".equals(e.errorCode())) {
           throw e;
@@ -68,7 +83,30 @@ final class MlflowTracking {
       throw new MlflowRejectedException(400, "INVALID_STATE", "experiment '" + name + "' is deleted on "
           + http.server() + "; restore it (mlflow experiments restore) or choose another experiment name");
     }
-    return experiment.path("experiment_id").asText();
+    String id = experiment.path("experiment_id").asText();
+    kindUnlessSet(id, experiment);
+    return id;
+  }
+
+  /** Gives experiment {@code id} the kind {@value #MODEL_TRAINING_KIND} when it has none. */
+  void ensureExperimentKind(String id) throws IOException, InterruptedException {
+    kindUnlessSet(id, http.get(API + "experiments/get?experiment_id=" + query(id)).path("experiment"));
+  }
+
+  private void kindUnlessSet(String id, JsonNode experiment) throws IOException, InterruptedException {
+    for (JsonNode tag : experiment.path("tags")) {
+      if (EXPERIMENT_KIND_TAG.equals(tag.path("key").asText())) {
+        return;
+      }
+    }
+    try {
+      http.postJson(API + "experiments/set-experiment-tag", JSON.writeValueAsBytes(
+          Map.of("experiment_id", id, "key", EXPERIMENT_KIND_TAG, "value", MODEL_TRAINING_KIND)));
+    } catch (MlflowRejectedException e) {
+      // Only how the UI shows the experiment: not worth the run's upload (a user may not edit the experiment).
+      Logger.warn("prov4ml: MLflow at {} did not set experiment {}'s kind ({}): {}", http.server(), id,
+          EXPERIMENT_KIND_TAG, PrintableText.of(e.serverMessage()));
+    }
   }
 
   private Optional<JsonNode> experimentByName(String name) throws IOException, InterruptedException {
@@ -167,6 +205,29 @@ final class MlflowTracking {
 
   void logBatch(String runId, LogBatchRequest batch) throws IOException, InterruptedException {
     http.postJson(API + "runs/log-batch", batch.toJson(runId));
+  }
+
+  /**
+   * {@code runs/log-inputs} with data sets only ({@code models[]} is MLflow 3's). The server stores a
+   * data set once per experiment by name and digest, and an input once per run, so sending one again
+   * changes nothing.
+   */
+  void logInputs(String runId, List<DatasetInputs.MlflowDataset> datasets) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("run_id", runId);
+    ArrayNode array = body.putArray("datasets");
+    for (DatasetInputs.MlflowDataset d : datasets) {
+      ObjectNode input = array.addObject();
+      ObjectNode dataset = input.putObject("dataset").put("name", d.name()).put("digest", d.digest())
+          .put("source_type", d.sourceType()).put("source", d.source()).put("profile", d.profile());
+      if (d.schema() != null) {
+        dataset.put("schema", d.schema());
+      }
+      ArrayNode tags = input.putArray("tags");
+      if (d.context() != null) {
+        tags.addObject().put("key", DatasetInputs.CONTEXT_TAG).put("value", d.context());
+      }
+    }
+    http.postJson(API + "runs/log-inputs", JSON.writeValueAsBytes(body));
   }
 
   void setTerminated(String runId, String status, long endTime) throws IOException, InterruptedException {

@@ -46,6 +46,7 @@ final class RunBinder {
     RunRef run;
     if (settings.existingRunId() != null) {
       run = tracking.getRun(settings.existingRunId()); // MLFLOW_RUN_ID: resume that run
+      tracking.ensureExperimentKind(run.experimentId());
       // Its latest values so far: a batch's witness must move a key past what the run already had.
       tracking.latestMetrics(run.runId()).forEach((key, p) ->
           cursor.latestMetrics.put(key, new UploadCursor.Point(p.step(), p.timestamp(), p.value())));

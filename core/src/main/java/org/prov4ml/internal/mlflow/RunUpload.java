@@ -31,7 +31,7 @@ import org.tinylog.Logger;
 /**
  * The upload of one rank of a run directory to one tracking server, in passes: each pass reads the
  * rank's record through {@link RunDirectory} and sends whatever it holds that the server has not
- * acknowledged, in the order run, params and tags, metric points, artifacts, registered model versions. The live uploader makes
+ * acknowledged, in the order run, params and tags, data sets, metric points, artifacts, registered model versions. The live uploader makes
  * a pass whenever the directory became durable further; {@code sync} makes the final pass once. Not
  * thread-safe: one thread drives it.
  */
@@ -50,11 +50,14 @@ final class RunUpload {
   private final ParamTagUpload paramsAndTags = new ParamTagUpload(this);
   private final ArtifactUpload artifacts = new ArtifactUpload(this);
   private final ModelRegistration models = new ModelRegistration(this);
+  private final DatasetInputs datasets = new DatasetInputs(this);
 
   private UploadCursor cursor;
   private RankRecord record;
   private Object documentVersion;
   private volatile RunRef run;
+  /** Set by {@link #finish}: the record is final, so nothing waits for more of it (a data set's digest). */
+  private boolean finishing;
 
   RunUpload(Path runDir, int rank, MlflowSettings settings) {
     this.runDir = runDir.toAbsolutePath().normalize();
@@ -87,6 +90,7 @@ final class RunUpload {
     RunRef bound = RunBinder.bind(tracking, cursor, record, settings);
     run = bound;
     paramsAndTags.upload(bound.runId(), tagsOf(record));
+    datasets.upload(bound.runId(), finishing); // before the points that name them
     metrics.upload(bound.runId(), targets);
     artifacts.upload(bound);
     if (settings.registerModels()) {
@@ -103,6 +107,7 @@ final class RunUpload {
    *     KILLED: the process died before it could end the run
    */
   void finish(String fallbackStatus) throws IOException, InterruptedException {
+    finishing = true;
     if (!pass()) {
       throw new RunDirectoryException(runDir, "no PROV document of rank " + rank + ": nothing was recorded there");
     }
@@ -258,6 +263,15 @@ final class RunUpload {
   /** The MLflow run, once created or found; read by other threads. */
   RunRef run() {
     return run;
+  }
+
+  DatasetInputs datasets() {
+    return datasets;
+  }
+
+  /** Whether this is the last pass, over a record no writer changes any more. */
+  boolean finishing() {
+    return finishing;
   }
 
   UploadCursor cursor() {

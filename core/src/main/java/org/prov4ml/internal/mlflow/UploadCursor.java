@@ -108,6 +108,11 @@ final class UploadCursor {
   Map<String, String> artifacts = new LinkedHashMap<>();
   /** Model version (its artifact path) -> {@code <registered model> v<version>} in the Model Registry. */
   Map<String, String> registeredVersions = new LinkedHashMap<>();
+  /**
+   * Data sets sent as inputs of the MLflow run ({@code <label>//<context>}) -> the digest sent, which every
+   * point that names the data set carries.
+   */
+  Map<String, String> datasetInputs = new LinkedHashMap<>();
   /** Set when the run's artifact URI is not the server's proxy: artifacts stay local. */
   String artifactsNotUploadable;
   /** The status the run was terminated with on the server, once it was. */
@@ -158,6 +163,7 @@ final class UploadCursor {
     rejected = fresh.rejected;
     artifacts = fresh.artifacts;
     registeredVersions = fresh.registeredVersions;
+    datasetInputs = fresh.datasetInputs;
     artifactsNotUploadable = null;
     terminated = null;
   }

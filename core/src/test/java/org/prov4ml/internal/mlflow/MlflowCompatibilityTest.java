@@ -16,16 +16,18 @@ import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.format.RunLayout;
+import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.testing.FaultyProxy;
 import org.prov4ml.testing.FaultyProxy.Mode;
 import org.prov4ml.testing.MlflowServer;
+import org.prov4ml.testing.LocalFilesDataset;
 import org.prov4ml.testing.PythonEnv;
 
 /**
- * The one test against MLflow 2.17.2, the older server line the tests ran on before 3.x: a whole run,
+ * The tests against MLflow 2.17.2, the older server line the tests ran on before 3.x: a whole run,
  * with what the uploader relies on the server for (a batch whose answer was lost, found by the run's
  * latest values; a batch of steps logged again, found among the points at its step; model versions in
- * the registry), read back by 2.17.2's own Python client. Every other
+ * the registry), and a run's data sets as inputs, read back by 2.17.2's own Python client. Every other
  * MLflow test runs against the 3.x server.
  */
 class MlflowCompatibilityTest {
@@ -116,6 +118,48 @@ class MlflowCompatibilityTest {
           read.path("versions").toString());
       assertTrue(MlflowTestRuns.sync(run.runDirectory(), proxy.uri(), java.util.Map.of()).complete());
       assertEquals(4500, proxy.metricPointsDelivered(), "a further upload sends nothing again");
+    }
+  }
+
+  /**
+   * Data sets on 2.17.2: its {@code runs/log-inputs} takes them (kept once across uploads), the experiment
+   * gets its kind as an ordinary tag, and its {@code log-batch} takes validation points that name their data
+   * set (its request parser ignores fields it does not know).
+   */
+  @Test
+  void dataSetsReachMlflow2_17AsInputsOnce() throws Exception {
+    try (MlflowServer server = MlflowServer.start(PythonEnv.Venv.MLFLOW_2_17)) {
+      Path valid = Files.writeString(out.resolve("valid.csv"), "1,2\n3,4\n");
+      Run run = MlflowTestRuns.start(MlflowTestRuns.settings(server.uri()), out, "compat_data", "compat_data");
+      run.logDataset("validation_dataset", new LocalFilesDataset(valid), Context.VALIDATION);
+      for (int epoch = 1; epoch <= 3; epoch++) {
+        run.logMetric("Accuracy", epoch / 10.0, Context.VALIDATION, epoch, false, T0 + epoch);
+      }
+      run.close();
+      String sha256 = RunDirectory.open(run.runDirectory()).datasets().get(0).sha256().orElseThrow();
+      String runId = MlflowTestRuns.cursor(run).runId;
+      assertEquals(sha256.substring(0, 36), MlflowTestRuns.cursor(run).datasetInputs.get("validation_dataset//VALIDATION"));
+      String script = """
+          import json, sys
+          from mlflow import MlflowClient
+          c = MlflowClient(tracking_uri=sys.argv[1])
+          r = c.get_run(sys.argv[2])
+          print(json.dumps({"kind": c.get_experiment(r.info.experiment_id).tags.get("mlflow.experimentKind"),
+              "inputs": [[i.dataset.name, i.dataset.digest, i.dataset.source_type,
+                  {t.key: t.value for t in i.tags}.get("mlflow.data.context")] for i in r.inputs.dataset_inputs],
+              "points": [[m.step, m.value] for m in c.get_metric_history(sys.argv[2], "validation/Accuracy")]}))
+          """;
+      String expected = "{\"kind\":\"custom_model_development\",\"inputs\":[[\"validation_dataset\",\""
+          + sha256.substring(0, 36) + "\",\"local\",\"validation\"]],\"points\":[[1,0.1],[2,0.2],[3,0.3]]}";
+      assertEquals(expected, new ObjectMapper().readTree(PythonEnv.runScript(PythonEnv.Venv.MLFLOW_2_17, script, 120,
+          server.uri(), runId).requireSuccess("mlflow 2.17.2's client").stdout()).toString());
+      // A sync that has lost its memory of the data set sends it again: the server keeps one input.
+      UploadCursor cursor = UploadCursor.load(run.runDirectory(), 0, server.uri());
+      cursor.datasetInputs.clear();
+      cursor.save();
+      assertTrue(MlflowTestRuns.sync(run.runDirectory(), server.uri(), java.util.Map.of()).complete());
+      assertEquals(expected, new ObjectMapper().readTree(PythonEnv.runScript(PythonEnv.Venv.MLFLOW_2_17, script, 120,
+          server.uri(), runId).requireSuccess("mlflow 2.17.2's client").stdout()).toString());
     }
   }
 }
