@@ -47,6 +47,8 @@ public final class ProvVocabulary {
   // prov4ml's and yProv4ML's types (provml:, yprov:)
   public static final String TYPE_DATASET = "provml:Dataset";
   public static final String TYPE_HYPER_PARAMETER = "provml:HyperParameter";
+  /** A model file a run started from (loaded, not made by it): prov4ml's, yProv4ML has none. */
+  public static final String TYPE_INPUT_MODEL = "provml:InputModel";
   public static final String TYPE_JOB = "yprov:Job";
   public static final String TYPE_METRIC = "provml:Metric";
   public static final String TYPE_MODEL = "provml:Model";
@@ -75,6 +77,8 @@ public final class ProvVocabulary {
   public static final String MODEL_NAME = "yprov:model_name";
   public static final String NODE = "yprov:node";
   public static final String NODE_RANK = "yprov:node_rank";
+  /** {@code true} on an input model loaded from a stream: there was no file to name or hash. */
+  public static final String NO_FILE = "yprov:no_file";
   public static final String NOTE = "yprov:note";
   public static final String OPERATING_SYSTEM = "yprov:operating_system";
   public static final String PID = "yprov:pid";

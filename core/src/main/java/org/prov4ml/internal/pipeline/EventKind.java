@@ -17,6 +17,11 @@ public enum EventKind {
   /** A saved model version: payload = {@link ModelVersionRecord}. */
   MODEL_VERSION,
   /**
+   * The run loaded a file that is one of its own model versions: payload = {@link ModelVersionUse}; the
+   * run used that version, and the model's next version derives from it.
+   */
+  MODEL_VERSION_USED,
+  /**
    * Attributes of the run activity that a replica learned (MLflow's run and experiment ids, its page):
    * payload = {@code Map<String, String>}. Not the application's: one published after the run's end is
    * not counted as late.
