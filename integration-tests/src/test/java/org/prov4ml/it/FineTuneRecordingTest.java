@@ -66,6 +66,9 @@ class FineTuneRecordingTest {
     assertEquals(List.of(), f.pretrained().inputModels(), "the pre-training started from nothing");
     assertEquals("FINISHED", org.prov4ml.testing.ReadBack.status(f.finetuned()));
     validWithTheProvPackage(f.finetuned().primary().document());
+    // The load hooks woven into BaseModel and PtModel failed nowhere: nothing but the start and end lines.
+    assertEquals(0, f.app().outputLines("WARN") + f.app().outputLines("ERROR"), f.app().stderr());
+    assertEquals(1, f.app().outputLines("FINISHED: "), f.app().stderr());
   }
 
   /** The W3C {@code prov} package reads the document, and finds the input model in it, typed. */

@@ -115,7 +115,7 @@ class HtmlReportBrowserTest {
   @Test
   void theModelARunStartedFromHeadsItsChainAsText() throws Exception {
     // A file name that is markup: the report shows it as text.
-    Path file = Files.writeString(Files.createDirectories(work.resolve("pre")).resolve("<i>mlp</i>-0002.params"),
+    Path file = Files.writeString(Files.createDirectories(work.resolve("pre")).resolve("<img src=x onerror=alert(1)>-0002.params"),
         "weights");
     Path dir;
     try (Run run = Prov4ml.startRun(RunOptions.builder().experimentName("started").outputDir(work).build())) {
@@ -128,9 +128,9 @@ class HtmlReportBrowserTest {
     List<WebElement> inputs = browser.driver().findElements(By.cssSelector("#model-chains .input-model"));
     assertEquals(1, inputs.size());
     String shown = inputs.get(0).getText();
-    assertTrue(shown.startsWith("started from <i>mlp</i>-0002.params"), shown);
+    assertTrue(shown.startsWith("started from <img src=x onerror=alert(1)>-0002.params"), shown);
     assertTrue(shown.contains("sha256 " + FileDigests.sha256(file).substring(0, 16)), shown);
-    assertEquals(List.of(), browser.driver().findElements(By.cssSelector("#model-chains i")), "no markup made");
+    assertEquals(List.of(), browser.driver().findElements(By.cssSelector("#model-chains img")), "no markup made");
   }
 
   @Test
