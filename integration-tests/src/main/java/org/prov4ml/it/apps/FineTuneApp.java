@@ -65,13 +65,15 @@ public final class FineTuneApp {
 
   /** The checkpoint loaded as a zoo model from its folder, and one prediction made with it. */
   private static void checkWithCriteria(NDManager manager, Path models) throws Exception {
-    Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
-        .optModelPath(models).optModelName("mlp").optEngine("PyTorch")
-        .optBlock(DemoTraining.unseededMlp(DemoTraining.HIDDEN).getBlock())
-        .optTranslator(new NoopTranslator()).build();
-    try (ZooModel<NDList, NDList> zoo = criteria.loadModel(); Predictor<NDList, NDList> predictor = zoo.newPredictor()) {
-      NDList out = predictor.predict(new NDList(manager.ones(DemoTraining.inputShape(1))));
-      System.out.println("CRITERIA " + out.singletonOrThrow().getShape());
+    try (Model shape = DemoTraining.unseededMlp(DemoTraining.HIDDEN)) { // only its block is used
+      Criteria<NDList, NDList> criteria = Criteria.builder().setTypes(NDList.class, NDList.class)
+          .optModelPath(models).optModelName("mlp").optEngine("PyTorch").optBlock(shape.getBlock())
+          .optTranslator(new NoopTranslator()).build();
+      try (ZooModel<NDList, NDList> zoo = criteria.loadModel();
+          Predictor<NDList, NDList> predictor = zoo.newPredictor()) {
+        NDList out = predictor.predict(new NDList(manager.ones(DemoTraining.inputShape(1))));
+        System.out.println("CRITERIA " + out.singletonOrThrow().getShape());
+      }
     }
   }
 }
