@@ -362,6 +362,16 @@ public final class Prov4ml {
   }
 
   /**
+   * {@link Run#logInputModel} on the active run, started implicitly if there is none.
+   *
+   * @param modelName the name of the model that loaded the file
+   * @param file the model file that was loaded
+   */
+  public static void logInputModel(String modelName, Path file) {
+    activeRunOrStart().logInputModel(modelName, file);
+  }
+
+  /**
    * See {@link Run#logDataset(String, Dataset)}.
    *
    * @param label the data set's name in the document, usable as a file name

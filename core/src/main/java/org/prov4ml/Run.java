@@ -222,6 +222,19 @@ public interface Run extends AutoCloseable {
   void logModelVersion(Model model, String modelName, Context context, long step, Path paramsFile);
 
   /**
+   * Records a model file the run starts from (a checkpoint to fine-tune, pre-trained weights): a
+   * {@code provml:InputModel} entity the run used, with the file's path, size and SHA-256, computed
+   * on the run's background thread. A file that is one of this run's own versions is recorded as the
+   * run's use of that version instead, and its next version derives from it. The agent records every
+   * DJL {@code Model.load} this way by itself; call this with the listener, or for a load DJL does not
+   * make.
+   *
+   * @param modelName the name of the model that loaded the file
+   * @param file the model file that was loaded (a {@code .params} or TorchScript file)
+   */
+  void logInputModel(String modelName, Path file);
+
+  /**
    * Records an optimizer: {@code optimizer_name}, {@code optimizer_lr} (its tracker's current
    * value) and every hyper-parameter it has ({@code optimizer_beta1}, {@code optimizer_momentum}, ...).
    *

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
@@ -54,6 +55,19 @@ class BadInputTest {
     run.logMetric("k".repeat(250), 1, Context.TRAINING); // the limit itself is fine
     run.close();
     assertEquals(0, run.report().failures().size(), run.report().failures().toString());
+  }
+
+  @Test
+  void inputModelWithoutANameOrAFile() throws Exception {
+    Path file = Files.writeString(Files.createDirectories(out.resolve("loaded")).resolve("mlp-0001.params"), "DJL@");
+    fails(NullPointerException.class, () -> run.logInputModel(null, file), "modelName");
+    fails(IllegalArgumentException.class, () -> run.logInputModel(" ", file), "modelName", "' '");
+    fails(NullPointerException.class, () -> run.logInputModel("mlp", null), "file");
+    Path missing = file.resolveSibling("mlp-0002.params");
+    fails(IllegalArgumentException.class, () -> run.logInputModel("mlp", missing), "file", "'" + missing + "'");
+    fails(IllegalArgumentException.class, () -> run.logInputModel("mlp", file.getParent()), "file",
+        "'" + file.getParent() + "'", "not a regular file");
+    fails(IllegalArgumentException.class, () -> Prov4ml.logInputModel("mlp", missing), "file");
   }
 
   @Test

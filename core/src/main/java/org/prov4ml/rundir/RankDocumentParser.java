@@ -11,6 +11,7 @@ import static org.prov4ml.internal.format.ProvVocabulary.LABEL;
 import static org.prov4ml.internal.format.ProvVocabulary.MAIN_CLASS;
 import static org.prov4ml.internal.format.ProvVocabulary.MEMORY_BYTES;
 import static org.prov4ml.internal.format.ProvVocabulary.MODEL_NAME;
+import static org.prov4ml.internal.format.ProvVocabulary.NO_FILE;
 import static org.prov4ml.internal.format.ProvVocabulary.NOTE;
 import static org.prov4ml.internal.format.ProvVocabulary.RUN_ID;
 import static org.prov4ml.internal.format.ProvVocabulary.RUN_NAME;
@@ -23,6 +24,7 @@ import static org.prov4ml.internal.format.ProvVocabulary.TOTAL_PARAMS;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE_DATASET;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE_HYPER_PARAMETER;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_INPUT_MODEL;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE_METRIC;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE_MODEL;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE_PERSON;
@@ -147,6 +149,7 @@ final class RankDocumentParser {
     List<String> versionIds = new ArrayList<>();
     List<DatasetRecord> datasets = new ArrayList<>();
     List<SourceCode> code = new ArrayList<>();
+    List<InputModel> inputModels = new ArrayList<>();
     for (var e : entities.entrySet()) {
       String id = e.getKey();
       Map<String, String> a = e.getValue();
@@ -158,6 +161,8 @@ final class RankDocumentParser {
         metrics.add(metric(id, label, a));
       } else if (type.equals(DATASET)) {
         datasets.add(dataset(id, label, a));
+      } else if (type.equals(TYPE_INPUT_MODEL)) {
+        inputModels.add(inputModel(id, a));
       } else if (type.equals(SOURCE_CODE)) {
         code.add(sourceCode(id, a));
       } else if (type.equals(MODEL) && a.containsKey(STEP) && a.containsKey(IDENTIFIER)) {
@@ -180,7 +185,7 @@ final class RankDocumentParser {
     }
     return new RankRecord(rank, document, artifactsDir, run, params, metrics, new ArrayList<>(artifacts.values()),
         models, versionIds.stream().map(versions::get).toList(), datasets, code, entities, activities, agents,
-        relations);
+        relations, inputModels);
   }
 
   private DatasetRecord dataset(String id, String label, Map<String, String> a) throws RunDirectoryException {
@@ -200,6 +205,19 @@ final class RankDocumentParser {
     List<String> sources = source == null || source.isBlank() ? List.of() : List.of(source.split("; "));
     return new DatasetRecord(id, label, context, properties, sources, Optional.ofNullable(a.get(SHA256)),
         Optional.ofNullable(manifest).map(this::rebase), Optional.ofNullable(note), rank, a, runDir);
+  }
+
+  /** An input model; its file is kept as recorded (it is outside the run directory) and never opened. */
+  private InputModel inputModel(String id, Map<String, String> a) throws RunDirectoryException {
+    String location = a.get(IDENTIFIER);
+    Optional<Path> file;
+    try {
+      file = Optional.ofNullable(location).filter(l -> !l.isBlank()).map(Path::of);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new RunDirectoryException(document, "input model '" + id + "' has a file name that is not a path");
+    }
+    return new InputModel(id, a.getOrDefault(MODEL_NAME, a.getOrDefault(LABEL, id)), file,
+        optionalNumber(id, a, FILE_SIZE), Optional.ofNullable(a.get(SHA256)), "true".equals(a.get(NO_FILE)), rank, a);
   }
 
   private SourceCode sourceCode(String id, Map<String, String> a) throws RunDirectoryException {

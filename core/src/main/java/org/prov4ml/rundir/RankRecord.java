@@ -30,11 +30,12 @@ public final class RankRecord {
   private final Map<String, Map<String, String>> activities;
   private final Map<String, Map<String, String>> agents;
   private final List<ProvRelation> relations;
+  private final List<InputModel> inputModels;
 
   RankRecord(int rank, Path document, Path artifactsDir, RunActivity run, Map<String, String> params,
       List<MetricSeries> metrics, List<Artifact> artifacts, List<Model> models, List<ModelVersion> modelVersions,
       List<DatasetRecord> datasets, List<SourceCode> sourceCode, Map<String, Map<String, String>> entities, Map<String, Map<String, String>> activities,
-      Map<String, Map<String, String>> agents, List<ProvRelation> relations) {
+      Map<String, Map<String, String>> agents, List<ProvRelation> relations, List<InputModel> inputModels) {
     this.rank = rank;
     this.document = document;
     this.artifactsDir = artifactsDir;
@@ -50,6 +51,7 @@ public final class RankRecord {
     this.activities = Collections.unmodifiableMap(activities);
     this.agents = Collections.unmodifiableMap(agents);
     this.relations = List.copyOf(relations);
+    this.inputModels = List.copyOf(inputModels);
   }
 
   /** {@return the global rank of the process that wrote this record} */
@@ -120,6 +122,11 @@ public final class RankRecord {
   /** {@return the saved model versions, in the order they were saved} */
   public List<ModelVersion> modelVersions() {
     return modelVersions;
+  }
+
+  /** {@return the models the run started from (files it loaded and did not make), in the document's order} */
+  public List<InputModel> inputModels() {
+    return inputModels;
   }
 
   /** {@return the data sets the run used, in the order they were logged} */

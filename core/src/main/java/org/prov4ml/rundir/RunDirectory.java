@@ -227,6 +227,11 @@ public final class RunDirectory {
     return ranks.stream().flatMap(r -> r.modelVersions().stream()).toList();
   }
 
+  /** {@return every rank's input models (the models the run started from), rank by rank} */
+  public List<InputModel> inputModels() {
+    return ranks.stream().flatMap(r -> r.inputModels().stream()).toList();
+  }
+
   /** {@return every rank's data sets, rank by rank} */
   public List<DatasetRecord> datasets() {
     return ranks.stream().flatMap(r -> r.datasets().stream()).toList();

@@ -14,6 +14,16 @@ import net.bytebuddy.matcher.ElementMatcher;
  * @param signature that method as a person reads it, for messages: {@code step()}
  * @param method the one method of {@code type} the advice goes into
  * @param advice the advice class, by name
+ * @param optional whether a DJL without {@code type} is still instrumented (an engine's class, such as the
+ *     PyTorch engine's model: an application of another engine does not have it); a {@code type} that is
+ *     there must still have the method
  */
 record DjlHook(String name, String type, String signature, ElementMatcher.Junction<MethodDescription> method,
-    String advice) {}
+    String advice, boolean optional) {
+
+  /** A hook of DJL's API, which every DJL has. */
+  DjlHook(String name, String type, String signature, ElementMatcher.Junction<MethodDescription> method,
+      String advice) {
+    this(name, type, signature, method, advice, false);
+  }
+}

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Properties;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -15,7 +17,7 @@ import org.tinylog.Logger;
 
 /**
  * What the agent instruments in DJL ({@link TrainerInstrumentation}, {@link EasyTrainInstrumentation},
- * {@link BaseModelInstrumentation}, {@link EngineInstrumentation}), and the weaver of the enabled
+ * {@link BaseModelInstrumentation}, {@link PtModelInstrumentation}, {@link EngineInstrumentation}), and the weaver of the enabled
  * hooks' advice ({@link AdviceWeaver}). Types are matched by name and advice classes are named, not
  * loaded, so instrumenting loads no DJL class; the advice is inlined (no class format change), so
  * DJL classes loaded before the weaver was ready (an agent attached late, DJL's engine) can be
@@ -24,7 +26,7 @@ import org.tinylog.Logger;
 final class DjlInstrumentation {
 
   static final List<DjlHook> HOOKS = concat(TrainerInstrumentation.HOOKS, EasyTrainInstrumentation.HOOKS,
-      BaseModelInstrumentation.HOOKS, EngineInstrumentation.HOOKS);
+      BaseModelInstrumentation.HOOKS, PtModelInstrumentation.HOOKS, EngineInstrumentation.HOOKS);
 
   /** The class file the advice calls into, whose loader must be the one the DJL classes resolve it to. */
   private static final String AGENT_EVENTS = TrainerEvents.class.getName().replace('.', '/') + ".class";
@@ -35,10 +37,11 @@ final class DjlInstrumentation {
   /** The advice of the hooks {@code config} leaves on, ready to weave. */
   static AdviceWeaver weaver(Prov4mlConfig config) {
     List<DjlHook> enabled = new ArrayList<>();
+    Set<String> reported = new HashSet<>();
     for (DjlHook hook : HOOKS) {
       if (config.instrumentationEnabled(hook.name())) {
         enabled.add(hook);
-      } else {
+      } else if (reported.add(hook.name())) { // one line per switch, which may cover several hooks
         Logger.info("prov4ml agent: instrumentation '{}' is off (prov4ml.instrument.{}.enabled=false)",
             hook.name(), hook.name());
       }
@@ -58,6 +61,9 @@ final class DjlInstrumentation {
     for (DjlHook hook : HOOKS) {
       TypePool.Resolution resolution = pool.describe(hook.type());
       if (!resolution.isResolved()) {
+        if (hook.optional()) {
+          continue;
+        }
         differences.add(hook.type() + " is missing");
         continue;
       }

@@ -45,7 +45,8 @@ final class DjlTransformer implements ClassFileTransformer {
 
   /** The instrumented types in the JVM's internal form, from compile-time constants: no Byte Buddy needed to test a name. */
   static final Set<String> INSTRUMENTED = Set.of(TrainerInstrumentation.TYPE.replace('.', '/'),
-      EasyTrainInstrumentation.TYPE.replace('.', '/'), BaseModelInstrumentation.TYPE.replace('.', '/'), ENGINE);
+      EasyTrainInstrumentation.TYPE.replace('.', '/'), BaseModelInstrumentation.TYPE.replace('.', '/'),
+      PtModelInstrumentation.TYPE.replace('.', '/'), ENGINE);
 
   private final AgentArguments arguments;
   private final Instrumentation jvm;

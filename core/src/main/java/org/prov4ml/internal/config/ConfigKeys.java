@@ -117,7 +117,7 @@ public final class ConfigKeys {
    * switch of any other name is reported. The agent's tests check that its hooks are these.
    */
   public static final List<String> INSTRUMENTATIONS = List.of("listeners", "step", "fit", "evaluate",
-      "model-save", "seed");
+      "model-save", "model-load", "seed");
 
   /** {@code prov4ml.instrument.<name>.enabled}: one switch per agent instrumentation. */
   static final Pattern INSTRUMENT_SWITCH = Pattern.compile("prov4ml\\.instrument\\.([a-z0-9-]+)\\.enabled");

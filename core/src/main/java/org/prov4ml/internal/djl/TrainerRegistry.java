@@ -9,6 +9,7 @@ import java.util.WeakHashMap;
 import org.prov4ml.internal.config.ConfigKeys;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.run.ActiveRun;
+import org.prov4ml.internal.run.HeldModelLoads;
 import org.prov4ml.internal.run.RecordedRun;
 import org.prov4ml.internal.run.RunProgress;
 import org.prov4ml.internal.system.SystemMetricsSampler;
@@ -109,6 +110,8 @@ final class TrainerRegistry {
           + "after DJL's listeners (TrainingListener.Defaults)", trainer.getModel().getName());
     }
     state.began(trainer);
+    // The model's loads before its run (the checkpoint it fine-tunes): this trainer's run records them.
+    HeldModelLoads.trainerBegan(run, trainer.getModel(), settings.runPerTrainer(config));
     return state;
   }
 

@@ -47,12 +47,12 @@ public final class ProvVocabulary {
   // prov4ml's and yProv4ML's types (provml:, yprov:)
   public static final String TYPE_DATASET = "provml:Dataset";
   public static final String TYPE_HYPER_PARAMETER = "provml:HyperParameter";
+  /** A model file a run started from (loaded, not made by it): prov4ml's, yProv4ML has none. */
+  public static final String TYPE_INPUT_MODEL = "provml:InputModel";
   public static final String TYPE_JOB = "yprov:Job";
   public static final String TYPE_METRIC = "provml:Metric";
   public static final String TYPE_MODEL = "provml:Model";
   public static final String TYPE_SOURCE_CODE = "provml:SourceCode";
-  /** A model a run starts from (loaded, not trained here): used by the run, with its path, size and SHA-256. */
-  public static final String TYPE_INPUT_MODEL = "provml:InputModel";
   /**
    * What another run recorded (its model version or artifact), named in this run's document because a file this
    * run used has its digest: the used entity {@code prov:wasDerivedFrom} it.
@@ -82,6 +82,8 @@ public final class ProvVocabulary {
   public static final String MODEL_NAME = "yprov:model_name";
   public static final String NODE = "yprov:node";
   public static final String NODE_RANK = "yprov:node_rank";
+  /** {@code true} on an input model loaded from a stream: there was no file to name or hash. */
+  public static final String NO_FILE = "yprov:no_file";
   public static final String NOTE = "yprov:note";
   // Another run's entity, as a link to it names it: its run directory's name, experiment, run id, entity and kind
   public static final String OTHER_RUN_DIR = "yprov:other_run_dir";

@@ -19,6 +19,11 @@ public enum EventKind {
   /** A used file another run made: payload = {@link ProducerLink}. */
   PRODUCER_LINK,
   /**
+   * The run loaded a file that is one of its own model versions: payload = {@link ModelVersionUse}; the
+   * run used that version, and the model's next version derives from it.
+   */
+  MODEL_VERSION_USED,
+  /**
    * Attributes of the run activity that a replica learned (MLflow's run and experiment ids, its page):
    * payload = {@code Map<String, String>}. Not the application's: one published after the run's end is
    * not counted as late.

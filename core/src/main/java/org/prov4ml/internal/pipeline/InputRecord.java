@@ -19,4 +19,9 @@ public record InputRecord(String label, Context context, String type, Map<String
   public InputRecord {
     attributes = Map.copyOf(attributes);
   }
+
+  /** The entity's id in the document of the run whose activity is {@code runActivity}; spelled here only. */
+  public String entityId(String runActivity) {
+    return label + "//" + (context == null ? runActivity : context.name());
+  }
 }

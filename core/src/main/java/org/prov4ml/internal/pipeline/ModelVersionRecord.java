@@ -16,4 +16,10 @@ import org.prov4ml.internal.format.FileDigests.Digest;
  * @param digest the file's digest, computed by the run's background thread
  */
 public record ModelVersionRecord(
-    String name, Context context, long step, Path paramsFile, long totalParams, long memoryBytes, Digest digest) {}
+    String name, Context context, long step, Path paramsFile, long totalParams, long memoryBytes, Digest digest) {
+
+  /** The version's entity id, {@code <file name>//<context>}; spelled here only, for the writer and the run. */
+  public String entityId() {
+    return paramsFile.getFileName() + "//" + context.name();
+  }
+}

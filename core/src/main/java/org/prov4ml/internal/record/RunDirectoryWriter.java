@@ -29,6 +29,7 @@ import org.prov4ml.internal.pipeline.InputRecord;
 import org.prov4ml.internal.pipeline.ProducerLink;
 import org.prov4ml.internal.pipeline.ModelRecord;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
+import org.prov4ml.internal.pipeline.ModelVersionUse;
 import org.prov4ml.internal.pipeline.RunInfo;
 import org.prov4ml.internal.pipeline.RunOutcome;
 import org.prov4ml.internal.pipeline.Sink;
@@ -169,6 +170,10 @@ public final class RunDirectoryWriter implements Sink {
       case MODEL_VERSION -> {
         ModelVersionRecord v = event.payload(ModelVersionRecord.class);
         provenance.modelVersion(v, v.paramsFile().toString(), v.digest().bytes(), v.digest().sha256(), timeOf(event));
+        recordsChanged = true;
+      }
+      case MODEL_VERSION_USED -> {
+        provenance.versionUsed(event.payload(ModelVersionUse.class));
         recordsChanged = true;
       }
       default -> throw new IllegalStateException("unexpected event " + event.kind());

@@ -51,13 +51,14 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.Map;
 import org.prov4ml.Context;
 import org.prov4ml.internal.pipeline.InputRecord;
 import org.prov4ml.internal.pipeline.ModelRecord;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
+import org.prov4ml.internal.pipeline.ModelVersionUse;
 import org.prov4ml.internal.pipeline.ProducerLink;
 import org.prov4ml.internal.pipeline.RunInfo;
 import org.prov4ml.internal.record.MetricCsvFiles.MetricFile;
@@ -147,7 +148,7 @@ final class RunProvenance {
    */
   String input(InputRecord input, ZonedDateTime at) {
     String owner = input.context() == null ? runActivity : contextActivity(input.context(), at);
-    String id = input.label() + "//" + (input.context() == null ? runActivity : input.context().name());
+    String id = input.entityId(runActivity);
     boolean known = doc.hasEntity(id);
     Map<String, String> e = doc.entity(id);
     if (!known) {
@@ -256,7 +257,7 @@ final class RunProvenance {
   String modelVersion(ModelVersionRecord v, String file, long size, String sha256, ZonedDateTime at) {
     String activity = contextActivity(v.context(), at);
     String name = v.paramsFile().getFileName().toString();
-    String id = name + "//" + v.context().name();
+    String id = v.entityId();
     Map<String, String> e = doc.entity(id);
     e.put(TYPE, TYPE_MODEL);
     e.put(LABEL, name);
@@ -297,6 +298,18 @@ final class RunProvenance {
     if (linked.add(link.usedEntity() + "\u0000" + id)) {
       doc.relate(WAS_DERIVED_FROM, link.usedEntity(), id);
     }
+  }
+
+  /**
+   * The run loaded one of its own versions: it used that version, and the model's next version
+   * derives from it rather than from the latest one (a run that goes back to epoch 2 continues from
+   * there). The model is the version's own when the document describes it, else {@code modelName}.
+   */
+  void versionUsed(ModelVersionUse use) {
+    String id = use.versionEntityId();
+    doc.relate(USED, runActivity, id);
+    String model = doc.hasEntity(id) ? doc.entity(id).getOrDefault(MODEL_NAME, use.modelName()) : use.modelName();
+    lastVersionOfModel.put(model, id);
   }
 
   void derive(String generated, String used) {

@@ -45,6 +45,7 @@ import org.prov4ml.internal.mlflow.MlflowReplica;
 import org.prov4ml.rundir.Artifact;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.MetricSeries;
+import org.prov4ml.rundir.InputModel;
 import org.prov4ml.rundir.ModelVersion;
 import org.prov4ml.rundir.ProvRelation;
 import org.prov4ml.rundir.RankRecord;
@@ -230,6 +231,20 @@ final class ReportData {
       if (m.memoryBytes().isPresent()) {
         g.writeNumberField("memoryBytes", m.memoryBytes().getAsLong());
       }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("inputModels");
+    for (InputModel m : dir.inputModels()) {
+      g.writeStartObject();
+      g.writeStringField("name", m.name());
+      optional(g, "path", m.file().map(Path::toString));
+      if (m.size().isPresent()) {
+        g.writeNumberField("size", m.size().getAsLong());
+      }
+      optional(g, "sha256", m.sha256());
+      g.writeBooleanField("noFile", m.noFile());
+      g.writeNumberField("rank", m.rank());
       g.writeEndObject();
     }
     g.writeEndArray();

@@ -137,6 +137,7 @@ public final class ActiveRun implements Prov4ml.Backend {
       }
     });
     active = run;
+    HeldModelLoads.runStarted(run); // the models the application loaded before its run began
     return run;
   }
 

@@ -5,11 +5,13 @@ import ai.djl.engine.Engine;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.optimizer.Optimizer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,7 @@ import org.prov4ml.internal.config.OverflowPolicy;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.format.ArgumentChecks;
 import org.prov4ml.internal.format.FileDigests;
+import org.prov4ml.internal.format.ProvVocabulary;
 import org.prov4ml.internal.format.RunLayout;
 import org.prov4ml.internal.lineage.IndexEntry;
 import org.prov4ml.internal.lineage.RunIndex;
@@ -37,8 +40,10 @@ import org.prov4ml.internal.pipeline.ArtifactRecord;
 import org.prov4ml.internal.pipeline.EventKind;
 import org.prov4ml.internal.pipeline.EventPipeline;
 import org.prov4ml.internal.pipeline.FailureCounts;
+import org.prov4ml.internal.pipeline.InputRecord;
 import org.prov4ml.internal.pipeline.ModelRecord;
 import org.prov4ml.internal.pipeline.ModelVersionRecord;
+import org.prov4ml.internal.pipeline.ModelVersionUse;
 import org.prov4ml.internal.pipeline.ProducerLink;
 import org.prov4ml.internal.pipeline.Replica;
 import org.prov4ml.internal.pipeline.RunInfo;
@@ -74,6 +79,14 @@ public final class RecordedRun implements Run {
   private final StepCounters steps = new StepCounters();
   private final RunProgress trainingProgress = new RunProgress();
   private final Map<String, AtomicLong> modelVersions = new ConcurrentHashMap<>();
+  /**
+   * This run's own model versions by SHA-256, to their entity ids: a loaded file with one of these
+   * digests is a step back in the run's own chain, not an input from elsewhere. Filled on the
+   * background thread as each version's digest becomes known, and by {@link #knownVersion}.
+   */
+  private final Map<String, String> ownVersions = new ConcurrentHashMap<>();
+  /** Input model entity labels by the file (path and digest) or stream (model name) they stand for. */
+  private final Map<String, String> inputModelLabels = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, String> params = new ConcurrentHashMap<>();
   private final AtomicBoolean ending = new AtomicBoolean();
   private volatile boolean ended;
@@ -450,8 +463,14 @@ public final class RecordedRun implements Run {
     Path dir = info.layout().artifactsDir().resolve(modelName);
     try {
       Path file = writer.write(dir, at);
-      publishHashed(EventKind.MODEL_VERSION, modelName, context, List.of(file), digests -> new ModelVersionRecord(
-          modelName, context, at, file, size.totalParams(), size.memoryBytes(), digests.get(file)));
+      publishHashed(EventKind.MODEL_VERSION, modelName, context, List.of(file), digests -> {
+        ModelVersionRecord version = new ModelVersionRecord(modelName, context, at, file, size.totalParams(),
+            size.memoryBytes(), digests.get(file));
+        if (version.digest().sha256() != null) {
+          knownVersion(version.digest().sha256(), version.entityId());
+        }
+        return version;
+      });
     } catch (IOException e) {
       local.unwritten().file("version " + at + " of model '" + modelName + "' not saved", dir, e);
     }
@@ -466,6 +485,104 @@ public final class RecordedRun implements Run {
       Path version = ModelFiles.versionFile(dir, modelName, at);
       ModelVersionLinks.link(savedFile, version);
       return version;
+    });
+  }
+
+  /**
+   * A version of this run's own, made before this process recorded anything (an earlier attempt of a
+   * resumed run): a loaded file with that digest is recorded as the run's use of that version.
+   */
+  public void knownVersion(String sha256, String versionEntityId) {
+    ArgumentChecks.nonBlank(sha256, "sha256");
+    ArgumentChecks.nonBlank(versionEntityId, "versionEntityId");
+    ownVersions.put(sha256, versionEntityId);
+  }
+
+  @Override
+  public void logInputModel(String modelName, Path file) {
+    ArgumentChecks.nonBlank(modelName, "modelName");
+    ArgumentChecks.existing(file, "file");
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("file '" + file + "' is not a regular file; give the model file that "
+          + "was loaded (a .params or TorchScript .pt file)");
+    }
+    checkOpen();
+    recordInputModel(modelName, file);
+  }
+
+  /**
+   * A model file the run started from, as the agent sees DJL load it: hashed on the background thread,
+   * then either an input model entity the run used, or, when the digest is one of this run's own
+   * versions, the run's use of that version.
+   */
+  public void recordInputModel(String modelName, Path file) {
+    Path loaded = file.toAbsolutePath().normalize();
+    long at = System.currentTimeMillis();
+    background.submit("digest of input model " + loaded.getFileName(), new BackgroundWork.Task() {
+      @Override
+      public void run() {
+        FileDigests.Digest digest = FileDigests.digests(List.of(loaded)).get(loaded);
+        publishInputModel(modelName, loaded, digest, at);
+      }
+
+      @Override
+      public void abandoned(String why) {
+        publishInputModel(modelName, loaded, FileDigests.unhashed(loaded), at);
+      }
+    });
+  }
+
+  private void publishInputModel(String modelName, Path file, FileDigests.Digest digest, long at) {
+    String sha256 = digest.sha256();
+    String ownVersion = sha256 == null ? null : ownVersions.get(sha256);
+    if (ownVersion != null) {
+      pipeline.publish(EventKind.MODEL_VERSION_USED, modelName, null, at, new ModelVersionUse(ownVersion, modelName));
+      return;
+    }
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put(ProvVocabulary.MODEL_NAME, modelName);
+    attributes.put(ProvVocabulary.IDENTIFIER, file.toString());
+    if (digest.bytes() >= 0) {
+      attributes.put(ProvVocabulary.FILE_SIZE, Long.toString(digest.bytes()));
+    }
+    if (sha256 != null) {
+      attributes.put(ProvVocabulary.SHA256, sha256);
+    } else {
+      attributes.put(ProvVocabulary.NOTE, "not hashed: the run ended first, or the file could not be read");
+    }
+    String label = inputModelLabel(file + "\n" + sha256, file.getFileName().toString());
+    InputRecord input = new InputRecord(label, null, ProvVocabulary.TYPE_INPUT_MODEL, attributes);
+    pipeline.publish(EventKind.INPUT, label, null, at, input);
+    // On the background thread, where the digest became known: a checkpoint another run made is linked to it.
+    linkToProducers(input.entityId(info.activityId()), sha256);
+  }
+
+  /**
+   * A model DJL loaded from a stream: there is no file to name or hash, so the entity says so and
+   * carries the model's name. Published at once: nothing to hash.
+   */
+  public void recordInputModelWithoutFile(String modelName) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put(ProvVocabulary.MODEL_NAME, modelName);
+    attributes.put(ProvVocabulary.NO_FILE, "true");
+    attributes.put(ProvVocabulary.NOTE, "loaded from a stream: no file to name or hash");
+    String label = inputModelLabel("stream\n" + modelName, modelName + "_stream");
+    publish(EventKind.INPUT, label, null, new InputRecord(label, null, ProvVocabulary.TYPE_INPUT_MODEL, attributes));
+  }
+
+  /**
+   * The label of the input model entity for {@code source}: {@code InputModel_<name>}, its characters
+   * kept to those of a file name so the entity id stays a valid PROV name, and numbered when another
+   * source already has that label (two {@code mlp-0003.params} from different folders).
+   */
+  private String inputModelLabel(String source, String name) {
+    return inputModelLabels.computeIfAbsent(source, s -> {
+      String base = "InputModel_" + name.replaceAll("[^A-Za-z0-9_.-]", "_");
+      String label = base;
+      for (int n = 2; inputModelLabels.containsValue(label); n++) {
+        label = base + "_" + n;
+      }
+      return label;
     });
   }
 
@@ -630,13 +747,13 @@ public final class RecordedRun implements Run {
   }
 
   /** {@link #linkToProducers(String, String)} for several files of one entity (a data set's), one index refresh. */
-  void linkToProducers(String usedEntityId, java.util.Collection<String> sha256s) {
+  void linkToProducers(String usedEntityId, Collection<String> sha256s) {
     synchronized (linkLock) {
       link(usedEntityId, sha256s);
     }
   }
 
-  private void link(String usedEntityId, java.util.Collection<String> sha256s) {
+  private void link(String usedEntityId, Collection<String> sha256s) {
     try {
       if (usedEntityId == null || sha256s.stream().noneMatch(IndexEntry::isSha256)) {
         return;

@@ -620,7 +620,8 @@
   function artifacts() {
     if (compare) return;
     var run = data.runs[0];
-    if (!run.artifacts.length && !run.versions.length && !run.models.length) return;
+    var inputs = run.inputModels || [];
+    if (!run.artifacts.length && !run.versions.length && !run.models.length && !inputs.length) return;
     show('artifacts');
     var chains = $('model-chains');
     var byName = {};
@@ -628,8 +629,17 @@
       var k = v.name + (run.ranks.length > 1 ? ' · rank ' + v.rank : '');
       (byName[k] = byName[k] || []).push(v);
     });
+    // A model the run started from heads the chain of the model of its name; one that saved no version
+    // gets a chain of its own, which is only where it started.
+    inputs.forEach(function (m) {
+      var k = m.name + (run.ranks.length > 1 ? ' · rank ' + m.rank : '');
+      byName[k] = byName[k] || [];
+    });
     Object.keys(byName).forEach(function (name) {
-      var model = run.models.find(function (m) { return m.name === byName[name][0].name; });
+      var first = byName[name][0] || inputs.find(function (m) {
+        return m.name + (run.ranks.length > 1 ? ' · rank ' + m.rank : '') === name;
+      });
+      var model = run.models.find(function (m) { return m.name === first.name; });
       var about = model ? [model.totalParams !== undefined ? count(model.totalParams) + ' parameters' : null,
         model.memoryBytes !== undefined ? bytes(model.memoryBytes) + ' in memory' : null]
         .filter(Boolean).join(' · ') : '';
@@ -637,6 +647,19 @@
         el('span', { class: 'muted', text: byName[name].length + ' version' + (byName[name].length === 1 ? '' : 's')
           + (about ? ' · ' + about : '') })));
       var chain = el('div', { class: 'chain' });
+      inputs.filter(function (m) {
+        return m.name + (run.ranks.length > 1 ? ' · rank ' + m.rank : '') === name;
+      }).forEach(function (m) {
+        chain.appendChild(el('div', { class: 'version input-model' },
+          el('div', { class: 'v-name', text: 'started from ' + (m.noFile ? m.name + ' (a stream, no file)'
+            : m.path.split('/').pop()), title: m.path || '' }),
+          el('div', { class: 'v-meta', text: m.size !== undefined ? bytes(m.size) : 'no file' }),
+          el('div', { class: 'v-hash', text: m.sha256 ? 'sha256 ' + m.sha256.substring(0, 16) + '…' : 'no digest',
+            title: m.sha256 || '' })));
+        if (byName[name].length) {
+          chain.appendChild(el('div', { class: 'arrow', text: '→', title: 'used, then trained further' }));
+        }
+      });
       byName[name].forEach(function (v, i) {
         if (i > 0) chain.appendChild(el('div', { class: 'arrow', text: '→', title: 'wasDerivedFrom' }));
         chain.appendChild(el('div', { class: 'version', 'data-version': v.id },

@@ -19,6 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.prov4ml.Prov4ml;
+import org.prov4ml.Run;
+import org.prov4ml.RunOptions;
+import org.prov4ml.internal.format.FileDigests;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.testing.Chromium;
 import org.prov4ml.testing.ForkedJvm;
@@ -106,6 +110,27 @@ class HtmlReportBrowserTest {
     browser.script("prov4ml.graph.expand('metrics:TRAINING:0')");
     assertEquals(Boolean.TRUE, browser.script("return prov4ml.graph.cy.getElementById('loss//TRAINING').nonempty()"));
     browser.screenshotOfPage(Path.of("target", "screenshots", "run-report.png"));
+  }
+
+  @Test
+  void theModelARunStartedFromHeadsItsChainAsText() throws Exception {
+    // A file name that is markup: the report shows it as text.
+    Path file = Files.writeString(Files.createDirectories(work.resolve("pre")).resolve("<img src=x onerror=alert(1)>-0002.params"),
+        "weights");
+    Path dir;
+    try (Run run = Prov4ml.startRun(RunOptions.builder().experimentName("started").outputDir(work).build())) {
+      run.logInputModel("mlp", file);
+      dir = run.runDirectory();
+    }
+    Path html = HtmlReport.writeRun(RunDirectory.open(dir), dir.resolve("report.html"));
+    load(html);
+    assertEquals(List.of(), browser.consoleErrors());
+    List<WebElement> inputs = browser.driver().findElements(By.cssSelector("#model-chains .input-model"));
+    assertEquals(1, inputs.size());
+    String shown = inputs.get(0).getText();
+    assertTrue(shown.startsWith("started from <img src=x onerror=alert(1)>-0002.params"), shown);
+    assertTrue(shown.contains("sha256 " + FileDigests.sha256(file).substring(0, 16)), shown);
+    assertEquals(List.of(), browser.driver().findElements(By.cssSelector("#model-chains img")), "no markup made");
   }
 
   @Test

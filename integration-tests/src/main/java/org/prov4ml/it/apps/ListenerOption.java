@@ -3,6 +3,7 @@ package org.prov4ml.it.apps;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.listener.TrainingListener;
+import java.nio.file.Path;
 import org.prov4ml.Context;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.djl.Prov4mlTrainingListener;
@@ -37,10 +38,24 @@ public final class ListenerOption {
     }
   }
 
+  /**
+   * In the listener mode, the model file the app started from, logged the API's way (a listener cannot
+   * see a load), once the trainer (and with it the listener's run) exists; nothing for a null file.
+   */
+  public static void logInputModelIfAsked(String modelName, Path file) {
+    if (Boolean.getBoolean(PROPERTY) && file != null) {
+      Listener.logInputModel(modelName, file);
+    }
+  }
+
   /** Loaded only in the listener mode: without prov4ml-core on the class path the class would not link. */
   private static final class Listener {
     static TrainingListener create() {
       return new Prov4mlTrainingListener();
+    }
+
+    static void logInputModel(String modelName, Path file) {
+      Prov4ml.activeRun().ifPresent(run -> run.logInputModel(modelName, file));
     }
 
     /** Into the run the listener started with the trainer; none when no run could be started. */
