@@ -110,6 +110,26 @@ public record RunLayout(Path runDir, String experimentName, String runId, int ra
     }
   }
 
+  /**
+   * The directories of the run identity {@code <experiment>_<runId>}, {@code -2}, {@code -3}, ... that hold a
+   * document of {@code rank}, newest (highest suffix) first: those a relaunch may continue.
+   */
+  public static List<RunLayout> recordedLaunches(Path outputDir, String experimentName, String runId, int rank) {
+    Path out = outputDir.toAbsolutePath().normalize();
+    List<RunLayout> found = new ArrayList<>();
+    for (int launch = 1; ; launch++) {
+      String id = launch == 1 ? runId : runId + "-" + launch;
+      RunLayout layout = new RunLayout(out.resolve(experimentName + "_" + id), experimentName, id, rank);
+      if (!Files.isDirectory(layout.runDir())) {
+        break;
+      }
+      if (Files.isRegularFile(layout.provFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        found.add(0, layout);
+      }
+    }
+    return found;
+  }
+
   private static int nextRunId(Path outputDir, String experimentName) throws IOException {
     String prefix = experimentName + "_";
     try (Stream<Path> entries = Files.list(outputDir)) {
@@ -222,6 +242,11 @@ public record RunLayout(Path runDir, String experimentName, String runId, int ra
   /** The layout of another rank of the same run. */
   public RunLayout ofRank(int otherRank) {
     return new RunLayout(runDir, experimentName, runId, otherRank);
+  }
+
+  /** {@code .prov4ml-writer-GR<rank>}: locked by the live process that writes this rank ({@link RankWriterLock}). */
+  public Path writerLockFile() {
+    return runDir.resolve(".prov4ml-writer-GR" + rank);
   }
 
   public Path provFile() {
