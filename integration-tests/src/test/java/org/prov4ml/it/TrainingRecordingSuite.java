@@ -296,8 +296,8 @@ abstract class TrainingRecordingSuite {
     assertEquals(LongStream.range(0, 3L * BATCHES).boxed().toList(), steps(run, "batch_loss", Context.TRAINING));
     assertEquals(List.of(1L, 2L), steps(run, "loss", Context.TRAINING));
     if (mode().seesCallsListenersDoNot()) {
-      // The relaunched app saves its epoch 1 again: a version, and a file, of its own; the first stays verifiable.
-      assertEquals(Map.of("mlp-0001.params", 1L, "mlp-0002.params", 2L, "attempt2/mlp-0001.params", 1L),
+      // The relaunch saves the run's epoch 2 again: a version, and a file, of its own; the first stays verifiable.
+      assertEquals(Map.of("mlp-0001.params", 1L, "mlp-0002.params", 2L, "attempt2/mlp-0002.params", 2L),
           run.modelVersions().stream().collect(java.util.stream.Collectors.toMap(
               v -> run.path().resolve("artifacts_GR0").resolve("mlp").relativize(v.file()).toString(),
               ModelVersion::step)));
