@@ -24,6 +24,22 @@ public final class RunOptions {
   private final String runId;
   private final Integer worldSize;
   private final Map<String, String> tags;
+  private final Resume resume;
+
+  /**
+   * Whether a launch with a run identity continues the newest run directory of that identity, as a job
+   * relaunched after a time limit, a preemption or a crash should: the same directory and files, a new attempt,
+   * the steps prov4ml counts going on from where the record ends. The configuration's
+   * {@code prov4ml.run.resume} is {@code auto}, {@code true} or {@code false}.
+   */
+  public enum Resume {
+    /** Continue when the launcher says this is a restart: {@code SLURM_RESTART_COUNT} or {@code TORCHELASTIC_RESTART_COUNT} above 0. */
+    AUTO,
+    /** Always continue the newest run directory of the identity, unless a live process still writes it. */
+    ALWAYS,
+    /** Never continue: a second launch with the same identity records into {@code <experiment>_<id>-2}. */
+    NEVER
+  }
 
   private RunOptions(Builder b) {
     this.experimentName = b.experimentName;
@@ -34,6 +50,16 @@ public final class RunOptions {
     this.runId = b.runId;
     this.worldSize = b.worldSize;
     this.tags = Map.copyOf(b.tags);
+    this.resume = b.resume;
+  }
+
+  /**
+   * Whether the run continues an earlier one of its identity.
+   *
+   * @return the choice, or null when not set (the configuration's {@code prov4ml.run.resume} holds)
+   */
+  public Resume resume() {
+    return resume;
   }
 
   /**
@@ -127,8 +153,21 @@ public final class RunOptions {
     private String runId;
     private Integer worldSize;
     private final Map<String, String> tags = new LinkedHashMap<>();
+    private Resume resume;
 
     private Builder() {}
+
+    /**
+     * Whether a launch with a run identity ({@link #runId}, or the launcher's job id) continues the newest run
+     * directory of that identity; see {@link Resume}.
+     *
+     * @param resume {@code AUTO}, {@code ALWAYS} or {@code NEVER}
+     * @return this builder
+     */
+    public Builder resume(Resume resume) {
+      this.resume = ArgumentChecks.notNull(resume, "resume");
+      return this;
+    }
 
     /**
      * Sets the experiment name.

@@ -103,6 +103,38 @@ class MultiProcessRunTest {
   }
 
   @Test
+  void aRequeuedJobOfTwoRanksContinuesEachRanksFilesAndMergesEveryAttempt() throws Exception {
+    IntFunction<Map<String, String>> rankEnv = rank -> Map.of("RANK", "" + rank, "WORLD_SIZE", "2",
+        "PROV4ML_RUN_ID", "job-77");
+    startAll(2, rankEnv);
+    startAll(2, rank -> {
+      Map<String, String> requeued = new HashMap<>(rankEnv.apply(rank));
+      requeued.put("SLURM_RESTART_COUNT", "1");
+      return requeued;
+    });
+
+    Path runDir = out.resolve("ranks_job-77");
+    assertEquals(List.of(runDir), runDirectories());
+    RunDirectory dir = RunDirectory.open(runDir);
+    for (RankRecord rank : dir.ranks()) {
+      assertEquals("2", rank.run().attributes().get("yprov:attempts"));
+      List<MetricPoint> points = ReadBack.points(rank.metric("loss", Context.TRAINING).orElseThrow());
+      assertEquals(2 * POINTS, points.size());
+      for (int i = 0; i < points.size(); i++) {
+        assertEquals(i, points.get(i).step(), "rank " + rank.rank() + " continues its own steps");
+        assertEquals(rank.rank() * 1_000_000 + i % POINTS, points.get(i).value());
+      }
+    }
+    JsonNode job = JSON.readTree(runDir.resolve("prov_ranks_job-77.json").toFile());
+    assertEquals("FINISHED", job.path("activity").path("ranks_job-77").path("yprov:status").asText());
+    for (JsonNode bundle : job.path("bundle")) {
+      assertTrue(bundle.path("activity").has("attempt1//ranks_GR" + (bundle.path("activity").has(
+          "attempt1//ranks_GR0_job-77") ? "0" : "1") + "_job-77"), bundle.path("activity").toString());
+      assertTrue(bundle.path("activity").toString().contains("attempt2//"), "the merge covers every attempt");
+    }
+  }
+
+  @Test
   void twoSlurmTasksRecordOneRunNamedAfterTheJobStep() throws Exception {
     startAll(2, rank -> withMlflow("slurm-ranks", Map.of("SLURM_JOB_ID", "4242", "SLURM_STEP_ID", "0",
         "SLURM_PROCID", "" + rank, "SLURM_NTASKS", "2", "SLURM_LOCALID", "0", "SLURM_NODEID", "" + rank,

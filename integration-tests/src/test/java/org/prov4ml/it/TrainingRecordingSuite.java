@@ -34,6 +34,8 @@ import org.prov4ml.rundir.ProvRelation;
 import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunDirectory;
 import org.prov4ml.rundir.SourceCode;
+import org.prov4ml.testing.MlflowRest;
+import org.prov4ml.testing.MlflowServer;
 import org.prov4ml.testing.ReadBack;
 
 /**
@@ -257,6 +259,72 @@ abstract class TrainingRecordingSuite {
     assertEquals(List.of(1L), steps(run, "loss", Context.TRAINING)); // epoch 2's end never completed
     assertEquals(mode().seesCallsListenersDoNot() ? Map.of("mlp-0001.params", 1L, "mlp-0002.params", 2L) : Map.of(),
         ReadBack.versionSteps(run));
+  }
+
+  /**
+   * A demo that fails in epoch 2 of 3, relaunched with the same run identity: {@code relaunch} adds what makes
+   * the second launch a continuation. Returns the continued run after checking what every relaunch must hold.
+   */
+  private RunDirectory failThenRelaunch(Map<String, String> identity, Map<String, String> relaunch,
+      String mlflowUri) throws Exception {
+    ForkedApp first = fork(work).property("prov4ml.experiment-name", "resume");
+    ForkedApp second = fork(work).property("prov4ml.experiment-name", "resume");
+    identity.forEach((k, v) -> {
+      first.env(k, v);
+      second.env(k, v);
+    });
+    relaunch.forEach(second::env);
+    if (mlflowUri != null) {
+      first.property("prov4ml.mlflow.tracking-uri", mlflowUri);
+      second.property("prov4ml.mlflow.tracking-uri", mlflowUri);
+    }
+    ForkedApp.Result failed = run(mode().runDemo(first, "--epochs", "3", "--models", "models",
+        "--fail-at-epoch", "2"));
+    assertNotEquals(0, failed.exitCode());
+    ForkedApp.Result resumed = run(mode().runDemo(second, "--epochs", "1", "--models", "models2").requireSuccess());
+    assertTrue(resumed.stderr().contains("as attempt 2") || resumed.stdout().contains("as attempt 2"),
+        resumed.stdout() + resumed.stderr());
+    RunDirectory run = resumed.onlyRun();
+    assertEquals("FINISHED", ReadBack.status(run));
+    RankRecord rank = run.primary();
+    String activity = rank.run().id();
+    assertEquals("FAILED", rank.activities().get("attempt1//" + activity).get("yprov:status"));
+    assertEquals("FINISHED", rank.activities().get("attempt2//" + activity).get("yprov:status"));
+    assertTrue(rank.relations().contains(new ProvRelation("wasInformedBy", "attempt2//" + activity,
+        "attempt1//" + activity)));
+    // The batch index and the epochs go on: no step repeats, none is skipped.
+    assertEquals(LongStream.range(0, 3L * BATCHES).boxed().toList(), steps(run, "batch_loss", Context.TRAINING));
+    assertEquals(List.of(1L, 2L), steps(run, "loss", Context.TRAINING));
+    if (mode().seesCallsListenersDoNot()) {
+      // The relaunch saves the run's epoch 2 again: a version, and a file, of its own; the first stays verifiable.
+      assertEquals(Map.of("mlp-0001.params", 1L, "mlp-0002.params", 2L, "attempt2/mlp-0002.params", 2L),
+          run.modelVersions().stream().collect(java.util.stream.Collectors.toMap(
+              v -> run.path().resolve("artifacts_GR0").resolve("mlp").relativize(v.file()).toString(),
+              ModelVersion::step)));
+    }
+    assertEquals(0, org.prov4ml.internal.cli.Prov4mlCli.run(new String[] {"verify", run.path().toString()},
+        System.out, System.err));
+    return run;
+  }
+
+  @Test
+  void aFailedJobRelaunchedWithResumeTrueContinuesItsRun() throws Exception {
+    failThenRelaunch(Map.of("PROV4ML_RUN_ID", "job-5"), Map.of("PROV4ML_RUN_RESUME", "true"), null);
+  }
+
+  @Test
+  void aFailedJobRequeuedBySlurmContinuesItsRunLocallyAndInMlflow() throws Exception {
+    try (MlflowServer server = MlflowServer.start()) {
+      RunDirectory run = failThenRelaunch(Map.of("SLURM_JOB_ID", "777"), Map.of("SLURM_RESTART_COUNT", "1"),
+          server.uri());
+      assertEquals("777", run.run().runId());
+      MlflowRest rest = server.rest();
+      Map<String, String> runs = rest.runsOf("resume");
+      assertEquals(List.of("resume_777"), List.copyOf(runs.keySet()), "one MLflow run for both attempts");
+      String runId = runs.get("resume_777");
+      assertEquals("FINISHED", rest.run(runId).path("info").path("status").asText());
+      assertEquals(3 * BATCHES, rest.history(runId, "training/batch_loss").size(), "every point once");
+    }
   }
 
   @Test

@@ -25,6 +25,8 @@ public final class ConfigKeys {
       new ValueParser<>(ConfigKeys::duration, "a duration such as 0, 250ms, 30s, 5m or 1h");
   private static final ValueParser<OverflowPolicy> OVERFLOW =
       new ValueParser<>(s -> OverflowPolicy.valueOf(s.toUpperCase(Locale.ROOT)), "block or drop");
+  private static final ValueParser<ResumePolicy> RESUME =
+      new ValueParser<>(ResumePolicy::parse, "auto, true or false");
   private static final ValueParser<String> RUN_ID_TEXT = new ValueParser<>(ConfigKeys::runId,
       "1 to 100 letters, digits, '.', '_' or '-'");
   private static final ValueParser<Long> SIZE =
@@ -99,6 +101,10 @@ public final class ConfigKeys {
       "Listener and agent: period of system metrics (CPU, memory, heap, GC); 0 turns them off.");
   public static final ConfigKey<Boolean> RUN_PER_TRAINER = new ConfigKey<>("prov4ml.run.per-trainer", BOOLEAN,
       () -> false, "Listener and agent: give each Trainer its own run, ended at Trainer.close.");
+  public static final ConfigKey<ResumePolicy> RUN_RESUME = new ConfigKey<>("prov4ml.run.resume", RESUME,
+      () -> ResumePolicy.AUTO, "With a run identity: `auto` continues the newest run directory of the identity "
+          + "when the launcher says this is a restart (`SLURM_RESTART_COUNT` or `TORCHELASTIC_RESTART_COUNT` "
+          + "above 0), `true` always does (unless a live process still writes it), `false` never does.");
 
   public static final ConfigKey<Long> DATA_HASH_LIMIT = new ConfigKey<>("prov4ml.data.hash-limit", SIZE,
       () -> 1L << 30, "Most bytes of a data set's files hashed (in path order); the rest keep their sizes and "
@@ -127,7 +133,7 @@ public final class ConfigKeys {
       DOCUMENT_INTERVAL, MLFLOW_TRACKING_URI, MLFLOW_FLUSH_TIMEOUT, MLFLOW_REQUEST_TIMEOUT,
       MLFLOW_MAX_RETRY_BACKOFF, MLFLOW_UPLOAD_INTERVAL, MLFLOW_REGISTER_MODELS, BATCH_METRICS, LR_EVERY_N_STEPS, METRICS_MAX_OPEN_FILES,
       SYSTEM_METRICS_INTERVAL,
-      RUN_PER_TRAINER, DATA_HASH_LIMIT, BACKGROUND_TIMEOUT, CODE_ENABLED, ENVIRONMENT_ENABLED);
+      RUN_PER_TRAINER, RUN_RESUME, DATA_HASH_LIMIT, BACKGROUND_TIMEOUT, CODE_ENABLED, ENVIRONMENT_ENABLED);
 
   private static String nonBlank(String s) {
     if (s.isBlank()) {

@@ -65,6 +65,26 @@ public final class LauncherEnvironment {
     return firstNumber(env, RANK_VARIABLES, 0, "a rank (a whole number >= 0)");
   }
 
+  /**
+   * How many times the launcher has restarted this job: Slurm's {@code SLURM_RESTART_COUNT} (a requeue) or
+   * torchrun's {@code TORCHELASTIC_RESTART_COUNT}, the larger; 0 for a first launch, and for a value that is
+   * not a whole number (it only decides whether to continue a run, which is then not done).
+   */
+  public static int restartCount(Map<String, String> env) {
+    int count = 0;
+    for (String variable : List.of("SLURM_RESTART_COUNT", "TORCHELASTIC_RESTART_COUNT")) {
+      String v = value(env, variable);
+      if (v != null) {
+        try {
+          count = Math.max(count, Integer.parseInt(v));
+        } catch (NumberFormatException e) {
+          // not a restart count: the launch is taken as a first one
+        }
+      }
+    }
+    return count;
+  }
+
   /** The number of ranks: {@code WORLD_SIZE}, {@code OMPI_COMM_WORLD_SIZE}, {@code SLURM_NTASKS}. */
   public static OptionalInt worldSize(Map<String, String> env) {
     return firstNumber(env, WORLD_SIZE_VARIABLES, 1, "a world size (a whole number >= 1)");

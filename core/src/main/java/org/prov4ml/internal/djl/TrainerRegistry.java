@@ -94,7 +94,11 @@ final class TrainerRegistry {
     }
     Prov4mlConfig config = run.config();
     RunProgress progress = run.trainingProgress();
-    TrainerState state = new TrainerState(run, progress, listener, progress.joinTrainer(),
+    int ordinal = progress.joinTrainer();
+    if (ordinal == 1 && run.attempt() > 1) {
+      TrainerState.continueRecordedProgress(run, progress);
+    }
+    TrainerState state = new TrainerState(run, progress, listener, ordinal,
         settings.runPerTrainer(config) && !hadRun, settings.batchMetrics(config), settings.learningRateEvery(config),
         learningRate, listeners.evaluator);
     BY_TRAINER.put(trainer, state);

@@ -84,6 +84,18 @@ final class TrainerState {
   }
 
   /**
+   * A relaunched run's first trainer: the batch, step and epoch numbers go on from where the earlier attempts'
+   * record ends (the last {@code batch_loss} and {@code learning_rate} step, the last epoch), so that no
+   * attempt records a batch or an epoch under a number an earlier one used.
+   */
+  static void continueRecordedProgress(RecordedRun run, RunProgress progress) {
+    long lastBatch = Math.max(run.recordedLastStep(BATCH_LOSS, Context.TRAINING),
+        run.recordedLastStep(LEARNING_RATE, Context.TRAINING));
+    long lastEpoch = run.recordedLastStep(EPOCH_TIME, Context.TRAINING);
+    progress.continueFrom(lastBatch + 1, lastBatch + 1, (int) Math.min(Math.max(lastEpoch, 0), Integer.MAX_VALUE));
+  }
+
+  /**
    * A training batch ended ({@code onTrainingBatch}, which DJL fires before {@code step()}).
    * {@code train/all} is the loss of this batch only: DJL's EvaluatorTrainingListener resets it at
    * the start of each batch. The learning rate is the one the coming step applies, unless the agent

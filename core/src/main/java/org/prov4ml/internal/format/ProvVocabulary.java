@@ -45,6 +45,7 @@ public final class ProvVocabulary {
   public static final String IDENTIFIER = "dcterms:identifier";
 
   // prov4ml's and yProv4ML's types (provml:, yprov:)
+  public static final String TYPE_ATTEMPT = "provml:RunAttempt";
   public static final String TYPE_DATASET = "provml:Dataset";
   public static final String TYPE_HYPER_PARAMETER = "provml:HyperParameter";
   /** A model file a run started from (loaded, not made by it): prov4ml's, yProv4ML has none. */
@@ -61,6 +62,9 @@ public final class ProvVocabulary {
 
   // yProv4ML's attributes (yprov:)
   public static final String ARTIFACT_URI = "yprov:artifact_uri";
+  public static final String ATTEMPT = "yprov:attempt";
+  public static final String ATTEMPTS = "yprov:attempts";
+  public static final String COMMAND_LINE = "yprov:command_line";
   public static final String CONTEXT = "yprov:context";
   public static final String EXPERIMENT_DIR = "yprov:experiment_dir";
   public static final String EXPERIMENT_NAME = "yprov:experiment_name";

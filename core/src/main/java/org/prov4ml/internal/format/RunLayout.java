@@ -110,6 +110,26 @@ public record RunLayout(Path runDir, String experimentName, String runId, int ra
     }
   }
 
+  /**
+   * The directories of the run identity {@code <experiment>_<runId>}, {@code -2}, {@code -3}, ... that hold a
+   * document of {@code rank}, newest (highest suffix) first: those a relaunch may continue.
+   */
+  public static List<RunLayout> recordedLaunches(Path outputDir, String experimentName, String runId, int rank) {
+    Path out = outputDir.toAbsolutePath().normalize();
+    List<RunLayout> found = new ArrayList<>();
+    for (int launch = 1; ; launch++) {
+      String id = launch == 1 ? runId : runId + "-" + launch;
+      RunLayout layout = new RunLayout(out.resolve(experimentName + "_" + id), experimentName, id, rank);
+      if (!Files.isDirectory(layout.runDir())) {
+        break;
+      }
+      if (Files.isRegularFile(layout.provFile(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        found.add(0, layout);
+      }
+    }
+    return found;
+  }
+
   private static int nextRunId(Path outputDir, String experimentName) throws IOException {
     String prefix = experimentName + "_";
     try (Stream<Path> entries = Files.list(outputDir)) {
@@ -224,6 +244,11 @@ public record RunLayout(Path runDir, String experimentName, String runId, int ra
     return new RunLayout(runDir, experimentName, runId, otherRank);
   }
 
+  /** {@code .prov4ml-writer-GR<rank>}: locked by the live process that writes this rank ({@link RankWriterLock}). */
+  public Path writerLockFile() {
+    return runDir.resolve(".prov4ml-writer-GR" + rank);
+  }
+
   public Path provFile() {
     return runDir.resolve("prov_" + activityId() + ".json");
   }
@@ -299,4 +324,17 @@ public record RunLayout(Path runDir, String experimentName, String runId, int ra
 
   /** Leaves room in a 255-byte file name for {@code _<CONTEXT>_None_GR<rank>.csv}. */
   private static final int MAX_KEY_IN_FILE_NAME = 160;
+
+  /**
+   * The folder, beside a model's versions, of a version a continued run's attempt {@code attempt} saved under a
+   * name an earlier attempt's version has: it keeps a file of its own, so every recorded digest stays verifiable.
+   */
+  public static String attemptFolder(int attempt) {
+    return "attempt" + attempt;
+  }
+
+  /** Whether a folder's name is an {@link #attemptFolder}'s. */
+  public static boolean isAttemptFolder(String name) {
+    return name.matches("attempt[1-9][0-9]*");
+  }
 }

@@ -230,6 +230,12 @@ final class MlflowTracking {
     http.postJson(API + "runs/log-inputs", JSON.writeValueAsBytes(body));
   }
 
+  /** Sets a terminated run RUNNING again: a relaunched job continues it. */
+  void setRunning(String runId) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("run_id", runId).put("status", "RUNNING");
+    http.postJson(API + "runs/update", JSON.writeValueAsBytes(body));
+  }
+
   void setTerminated(String runId, String status, long endTime) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode().put("run_id", runId).put("status", status).put("end_time", endTime);
     http.postJson(API + "runs/update", JSON.writeValueAsBytes(body));

@@ -1,5 +1,6 @@
 package org.prov4ml.internal.mlflow;
 
+import static org.prov4ml.internal.format.ProvVocabulary.ATTEMPTS;
 import static org.prov4ml.internal.format.ProvVocabulary.PROV4ML_VERSION;
 
 import java.io.IOException;
@@ -89,6 +90,7 @@ final class RunUpload {
     }
     RunRef bound = RunBinder.bind(tracking, cursor, record, settings);
     run = bound;
+    reopenIfContinued(bound);
     paramsAndTags.upload(bound.runId(), tagsOf(record));
     datasets.upload(bound.runId(), finishing); // before the points that name them
     metrics.upload(bound.runId(), targets);
@@ -119,7 +121,36 @@ final class RunUpload {
       String end = mlflowStatus(record, fallbackStatus);
       tracking.setTerminated(run.runId(), end, endMillis(record));
       cursor.terminated = end;
+      cursor.terminatedAttempts = attemptsOf(record);
       cursor.save();
+    }
+  }
+
+  /**
+   * A relaunched job continues its run ({@code prov4ml.run.resume}): when the record has more attempts than the
+   * server's run had when it was terminated, the same MLflow run goes back to RUNNING, and the final pass gives
+   * it the last attempt's status. A second {@code sync} finds the attempts equal and changes nothing.
+   */
+  private void reopenIfContinued(RunRef bound) throws IOException, InterruptedException {
+    if (cursor.terminated == null) {
+      return;
+    }
+    int terminatedAfter = cursor.terminatedAttempts == null ? 1 : cursor.terminatedAttempts;
+    if (attemptsOf(record) <= terminatedAfter) {
+      return;
+    }
+    tracking.setRunning(bound.runId());
+    cursor.terminated = null;
+    cursor.terminatedAttempts = null;
+    cursor.save();
+  }
+
+  /** The attempts the record has had: its {@code yprov:attempts}, else 1. */
+  private static int attemptsOf(RankRecord record) {
+    try {
+      return Math.max(1, Integer.parseInt(record.run().attributes().getOrDefault(ATTEMPTS, "1")));
+    } catch (NumberFormatException e) {
+      return 1;
     }
   }
 

@@ -117,6 +117,8 @@ final class UploadCursor {
   String artifactsNotUploadable;
   /** The status the run was terminated with on the server, once it was. */
   String terminated;
+  /** The run's attempts when it was terminated: a relaunch that continued the run since sets it RUNNING again. */
+  Integer terminatedAttempts;
 
   private transient Path file;
   /** Whether this process has checked that the bound run is this upload's ({@link RunBinder}); never saved. */
@@ -166,6 +168,7 @@ final class UploadCursor {
     datasetInputs = fresh.datasetInputs;
     artifactsNotUploadable = null;
     terminated = null;
+    terminatedAttempts = null;
   }
 
   /** Reads a cursor for reporting, or null when the directory has none for {@code rank}. */

@@ -3,6 +3,7 @@ package org.prov4ml.internal.pipeline;
 import java.nio.file.Path;
 import org.prov4ml.Context;
 import org.prov4ml.internal.format.FileDigests.Digest;
+import org.prov4ml.internal.format.RunLayout;
 
 /**
  * One saved version of a model.
@@ -18,8 +19,19 @@ import org.prov4ml.internal.format.FileDigests.Digest;
 public record ModelVersionRecord(
     String name, Context context, long step, Path paramsFile, long totalParams, long memoryBytes, Digest digest) {
 
-  /** The version's entity id, {@code <file name>//<context>}; spelled here only, for the writer and the run. */
+  /** The version's entity id, {@code <file label>//<context>}; spelled here only, for the writer and the run. */
   public String entityId() {
-    return paramsFile.getFileName() + "//" + context.name();
+    return fileLabel() + "//" + context.name();
+  }
+
+  /**
+   * The file's name, or {@code attempt<N>/<name>} for a version a continued run saved again under a name an
+   * earlier attempt's version has: a version, and a file, of its own.
+   */
+  public String fileLabel() {
+    Path folder = paramsFile.getParent();
+    String name = paramsFile.getFileName().toString();
+    return folder != null && folder.getFileName() != null && RunLayout.isAttemptFolder(folder.getFileName().toString())
+        ? folder.getFileName() + "/" + name : name;
   }
 }

@@ -191,6 +191,37 @@ final class MetricCsvFiles implements Closeable {
     return file;
   }
 
+  /**
+   * Takes on the file of (key, context) that an earlier attempt of this run wrote, to append to it: {@code bytes}
+   * whole rows of {@code points} points. A row the earlier process left half written (it died mid-write) is cut
+   * off first, so the file stays well formed.
+   *
+   * @return the file, or null when it cannot be cut back (its next points then go to a file of their own)
+   */
+  MetricFile adopt(String key, Context context, Path path, long bytes, long points) {
+    if (owners.containsKey(path) || find(key, context) != null) {
+      return null;
+    }
+    try (var channel = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.WRITE,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (channel.size() > bytes) {
+        channel.truncate(bytes);
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    MetricFile file = new MetricFile(key, context, path);
+    if (bytes > 0) {
+      file.pendingLength = 0; // the header is there
+    }
+    file.bytes = bytes;
+    file.points = points;
+    owners.put(path, key);
+    byContext.computeIfAbsent(context, c -> new HashMap<>()).put(key, file);
+    files.add(file);
+    return file;
+  }
+
   void append(MetricFile file, long step, double value, long timestampMillis) throws IOException {
     row.setLength(0);
     MetricCsvFormat.appendRow(row, step, value, timestampMillis);

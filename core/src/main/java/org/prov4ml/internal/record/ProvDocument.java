@@ -2,10 +2,20 @@ package org.prov4ml.internal.record;
 
 import static org.prov4ml.internal.format.ProvVocabulary.ACTIVITY;
 import static org.prov4ml.internal.format.ProvVocabulary.AGENT;
+import static org.prov4ml.internal.format.ProvVocabulary.ALTERNATE1;
+import static org.prov4ml.internal.format.ProvVocabulary.ALTERNATE2;
+import static org.prov4ml.internal.format.ProvVocabulary.COLLECTION;
+import static org.prov4ml.internal.format.ProvVocabulary.DELEGATE;
 import static org.prov4ml.internal.format.ProvVocabulary.ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.GENERAL_ENTITY;
 import static org.prov4ml.internal.format.ProvVocabulary.GENERATED_ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.INFLUENCEE;
+import static org.prov4ml.internal.format.ProvVocabulary.INFLUENCER;
 import static org.prov4ml.internal.format.ProvVocabulary.INFORMANT;
 import static org.prov4ml.internal.format.ProvVocabulary.INFORMED;
+import static org.prov4ml.internal.format.ProvVocabulary.RESPONSIBLE;
+import static org.prov4ml.internal.format.ProvVocabulary.SPECIFIC_ENTITY;
+import static org.prov4ml.internal.format.ProvVocabulary.TRIGGER;
 import static org.prov4ml.internal.format.ProvVocabulary.USED_ENTITY;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
@@ -36,7 +46,27 @@ final class ProvDocument {
     USED("used", ACTIVITY, ENTITY),
     WAS_INFORMED_BY("wasInformedBy", INFORMED, INFORMANT),
     WAS_ASSOCIATED_WITH("wasAssociatedWith", ACTIVITY, AGENT),
-    WAS_DERIVED_FROM("wasDerivedFrom", GENERATED_ENTITY, USED_ENTITY);
+    WAS_DERIVED_FROM("wasDerivedFrom", GENERATED_ENTITY, USED_ENTITY),
+    // The others PROV-JSON has, so that a document continued by a relaunch keeps whatever it holds.
+    WAS_STARTED_BY("wasStartedBy", ACTIVITY, TRIGGER),
+    WAS_ENDED_BY("wasEndedBy", ACTIVITY, TRIGGER),
+    WAS_INVALIDATED_BY("wasInvalidatedBy", ENTITY, ACTIVITY),
+    WAS_ATTRIBUTED_TO("wasAttributedTo", ENTITY, AGENT),
+    ACTED_ON_BEHALF_OF("actedOnBehalfOf", DELEGATE, RESPONSIBLE),
+    WAS_INFLUENCED_BY("wasInfluencedBy", INFLUENCEE, INFLUENCER),
+    SPECIALIZATION_OF("specializationOf", SPECIFIC_ENTITY, GENERAL_ENTITY),
+    ALTERNATE_OF("alternateOf", ALTERNATE1, ALTERNATE2),
+    HAD_MEMBER("hadMember", COLLECTION, ENTITY);
+
+    /** The relation PROV-JSON names {@code jsonName}, or null when it has none of that name. */
+    static Relation named(String jsonName) {
+      for (Relation r : values()) {
+        if (r.jsonName.equals(jsonName)) {
+          return r;
+        }
+      }
+      return null;
+    }
 
     final String jsonName;
     final String from;

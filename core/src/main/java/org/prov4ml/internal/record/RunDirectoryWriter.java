@@ -34,6 +34,8 @@ import org.prov4ml.internal.pipeline.RunInfo;
 import org.prov4ml.internal.pipeline.RunOutcome;
 import org.prov4ml.internal.pipeline.Sink;
 import org.prov4ml.internal.record.MetricCsvFiles.MetricFile;
+import org.prov4ml.rundir.MetricSeries;
+import org.prov4ml.rundir.RankRecord;
 import org.prov4ml.rundir.RunActivity;
 
 /**
@@ -91,24 +93,65 @@ public final class RunDirectoryWriter implements Sink {
    */
   public RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval,
       SeriesListener seriesListener, int maxOpenFiles) {
-    this(run, runAttributes, rewriteInterval, seriesListener, System::nanoTime, maxOpenFiles);
+    this(run, runAttributes, rewriteInterval, seriesListener, System::nanoTime, maxOpenFiles, null);
+  }
+
+  /**
+   * A writer that continues the run directory an earlier attempt of the run wrote (a relaunched job): its
+   * document's records are kept, its metric files appended to, and the attempt recorded.
+   *
+   * @param previous this rank's record as the earlier attempt left it, read through the reader
+   * @param attempt this attempt's number, from 2
+   * @param commandLine this process's command line, secrets masked, for the attempt's record
+   */
+  public RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval,
+      SeriesListener seriesListener, int maxOpenFiles, RankRecord previous, int attempt, String commandLine) {
+    this(run, runAttributes, rewriteInterval, seriesListener, System::nanoTime, maxOpenFiles,
+        new RunProvenance.Continuation(previous, attempt, commandLine));
+    for (MetricSeries series : previous.metrics()) {
+      adopt(series);
+    }
+  }
+
+  /**
+   * Appends this attempt's points of a series to the earlier attempt's file, when that file is one of this
+   * rank's metric files (the document is untrusted: a file it names elsewhere is left alone, and the series
+   * goes on in a file of its own).
+   */
+  private void adopt(MetricSeries series) {
+    Path file = series.file();
+    if (file == null || !layout.metricsDir().equals(file.getParent())) {
+      return;
+    }
+    long[] points = new long[1];
+    long bytes;
+    try {
+      bytes = series.readFrom(0, Long.MAX_VALUE, p -> points[0]++);
+    } catch (RuntimeException unreadable) {
+      return;
+    }
+    MetricFile adopted = metrics.adopt(series.key(), series.context(), file, bytes, points[0]);
+    if (adopted != null && !provenance.hasMetric(adopted)) {
+      provenance.metric(adopted, ZonedDateTime.now(zone));
+    }
   }
 
   /** With the clock the rewrite interval is measured on: tests move it by hand. */
   RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval,
       SeriesListener seriesListener, LongSupplier nanoClock) {
-    this(run, runAttributes, rewriteInterval, seriesListener, nanoClock, 128);
+    this(run, runAttributes, rewriteInterval, seriesListener, nanoClock, 128, null);
   }
 
   private RunDirectoryWriter(RunInfo run, Map<String, String> runAttributes, Duration rewriteInterval,
-      SeriesListener seriesListener, LongSupplier nanoClock, int maxOpenFiles) {
+      SeriesListener seriesListener, LongSupplier nanoClock, int maxOpenFiles,
+      RunProvenance.Continuation previous) {
     this.run = run;
     this.seriesListener = seriesListener;
     this.layout = run.layout();
     this.unwritten = new UnwrittenRecords(run.runName(), layout.runDir());
     this.reserve = DiskReserve.of(layout);
     this.metrics = new MetricCsvFiles(layout, unwritten, maxOpenFiles);
-    this.provenance = new RunProvenance(run, runAttributes);
+    this.provenance = new RunProvenance(run, runAttributes, previous);
     this.rewriteIntervalNanos = rewriteInterval.toNanos();
     this.nanoClock = nanoClock;
     this.lastWriteNanos = nanoClock.getAsLong() - rewriteIntervalNanos; // the first batch writes it

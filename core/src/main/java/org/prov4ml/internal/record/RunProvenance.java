@@ -1,6 +1,9 @@
 package org.prov4ml.internal.record;
 
 import static org.prov4ml.internal.format.ProvVocabulary.ARTIFACT_URI;
+import static org.prov4ml.internal.format.ProvVocabulary.ATTEMPT;
+import static org.prov4ml.internal.format.ProvVocabulary.ATTEMPTS;
+import static org.prov4ml.internal.format.ProvVocabulary.COMMAND_LINE;
 import static org.prov4ml.internal.format.ProvVocabulary.CONTEXT;
 import static org.prov4ml.internal.format.ProvVocabulary.ENDED_AT_TIME;
 import static org.prov4ml.internal.format.ProvVocabulary.EXPERIMENT_DIR;
@@ -9,7 +12,9 @@ import static org.prov4ml.internal.format.ProvVocabulary.FILE_SIZE;
 import static org.prov4ml.internal.format.ProvVocabulary.FULL_LABEL;
 import static org.prov4ml.internal.format.ProvVocabulary.GENERATED_AT_TIME;
 import static org.prov4ml.internal.format.ProvVocabulary.GLOBAL_RANK;
+import static org.prov4ml.internal.format.ProvVocabulary.HOST;
 import static org.prov4ml.internal.format.ProvVocabulary.IDENTIFIER;
+import static org.prov4ml.internal.format.ProvVocabulary.INCOMPLETE;
 import static org.prov4ml.internal.format.ProvVocabulary.LABEL;
 import static org.prov4ml.internal.format.ProvVocabulary.LOCAL_RANK;
 import static org.prov4ml.internal.format.ProvVocabulary.MEMORY_BYTES;
@@ -20,6 +25,7 @@ import static org.prov4ml.internal.format.ProvVocabulary.OTHER_EXPERIMENT;
 import static org.prov4ml.internal.format.ProvVocabulary.OTHER_KIND;
 import static org.prov4ml.internal.format.ProvVocabulary.OTHER_RUN_DIR;
 import static org.prov4ml.internal.format.ProvVocabulary.OTHER_RUN_ID;
+import static org.prov4ml.internal.format.ProvVocabulary.PID;
 import static org.prov4ml.internal.format.ProvVocabulary.POINTS;
 import static org.prov4ml.internal.format.ProvVocabulary.PROVENANCE_PATH;
 import static org.prov4ml.internal.format.ProvVocabulary.ROLE;
@@ -33,6 +39,7 @@ import static org.prov4ml.internal.format.ProvVocabulary.STEP;
 import static org.prov4ml.internal.format.ProvVocabulary.TAG_PREFIX;
 import static org.prov4ml.internal.format.ProvVocabulary.TOTAL_PARAMS;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE;
+import static org.prov4ml.internal.format.ProvVocabulary.TYPE_ATTEMPT;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE_HYPER_PARAMETER;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE_METRIC;
 import static org.prov4ml.internal.format.ProvVocabulary.TYPE_MODEL;
@@ -46,6 +53,7 @@ import static org.prov4ml.internal.record.ProvDocument.Relation.WAS_DERIVED_FROM
 import static org.prov4ml.internal.record.ProvDocument.Relation.WAS_GENERATED_BY;
 import static org.prov4ml.internal.record.ProvDocument.Relation.WAS_INFORMED_BY;
 
+import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -62,6 +70,9 @@ import org.prov4ml.internal.pipeline.ModelVersionUse;
 import org.prov4ml.internal.pipeline.ProducerLink;
 import org.prov4ml.internal.pipeline.RunInfo;
 import org.prov4ml.internal.record.MetricCsvFiles.MetricFile;
+import org.prov4ml.rundir.ModelVersion;
+import org.prov4ml.rundir.ProvRelation;
+import org.prov4ml.rundir.RankRecord;
 
 /**
  * Builds a run's PROV document with yProv4ML's identifiers: the run activity
@@ -79,8 +90,18 @@ final class RunProvenance {
   private final Set<String> linked = new HashSet<>();
   /** What an entity id keeps of another run's names: PROV's qualified names hold no ':', space or quote. */
   private static final Pattern ID_UNSAFE = Pattern.compile("[^A-Za-z0-9._/\\-]");
+  /** The activity of this process's attempt when the run continues an earlier one; null for a first launch. */
+  private String attemptActivity;
 
   RunProvenance(RunInfo run, Map<String, String> runAttributes) {
+    this(run, runAttributes, null);
+  }
+
+  /**
+   * @param previous the document an earlier attempt of this run wrote, read through the reader, whose records
+   *     this document keeps: the run goes on in it ({@link #continueFrom})
+   */
+  RunProvenance(RunInfo run, Map<String, String> runAttributes, Continuation previous) {
     this.runActivity = run.activityId();
     doc.prefix("yprov", YPROV);
     doc.prefix("provml", "prov-ml");
@@ -88,6 +109,10 @@ final class RunProvenance {
     doc.prefix("xsd", "http://www.w3.org/2001/XMLSchema#");
     String ns = run.userNamespace();
     doc.prefix("default", ns + (ns.endsWith("/") ? "" : "/") + runActivity + "/");
+    if (previous != null) {
+      continueFrom(previous, run, runAttributes);
+      return;
+    }
 
     Map<String, String> activity = doc.activity(runActivity);
     activity.put(STARTED_AT_TIME, time(run.startTime()));
@@ -112,6 +137,92 @@ final class RunProvenance {
 
   String runActivity() {
     return runActivity;
+  }
+
+  /** What a relaunch continues: an earlier attempt's document and what this attempt says of itself. */
+  record Continuation(RankRecord previous, int attempt, String commandLine) {}
+
+  /** {@code attempt<N>//<run activity>}: the activity of one launch of the run. */
+  static String attemptId(String runActivity, int attempt) {
+    return "attempt" + attempt + "//" + runActivity;
+  }
+
+  /**
+   * Takes every record of the earlier document as it was, then records the attempts: the first launch's,
+   * from the run activity, when the run had none yet; the last one closed as KILLED when it ended without a
+   * status (its process was killed); and this one, informed by the last. The run activity keeps its start
+   * and loses its end and status until this attempt ends: a run in progress has neither.
+   */
+  private void continueFrom(Continuation c, RunInfo run, Map<String, String> runAttributes) {
+    RankRecord previous = c.previous();
+    previous.agents().forEach((id, attributes) -> doc.agent(id).putAll(attributes));
+    previous.activities().forEach((id, attributes) -> doc.activity(id).putAll(attributes));
+    for (String id : previous.entityIds()) {
+      doc.entity(id).putAll(previous.entity(id).orElseThrow());
+    }
+    for (ProvRelation r : previous.relations()) {
+      ProvDocument.Relation kind = ProvDocument.Relation.named(r.kind());
+      if (kind != null) {
+        doc.relate(kind, r.from(), r.to());
+      }
+    }
+    for (ModelVersion v : previous.modelVersions()) {
+      lastVersionOfModel.put(v.name(), v.id());
+    }
+    String start = time(run.startTime());
+    Map<String, String> activity = doc.activity(runActivity);
+    String lastAttempt = attemptId(runActivity, c.attempt() - 1);
+    if (!doc.hasActivity(lastAttempt)) {
+      // The first launch recorded no attempt of its own: the run activity describes it.
+      Map<String, String> first = doc.activity(lastAttempt);
+      first.put(TYPE, TYPE_ATTEMPT);
+      first.put(ATTEMPT, Integer.toString(c.attempt() - 1));
+      copy(activity, first, STARTED_AT_TIME, ENDED_AT_TIME, STATUS, PID, HOST, INCOMPLETE);
+      String command = previous.params().get("execution_command");
+      if (command != null) {
+        first.put(COMMAND_LINE, command);
+      }
+      doc.relate(WAS_INFORMED_BY, lastAttempt, runActivity);
+    }
+    Map<String, String> last = doc.activity(lastAttempt);
+    if (!last.containsKey(STATUS)) {
+      // kill -9, a node lost: nothing recorded its end, so it ends where its successor starts.
+      last.putIfAbsent(ENDED_AT_TIME, start);
+      last.put(STATUS, "KILLED");
+      last.put(NOTE, "ended without a status; closed as KILLED when attempt " + c.attempt() + " started");
+    }
+    String startedAt = activity.get(STARTED_AT_TIME);
+    activity.remove(ENDED_AT_TIME);
+    activity.remove(STATUS);
+    activity.remove(INCOMPLETE);
+    activity.putAll(runAttributes);
+    activity.put(PROVENANCE_PATH, run.layout().provFile().toString());
+    activity.put(ARTIFACT_URI, run.layout().artifactsDir().toString());
+    activity.put(EXPERIMENT_DIR, run.layout().runDir().toString());
+    if (startedAt != null) {
+      activity.put(STARTED_AT_TIME, startedAt);
+    }
+    activity.put(ATTEMPTS, Integer.toString(c.attempt()));
+
+    attemptActivity = attemptId(runActivity, c.attempt());
+    Map<String, String> attempt = doc.activity(attemptActivity);
+    attempt.put(TYPE, TYPE_ATTEMPT);
+    attempt.put(ATTEMPT, Integer.toString(c.attempt()));
+    attempt.put(STARTED_AT_TIME, start);
+    copy(runAttributes, attempt, PID, HOST);
+    if (c.commandLine() != null) {
+      attempt.put(COMMAND_LINE, c.commandLine());
+    }
+    doc.relate(WAS_INFORMED_BY, attemptActivity, lastAttempt);
+  }
+
+  private static void copy(Map<String, String> from, Map<String, String> to, String... names) {
+    for (String name : names) {
+      String value = from.get(name);
+      if (value != null) {
+        to.put(name, value);
+      }
+    }
   }
 
   /** Sets or replaces an attribute of the run activity (e.g. the MLflow run id once known). */
@@ -169,6 +280,11 @@ final class RunProvenance {
   void metric(MetricFile file, ZonedDateTime firstPoint) {
     String activity = contextActivity(file.context, firstPoint);
     String id = file.key + "//" + file.context.name();
+    if (doc.hasEntity(id)) {
+      // A series an earlier attempt of the run began: it goes on in the same file.
+      doc.entity(id).put(IDENTIFIER, file.path.toString());
+      return;
+    }
     Map<String, String> e = doc.entity(id);
     e.put(TYPE, TYPE_METRIC);
     e.put(LABEL, file.key);
@@ -180,6 +296,11 @@ final class RunProvenance {
     e.put(ROLE, "output");
     e.put(FILE_SIZE, "0");
     doc.relate(WAS_GENERATED_BY, id, activity);
+  }
+
+  /** Whether the document has the entity of a metric file. */
+  boolean hasMetric(MetricFile file) {
+    return doc.hasEntity(file.key + "//" + file.context.name());
   }
 
   /** Refreshes a metric entity's file size and point count. */
@@ -256,7 +377,7 @@ final class RunProvenance {
    */
   String modelVersion(ModelVersionRecord v, String file, long size, String sha256, ZonedDateTime at) {
     String activity = contextActivity(v.context(), at);
-    String name = v.paramsFile().getFileName().toString();
+    String name = v.fileLabel();
     String id = v.entityId();
     Map<String, String> e = doc.entity(id);
     e.put(TYPE, TYPE_MODEL);
@@ -320,6 +441,13 @@ final class RunProvenance {
     Map<String, String> activity = doc.activity(runActivity);
     activity.put(ENDED_AT_TIME, time(at));
     activity.put(STATUS, status);
+    if (attemptActivity != null) {
+      // The run's status is its last attempt's; each attempt keeps its own.
+      Map<String, String> attempt = doc.activity(attemptActivity);
+      attempt.put(ENDED_AT_TIME, time(at));
+      attempt.put(STATUS, status);
+      copy(activity, attempt, INCOMPLETE);
+    }
   }
 
   ProvDocument document() {

@@ -6,6 +6,7 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.training.optimizer.Optimizer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -26,12 +27,16 @@ import org.prov4ml.RunOptions;
 import org.prov4ml.RunReport;
 import org.prov4ml.RunStatus;
 import org.prov4ml.internal.config.ConfigKeys;
+import org.prov4ml.internal.config.LauncherEnvironment;
 import org.prov4ml.internal.config.OverflowPolicy;
 import org.prov4ml.internal.config.Prov4mlConfig;
+import org.prov4ml.internal.config.ResumePolicy;
 import org.prov4ml.internal.format.ArgumentChecks;
 import org.prov4ml.internal.format.FileDigests;
 import org.prov4ml.internal.format.ProvVocabulary;
+import org.prov4ml.internal.format.RankWriterLock;
 import org.prov4ml.internal.format.RunLayout;
+import org.prov4ml.internal.inputs.ExecutionCommand;
 import org.prov4ml.internal.lineage.IndexEntry;
 import org.prov4ml.internal.lineage.RunIndex;
 import org.prov4ml.internal.merge.JobDocumentWriter;
@@ -49,7 +54,11 @@ import org.prov4ml.internal.pipeline.Replica;
 import org.prov4ml.internal.pipeline.RunInfo;
 import org.prov4ml.internal.pipeline.Sink;
 import org.prov4ml.internal.record.RunDirectoryWriter;
+import org.prov4ml.rundir.MetricPoint;
+import org.prov4ml.rundir.MetricSeries;
+import org.prov4ml.rundir.ModelVersion;
 import org.prov4ml.rundir.PrintableText;
+import org.prov4ml.rundir.RankRecord;
 import org.tinylog.Logger;
 
 /**
@@ -98,6 +107,11 @@ public final class RecordedRun implements Run {
   private RunIndex producerIndex;
   private final Object linkLock = new Object();
   private final AtomicBoolean linkFailureLogged = new AtomicBoolean();
+  /** This rank's lock on its files, held until the run ends, so that no relaunch continues it meanwhile. */
+  private RankWriterLock writerLock;
+  private int attempt = 1;
+  /** The record an earlier attempt left, when this run continues one; read once, at the start. */
+  private volatile RankRecord previous;
 
   private RecordedRun(RunInfo info, Prov4mlConfig config, EventPipeline pipeline, FailureCounts failures,
       RunDirectoryWriter local, List<Replica> replicas, boolean implicit) {
@@ -148,8 +162,18 @@ public final class RecordedRun implements Run {
     }
     String runId = options.runId() != null ? options.runId() : config.get(ConfigKeys.RUN_ID);
     RunLayout layout;
+    RunResumption.Continued continued = null;
+    RankWriterLock writerLock = null;
     if (runId != null) {
+      continued = RunResumption.find(resumePolicy(options, config), LauncherEnvironment.restartCount(System.getenv()),
+          outputDir, experiment, runId, rank, worldSize);
+    }
+    if (continued != null) {
+      layout = continued.layout();
+      writerLock = continued.lock();
+    } else if (runId != null) {
       layout = RunLayout.claim(outputDir, experiment, runId, rank);
+      writerLock = lockQuietly(layout);
       if (!layout.runId().equals(runId)) {
         Logger.warn("prov4ml: rank {} of run {} is already recorded in {}; this launch records into {}",
             rank, runId, layout.runDir().resolveSibling(experiment + "_" + runId), layout.runDir());
@@ -164,6 +188,7 @@ public final class RecordedRun implements Run {
     }
     String runName = options.runName() != null ? options.runName()
         : config.get(ConfigKeys.RUN_NAME) != null ? config.get(ConfigKeys.RUN_NAME)
+        : continued != null ? continued.previous().run().name()
         : experiment + "_" + layout.runId();
     String namespace = options.userNamespace() != null ? options.userNamespace()
         : config.get(ConfigKeys.USER_NAMESPACE);
@@ -173,19 +198,95 @@ public final class RecordedRun implements Run {
     FailureCounts failures = new FailureCounts();
     List<Replica> replicas = replicaChoice.apply(info, failures);
     // The replicas hear of each new series from the writer, in the process: nothing reads the document for it.
-    RunDirectoryWriter local = new RunDirectoryWriter(info, ProcessAttributes.get(),
-        config.get(ConfigKeys.DOCUMENT_INTERVAL), (key, context, file) -> {
-          for (Replica replica : replicas) {
-            replica.seriesAdded(key, context, file);
-          }
-        }, config.get(ConfigKeys.METRICS_MAX_OPEN_FILES));
+    RunDirectoryWriter.SeriesListener seriesListener = (key, context, file) -> {
+      for (Replica replica : replicas) {
+        replica.seriesAdded(key, context, file);
+      }
+    };
+    RunDirectoryWriter local = continued == null
+        ? new RunDirectoryWriter(info, ProcessAttributes.get(), config.get(ConfigKeys.DOCUMENT_INTERVAL),
+            seriesListener, config.get(ConfigKeys.METRICS_MAX_OPEN_FILES))
+        : new RunDirectoryWriter(info, ProcessAttributes.get(), config.get(ConfigKeys.DOCUMENT_INTERVAL),
+            seriesListener, config.get(ConfigKeys.METRICS_MAX_OPEN_FILES), continued.previous(),
+            continued.attempt(), ExecutionCommand.ofThisJvm());
     List<Sink> sinks = choice.sinks(info, local, failures);
     EventPipeline pipeline = new EventPipeline(runName, config.get(ConfigKeys.BUFFER_SIZE),
         config.get(ConfigKeys.BUFFER_OVERFLOW), sinks, replicas, failures);
     if (replicas.stream().noneMatch(Replica::completesStartLine)) {
       Logger.info("{}", info.startLine());
     }
-    return new RecordedRun(info, config, pipeline, failures, local, replicas, implicit);
+    RecordedRun run = new RecordedRun(info, config, pipeline, failures, local, replicas, implicit);
+    run.writerLock = writerLock;
+    if (continued != null) {
+      Logger.info("prov4ml: run {} continues in {} as attempt {}", PrintableText.of(runName), layout.runDir(),
+          continued.attempt());
+      run.continueFrom(continued.previous(), continued.attempt());
+    }
+    return run;
+  }
+
+  private static ResumePolicy resumePolicy(RunOptions options, Prov4mlConfig config) {
+    if (options.resume() == null) {
+      return config.get(ConfigKeys.RUN_RESUME);
+    }
+    return switch (options.resume()) {
+      case AUTO -> ResumePolicy.AUTO;
+      case ALWAYS -> ResumePolicy.ALWAYS;
+      case NEVER -> ResumePolicy.NEVER;
+    };
+  }
+
+  /** This rank's writer lock on a run directory it claimed; without one (a file system without locks) it runs on. */
+  private static RankWriterLock lockQuietly(RunLayout layout) {
+    try {
+      return RankWriterLock.tryAcquire(layout);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Takes on the counters an earlier attempt's record ends with, so that no implicit step, version number or
+   * param repeats: the points of each series, the versions of each model and their digests, the params.
+   */
+  private void continueFrom(RankRecord previous, int attemptNumber) {
+    this.attempt = attemptNumber;
+    this.previous = previous;
+    params.putAll(previous.params());
+    for (MetricSeries series : previous.metrics()) {
+      try {
+        steps.continueFrom(series.key(), series.context(), series.pointCount());
+      } catch (RuntimeException unreadable) {
+        // a key the API would refuse, or a file gone: that series starts its count again
+      }
+    }
+    for (ModelVersion version : previous.modelVersions()) {
+      modelVersions.computeIfAbsent(version.name(), n -> new AtomicLong()).incrementAndGet();
+      version.sha256().ifPresent(sha256 -> knownVersion(sha256, version.id()));
+    }
+  }
+
+  /** This run's number of attempts so far, this one included: 1 unless it continues an earlier launch. */
+  public int attempt() {
+    return attempt;
+  }
+
+  /**
+   * The last step the run's record held, before this attempt, of (key, context), read from its metric file; -1
+   * when there is none. For counters of the listener and the agent that continue a relaunched run.
+   */
+  public long recordedLastStep(String key, Context context) {
+    RankRecord record = previous;
+    if (record == null) {
+      return -1;
+    }
+    return record.metric(key, context).map(series -> {
+      try (var points = series.points()) {
+        return points.mapToLong(MetricPoint::step).max().orElse(-1);
+      } catch (RuntimeException unreadable) {
+        return -1L;
+      }
+    }).orElse(-1L);
   }
 
   /** The batch, step and epoch counts of the trainers recorded into this run. */
@@ -279,10 +380,20 @@ public final class RecordedRun implements Run {
     String previous = params.putIfAbsent(key, text);
     if (previous == null) {
       publish(input ? EventKind.INPUT_PARAM : EventKind.PARAM, key, null, text);
+    } else if (!previous.equals(text) && attempt > 1 && !key.startsWith("attempt" + attempt + ".")
+        && recordedBefore(key, previous)) {
+      // A relaunch that changed a param: MLflow's params cannot change, so this attempt's value gets a key of its own.
+      recordParam("attempt" + attempt + "." + key, text, input);
     } else if (!previous.equals(text)) {
       throw new IllegalArgumentException("param '" + key + "' is already '" + previous
           + "' and cannot change to '" + text + "' (params are immutable, as in MLflow)");
     }
+  }
+
+  /** Whether {@code key} had {@code value} in the record an earlier attempt left. */
+  private boolean recordedBefore(String key, String value) {
+    RankRecord record = previous;
+    return record != null && value.equals(record.params().get(key));
   }
 
   @Override
@@ -461,8 +572,13 @@ public final class RecordedRun implements Run {
     long versions = modelVersions.computeIfAbsent(modelName, n -> new AtomicLong()).getAndIncrement();
     long at = step == NEXT_VERSION ? versions : step;
     Path dir = info.layout().artifactsDir().resolve(modelName);
+    if (attempt > 1 && Files.exists(ModelFiles.versionFile(dir, modelName, at), LinkOption.NOFOLLOW_LINKS)) {
+      // An earlier attempt's version has this name: it keeps its file, whose digest the record holds.
+      dir = dir.resolve(RunLayout.attemptFolder(attempt));
+    }
+    Path into = dir;
     try {
-      Path file = writer.write(dir, at);
+      Path file = writer.write(into, at);
       publishHashed(EventKind.MODEL_VERSION, modelName, context, List.of(file), digests -> {
         ModelVersionRecord version = new ModelVersionRecord(modelName, context, at, file, size.totalParams(),
             size.memoryBytes(), digests.get(file));
@@ -472,7 +588,7 @@ public final class RecordedRun implements Run {
         return version;
       });
     } catch (IOException e) {
-      local.unwritten().file("version " + at + " of model '" + modelName + "' not saved", dir, e);
+      local.unwritten().file("version " + at + " of model '" + modelName + "' not saved", into, e);
     }
   }
 
@@ -695,6 +811,9 @@ public final class RecordedRun implements Run {
           System.currentTimeMillis());
     }
     boolean finished = pipeline.close(status, timeout);
+    if (writerLock != null) {
+      writerLock.close(); // the record is final: a relaunch may continue it
+    }
     RunReport r = pipeline.report();
     String counts = String.format("%d metric points recorded, %d dropped%s%s%s, run directory %s",
         r.metricPoints() - local.unwritten().lostPoints(), r.droppedMetricPoints(),

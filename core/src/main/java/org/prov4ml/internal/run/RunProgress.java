@@ -15,6 +15,16 @@ public final class RunProgress {
   private final AtomicInteger epochs = new AtomicInteger();
   private final AtomicInteger trainers = new AtomicInteger();
 
+  /**
+   * Goes on from an earlier attempt of a relaunched run: {@code batches} and {@code steps} are the indices the
+   * next batch and step get, {@code epochs} the epochs already recorded. Never moves a count back.
+   */
+  public void continueFrom(long batches, long steps, int epochs) {
+    this.batches.accumulateAndGet(batches, Math::max);
+    this.steps.accumulateAndGet(steps, Math::max);
+    this.epochs.accumulateAndGet(epochs, Math::max);
+  }
+
   /** The index of the training batch that just ended, from 0 over the whole run. */
   public long nextBatch() {
     return batches.getAndIncrement();

@@ -32,4 +32,9 @@ final class StepCounters {
     return byContext.computeIfAbsent(context, c -> new ConcurrentHashMap<>())
         .computeIfAbsent(key, k -> new Sequence(-1));
   }
+
+  /** (key, context) had {@code points} points in an earlier attempt of the run: the next implicit step is that. */
+  void continueFrom(String key, Context context, long points) {
+    counter(key, context).set(points - 1);
+  }
 }
