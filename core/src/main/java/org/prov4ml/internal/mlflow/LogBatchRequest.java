@@ -36,6 +36,8 @@ final class LogBatchRequest {
   record KeyValue(String key, String value) {}
 
   private final List<Metric> metrics = new ArrayList<>();
+  /** Per metric, the LoggedModel it is linked to (MLflow 3: its epoch's checkpoint), or null. */
+  private final List<String> modelIds = new ArrayList<>();
   private final List<KeyValue> params = new ArrayList<>();
   private final List<KeyValue> tags = new ArrayList<>();
   private int valueChars;
@@ -57,7 +59,18 @@ final class LogBatchRequest {
   }
 
   void add(Metric m) {
+    add(m, null);
+  }
+
+  /** Adds a point linked to LoggedModel {@code modelId} (null for none). */
+  void add(Metric m, String modelId) {
     metrics.add(m);
+    modelIds.add(modelId);
+  }
+
+  /** The LoggedModel metric {@code index} is linked to, or null. */
+  String modelId(int index) {
+    return modelIds.get(index);
   }
 
   void addParam(KeyValue p) {
@@ -96,12 +109,16 @@ final class LogBatchRequest {
       json.writeStartObject();
       json.writeStringField("run_id", runId);
       json.writeArrayFieldStart("metrics");
-      for (Metric m : metrics) {
+      for (int i = 0; i < metrics.size(); i++) {
+        Metric m = metrics.get(i);
         json.writeStartObject();
         json.writeStringField("key", m.key());
         json.writeNumberField("value", m.value());
         json.writeNumberField("timestamp", m.timestamp());
         json.writeNumberField("step", m.step());
+        if (modelIds.get(i) != null) {
+          json.writeStringField("model_id", modelIds.get(i));
+        }
         json.writeEndObject();
       }
       json.writeEndArray();

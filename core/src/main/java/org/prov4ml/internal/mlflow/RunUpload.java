@@ -50,6 +50,11 @@ final class RunUpload {
   private final ParamTagUpload paramsAndTags = new ParamTagUpload(this);
   private final ArtifactUpload artifacts = new ArtifactUpload(this);
   private final ModelRegistration models = new ModelRegistration(this);
+  private final LoggedModelUpload loggedModels = new LoggedModelUpload(this);
+  /** Whether this pass links epoch points to checkpoints (MLflow 3); set per pass. */
+  private boolean linkingModels;
+  /** Whether epoch points may wait for their checkpoint: not at the end, nor while a flush waits. */
+  private volatile boolean holdingAllowed = true;
 
   private UploadCursor cursor;
   private RankRecord record;
@@ -87,10 +92,17 @@ final class RunUpload {
     RunRef bound = RunBinder.bind(tracking, cursor, record, settings);
     run = bound;
     paramsAndTags.upload(bound.runId(), tagsOf(record));
+    linkingModels = loggedModels.supported(bound);
+    if (linkingModels) {
+      loggedModels.create(bound); // before the metrics: their points carry the checkpoints' ids
+    }
     metrics.upload(bound.runId(), targets);
     artifacts.upload(bound);
+    if (linkingModels) {
+      loggedModels.complete(bound);
+    }
     if (settings.registerModels()) {
-      models.register(bound);
+      models.register(bound, linkingModels);
     }
     return true;
   }
@@ -103,6 +115,7 @@ final class RunUpload {
    *     KILLED: the process died before it could end the run
    */
   void finish(String fallbackStatus) throws IOException, InterruptedException {
+    holdingAllowed = false; // the run has ended: no checkpoint is to come for a held epoch
     if (!pass()) {
       throw new RunDirectoryException(runDir, "no PROV document of rank " + rank + ": nothing was recorded there");
     }
@@ -253,6 +266,21 @@ final class RunUpload {
       Logger.warn("prov4ml: MLflow at {} refused {} of run {}: {} (it stays in the run directory, not retried)",
           tracking.http().server(), PrintableText.of(what), PrintableText.of(runDir), PrintableText.of(serverMessage));
     }
+  }
+
+  /** Whether this pass links epoch points to LoggedModels (the server has them). */
+  boolean linkingModels() {
+    return linkingModels;
+  }
+
+  /** Whether an epoch's points may wait for its checkpoint; false once the run ends or a flush waits. */
+  boolean holdingAllowed() {
+    return holdingAllowed;
+  }
+
+  /** A flush waits for what the directory holds: held epoch points go as they are, without a model_id. */
+  void allowHolding(boolean allowed) {
+    holdingAllowed = allowed;
   }
 
   /** The MLflow run, once created or found; read by other threads. */

@@ -108,6 +108,28 @@ final class UploadCursor {
   Map<String, String> artifacts = new LinkedHashMap<>();
   /** Model version (its artifact path) -> {@code <registered model> v<version>} in the Model Registry. */
   Map<String, String> registeredVersions = new LinkedHashMap<>();
+  /**
+   * MLflow 3's LoggedModels, one per model version (its artifact path): what was created and done, so
+   * that no {@code sync}, restart or resumed run creates one twice (see {@link LoggedModelUpload}).
+   */
+  Map<String, CheckpointModel> loggedModels = new LinkedHashMap<>();
+  /**
+   * Step -> the LoggedModel of the checkpoint saved at that step: the {@code model_id} the epoch's
+   * metric points carry, the same in every pass and {@code sync}.
+   */
+  Map<Long, String> modelIdsByStep = new LinkedHashMap<>();
+
+  /** A model version's LoggedModel and how far it is done. */
+  static final class CheckpointModel {
+    String modelId;
+    long step;
+    String artifactLocation;
+    /** READY or UPLOAD_FAILED once finalized. */
+    String status;
+    /** Whether {@code runs/outputs} has it: the server refuses a repeat. */
+    boolean output;
+  }
+
   /** Set when the run's artifact URI is not the server's proxy: artifacts stay local. */
   String artifactsNotUploadable;
   /** The status the run was terminated with on the server, once it was. */
@@ -158,6 +180,8 @@ final class UploadCursor {
     rejected = fresh.rejected;
     artifacts = fresh.artifacts;
     registeredVersions = fresh.registeredVersions;
+    loggedModels = fresh.loggedModels;
+    modelIdsByStep = fresh.modelIdsByStep;
     artifactsNotUploadable = null;
     terminated = null;
   }
