@@ -393,11 +393,24 @@ public final class MlflowEmulator implements AutoCloseable {
         ObjectNode v = JSON.createObjectNode().put("name", name).put("version", Integer.toString(versions.size() + 1))
             .put("source", body.path("source").asText()).put("run_id", body.path("run_id").asText())
             .put("status", "READY");
-        if (model != null) {
-          v.put("model_id", modelId);
-        }
         v.set("tags", body.path("tags").deepCopy());
         versions.add(v);
+        if (model != null) { // 3.17.2's SQL registry keeps no model_id: the LoggedModel's tag names the version
+          ArrayNode tags = (ArrayNode) model.path("info").path("tags");
+          ArrayNode named = JSON.createArrayNode();
+          for (int i = tags.size() - 1; i >= 0; i--) {
+            if (tags.get(i).path("key").asText().equals("mlflow.modelVersions")) {
+              try {
+                named = (ArrayNode) JSON.readTree(tags.get(i).path("value").asText());
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+              tags.remove(i);
+            }
+          }
+          named.addObject().put("name", name).put("version", v.path("version").asText());
+          tags.addObject().put("key", "mlflow.modelVersions").put("value", named.toString());
+        }
         out.set("model_version", v);
       }
       case "GET model-versions/search" -> {

@@ -17,8 +17,9 @@ import org.prov4ml.rundir.ModelVersion;
  * in either order, so an epoch point with no checkpoint known yet is held: its series is sent up to it
  * and no further. It goes, without a {@code model_id}, as soon as no checkpoint is to come for its
  * epoch: a checkpoint of that or a later step is recorded, the next epoch has begun (a per-batch point
- * logged after it: DJL's next batch follows the epoch's end at once, so a run that saves no checkpoint
- * waits a batch), the run has ended, or a flush waits.
+ * logged after it, and a document written after that: the writer rewrites it once per interval, so a
+ * checkpoint saved at the epoch's end may not be named yet when the next batch's point is), the run has
+ * ended, or a flush waits. A run that saves no checkpoint so waits up to a rewrite interval.
  * All of this is the uploader's thread: the training never waits for it.
  *
  * <p>The epoch series are the listener's and the agent's per-epoch values: every series of the
@@ -34,6 +35,8 @@ final class CheckpointLinks {
   private long latestPerBatch = Long.MIN_VALUE;
   /** The greatest step of a checkpoint the record holds this pass, or null when it holds none yet. */
   private Long latestCheckpoint;
+  /** When the document this pass reads was written: it names every checkpoint saved before. */
+  private long documentWritten;
 
   CheckpointLinks(RunUpload upload) {
     this.upload = upload;
@@ -44,6 +47,11 @@ final class CheckpointLinks {
     latestCheckpoint = null;
     if (!upload.linkingModels()) {
       return;
+    }
+    try {
+      documentWritten = java.nio.file.Files.getLastModifiedTime(upload.record().document()).toMillis();
+    } catch (java.io.IOException e) {
+      documentWritten = Long.MIN_VALUE;
     }
     for (ModelVersion v : upload.record().modelVersions()) {
       latestCheckpoint = latestCheckpoint == null ? v.step() : Math.max(latestCheckpoint, v.step());
@@ -99,7 +107,8 @@ final class CheckpointLinks {
   }
 
   private boolean held(MetricPoint p) {
-    return upload.holdingAllowed() && (latestCheckpoint == null || latestCheckpoint < p.step())
-        && latestPerBatch <= p.timestampMillis();
+    // The document is rewritten once per interval: a next epoch shows only in one written after it began.
+    boolean nextEpochBegan = latestPerBatch > p.timestampMillis() && documentWritten > latestPerBatch;
+    return upload.holdingAllowed() && (latestCheckpoint == null || latestCheckpoint < p.step()) && !nextEpochBegan;
   }
 }
