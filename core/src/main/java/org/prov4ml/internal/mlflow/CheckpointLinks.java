@@ -2,10 +2,8 @@ package org.prov4ml.internal.mlflow;
 
 import org.prov4ml.Context;
 import org.prov4ml.internal.mlflow.LogBatchRequest.Metric;
-import org.prov4ml.internal.mlflow.UploadCursor.Point;
 import org.prov4ml.rundir.MetricPoint;
 import org.prov4ml.rundir.MetricSeries;
-import org.prov4ml.rundir.ModelVersion;
 
 /**
  * Links the points logged at the end of an epoch to the checkpoint saved in that epoch (MLflow 3): each
@@ -13,14 +11,16 @@ import org.prov4ml.rundir.ModelVersion;
  * point in the LoggedModel's own metrics too, which is what {@code search_logged_models(order_by=metrics...)}
  * sorts on.
  *
- * <p>A point cannot be changed once logged, and an epoch's values and its checkpoint reach the directory
- * in either order, so an epoch point with no checkpoint known yet is held: its series is sent up to it
- * and no further. It goes, without a {@code model_id}, as soon as no checkpoint is to come for its
- * epoch: a checkpoint of that or a later step is recorded, the next epoch has begun (a per-batch point
- * logged after it, and a document written after that: the writer rewrites it once per interval, so a
- * checkpoint saved at the epoch's end may not be named yet when the next batch's point is), the run has
- * ended, or a flush waits. A run that saves no checkpoint so waits up to a rewrite interval.
- * All of this is the uploader's thread: the training never waits for it.
+ * <p>A point cannot be changed once logged. An epoch's values reach the uploader at once (their series
+ * are announced, their rows appended), but its checkpoint only through the PROV document, which the
+ * writer rewrites once per interval ({@code prov4ml.document.rewrite-interval}, 5 s), so the checkpoint
+ * is known up to an interval later; epochs can be shorter than that, so a later epoch's point says
+ * nothing. A point whose checkpoint is not known waits (its series is sent up to it) until a document
+ * written a second or more after it has been read (the checkpoint, saved and hashed right after the
+ * values, would be in it), for at most {@link #HOLD_LIMIT_MILLIS}; a flush that waits or the run's end
+ * sends it at once. So these series reach MLflow up to a few seconds later than the others (a point
+ * logged with an old timestamp never waits), and all of it is the uploader's thread: the training
+ * never waits.
  *
  * <p>The epoch series are the listener's and the agent's per-epoch values: every series of the
  * TRAINING, VALIDATION and TESTING contexts but the per-batch {@value #PER_BATCH_KEY}.
@@ -29,13 +29,13 @@ final class CheckpointLinks {
 
   /** The one per-batch series of the listener and the agent (TRAINING). */
   static final String PER_BATCH_KEY = "batch_loss";
+  /** How long after the epoch's values its checkpoint is still expected in the document. */
+  static final long CHECKPOINT_GRACE_MILLIS = 1000;
+  /** The longest a point waits: the default rewrite interval and the grace. */
+  static final long HOLD_LIMIT_MILLIS = 5000 + CHECKPOINT_GRACE_MILLIS;
 
   private final RunUpload upload;
-  /** The newest timestamp of a per-batch point read in this process: a later epoch has begun by then. */
-  private long latestPerBatch = Long.MIN_VALUE;
-  /** The greatest step of a checkpoint the record holds this pass, or null when it holds none yet. */
-  private Long latestCheckpoint;
-  /** When the document this pass reads was written: it names every checkpoint saved before. */
+  /** When the document this pass reads was written: it names every checkpoint recorded before. */
   private long documentWritten;
 
   CheckpointLinks(RunUpload upload) {
@@ -44,7 +44,6 @@ final class CheckpointLinks {
 
   /** Called as a metric upload begins, after the pass created the LoggedModels of new checkpoints. */
   void passStarts() {
-    latestCheckpoint = null;
     if (!upload.linkingModels()) {
       return;
     }
@@ -52,14 +51,6 @@ final class CheckpointLinks {
       documentWritten = java.nio.file.Files.getLastModifiedTime(upload.record().document()).toMillis();
     } catch (java.io.IOException e) {
       documentWritten = Long.MIN_VALUE;
-    }
-    for (ModelVersion v : upload.record().modelVersions()) {
-      latestCheckpoint = latestCheckpoint == null ? v.step() : Math.max(latestCheckpoint, v.step());
-    }
-    Point perBatch = upload.cursor().latestMetrics.get(Context.TRAINING.name().toLowerCase(java.util.Locale.ROOT)
-        + "/" + PER_BATCH_KEY);
-    if (perBatch != null) {
-      latestPerBatch = Math.max(latestPerBatch, perBatch.timestamp); // what an earlier process sent
     }
   }
 
@@ -73,42 +64,33 @@ final class CheckpointLinks {
         && !(c == Context.TRAINING && PER_BATCH_KEY.equals(series.key()));
   }
 
-  /** A point of a series that is not an epoch series was read. */
-  void seen(MetricSeries series, MetricPoint p) {
-    if (series.context() == Context.TRAINING && PER_BATCH_KEY.equals(series.key())) {
-      latestPerBatch = Math.max(latestPerBatch, p.timestampMillis());
-    }
-  }
-
   /**
    * Adds up to {@code max} points of an epoch series from {@code offset}, each with its checkpoint's
-   * {@code model_id}, stopping before a point that is held.
+   * {@code model_id}, stopping before the first point that is held. The rows before a held point are
+   * read again to learn where it starts: held points are the last few seconds' only.
    *
    * @return the offset after the last point added
    */
   long readEpochPoints(MetricSeries series, long offset, int max, LogBatchRequest batch, String key) {
-    long at = offset;
-    MetricPoint[] read = new MetricPoint[1];
-    for (int added = 0; added < max; added++) {
-      read[0] = null;
-      long next = series.readFrom(at, 1, p -> read[0] = p); // an epoch series has a point per epoch: few
-      if (read[0] == null) {
-        break;
-      }
-      MetricPoint p = read[0];
-      String modelId = upload.cursor().modelIdsByStep.get(p.step());
-      if (modelId == null && held(p)) {
-        break;
-      }
-      batch.add(new Metric(key, p.value(), p.timestampMillis(), p.step()), modelId);
-      at = next;
+    java.util.List<MetricPoint> read = new java.util.ArrayList<>();
+    long end = series.readFrom(offset, max, read::add);
+    int first = 0;
+    while (first < read.size() && !held(read.get(first))) {
+      first++;
     }
-    return at;
+    if (first < read.size()) {
+      end = first == 0 ? offset : series.readFrom(offset, first, p -> { });
+    }
+    for (MetricPoint p : read.subList(0, first)) {
+      batch.add(new Metric(key, p.value(), p.timestampMillis(), p.step()), upload.cursor().modelIdsByStep.get(p.step()));
+    }
+    return end;
   }
 
+  /** Whether the point waits for its checkpoint: see the class comment. */
   private boolean held(MetricPoint p) {
-    // The document is rewritten once per interval: a next epoch shows only in one written after it began.
-    boolean nextEpochBegan = latestPerBatch > p.timestampMillis() && documentWritten > latestPerBatch;
-    return upload.holdingAllowed() && (latestCheckpoint == null || latestCheckpoint < p.step()) && !nextEpochBegan;
+    return upload.holdingAllowed() && !upload.cursor().modelIdsByStep.containsKey(p.step())
+        && documentWritten < p.timestampMillis() + CHECKPOINT_GRACE_MILLIS
+        && System.currentTimeMillis() < p.timestampMillis() + HOLD_LIMIT_MILLIS;
   }
 }

@@ -75,10 +75,8 @@ final class MetricUpload {
           if (links.isEpochSeries(series)) {
             end = links.readEpochPoints(series, from, LogBatchRequest.MAX_METRICS - first, batch, key);
           } else {
-            end = series.readFrom(from, LogBatchRequest.MAX_METRICS - first, p -> {
-              batch.add(new Metric(key, p.value(), p.timestampMillis(), p.step()));
-              links.seen(series, p);
-            });
+            end = series.readFrom(from, LogBatchRequest.MAX_METRICS - first,
+                p -> batch.add(new Metric(key, p.value(), p.timestampMillis(), p.step())));
           }
         } catch (java.io.UncheckedIOException e) {
           throw e.getCause(); // the file and the problem, in one line

@@ -149,17 +149,37 @@ class LoggedModelUploadTest extends EmulatedMlflowTest {
   }
 
   @Test
-  void aPerBatchPointAfterAnEpochsPointReleasesIt() throws Exception {
+  void aPointWaitsNoLongerThanTheDocumentCanLagBehindIt() throws Exception {
     mlflow.loggedModels();
     Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "released", "released");
-    run.logMetric("accuracy", 0.6, Context.VALIDATION, 1);
-    Thread.sleep(5); // a later millisecond: the next epoch's first batch
-    run.logMetric("batch_loss", 0.3, Context.TRAINING, 10);
+    long longAgo = System.currentTimeMillis() - CheckpointLinks.HOLD_LIMIT_MILLIS - 1;
+    run.logMetric("accuracy", 0.6, Context.VALIDATION, 2, false, longAgo);
     run.close();
     RunUpload upload = new RunUpload(run.runDirectory(), 0, MlflowTestRuns.syncSettings(mlflow.uri(), Map.of()));
     assertTrue(upload.pass());
     assertEquals(1, mlflow.history(upload.run().runId(), "validation/accuracy").size(),
-        "the next epoch began: no checkpoint is to come for epoch 1");
+        "a document written since would name its checkpoint: none is to come");
+  }
+
+  @Test
+  void aSeriesLoggedPerStepWaitsOnlyForTheDocumentsLag() throws Exception {
+    mlflow.loggedModels();
+    Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "per-step", "per-step");
+    try (Model mlp = ModelRegistrationTest.mlp()) {
+      run.saveModelVersion(mlp, "mlp", Context.TRAINING, 1);
+    }
+    long longAgo = System.currentTimeMillis() - CheckpointLinks.HOLD_LIMIT_MILLIS - 1;
+    for (int step = 0; step < 2000; step++) { // its last point logged now
+      run.logMetric("loss", step, Context.TRAINING, step, false, step < 1999 ? longAgo : System.currentTimeMillis());
+    }
+    run.close();
+    RunUpload upload = new RunUpload(run.runDirectory(), 0, MlflowTestRuns.syncSettings(mlflow.uri(), Map.of()));
+    assertTrue(upload.pass());
+    assertEquals(1999, mlflow.history(upload.run().runId(), "training/loss").size(), "only the point that its checkpoint may still come for waits");
+    upload.finish("FINISHED");
+    assertEquals(2000, mlflow.history(upload.run().runId(), "training/loss").size());
+    String checkpoint = mlflow.loggedModelsCreated().get(0).path("info").path("model_id").asText();
+    assertEquals(List.of(1L), mlflow.modelMetrics(checkpoint).get("training/loss").stream().map(Point::step).toList());
   }
 
   @Test
