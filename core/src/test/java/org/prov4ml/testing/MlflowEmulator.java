@@ -83,6 +83,11 @@ public final class MlflowEmulator implements AutoCloseable {
   private final Map<String, Fault> everyTime = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private volatile boolean bulkIntervalAsIn2_17;
+  private volatile boolean loggedModels;
+  /** MLflow 3's LoggedModels, by id, as {@code logged-models/{id}} answers them. */
+  private final Map<String, ObjectNode> models = new LinkedHashMap<>();
+  /** Per LoggedModel, the points logged with its {@code model_id}: its own metrics. */
+  private final Map<String, Map<String, List<Point>>> modelMetrics = new LinkedHashMap<>();
 
   private static final class Run {
     final ObjectNode info;
@@ -94,6 +99,8 @@ public final class MlflowEmulator implements AutoCloseable {
     final Map<String, List<String>> pointDatasets = new LinkedHashMap<>();
     /** The run's dataset inputs ({@code {dataset, tags}}), one per data set. */
     final Map<String, ObjectNode> inputs = new LinkedHashMap<>();
+    /** {@code runs/outputs}: model id -> step. */
+    final Map<String, Long> outputs = new LinkedHashMap<>();
 
     Run(ObjectNode info) {
       this.info = info;
@@ -133,6 +140,30 @@ public final class MlflowEmulator implements AutoCloseable {
   /** {@code metrics/get-history-bulk-interval} answers as MLflow 2.17.2 does, from now on. */
   public void bulkIntervalAsIn2_17() {
     bulkIntervalAsIn2_17 = true;
+  }
+
+  /**
+   * From now on the emulator has MLflow 3's LoggedModels ({@code logged-models}, {@code runs/outputs},
+   * {@code model_id} on metrics and model versions), as 3.17.2's handlers and SQL store do; without it,
+   * it answers those endpoints with 404 as 2.17.2 does.
+   */
+  public void loggedModels() {
+    loggedModels = true;
+  }
+
+  /** The LoggedModels created, in order, as {@code logged-models/{id}} answers them. */
+  public synchronized List<JsonNode> loggedModelsCreated() {
+    return models.values().stream().map(m -> (JsonNode) m.deepCopy()).toList();
+  }
+
+  /** The points logged with {@code model_id} = {@code modelId}, by key. */
+  public synchronized Map<String, List<Point>> modelMetrics(String modelId) {
+    return Map.copyOf(modelMetrics.getOrDefault(modelId, Map.of()));
+  }
+
+  /** {@code runs/outputs} of a run: model id -> step. */
+  public synchronized Map<String, Long> outputs(String runId) {
+    return Map.copyOf(run(runId).outputs);
   }
 
   /** Requests received (faulted ones too) whose {@code METHOD path} ends with {@code suffix}. */
@@ -298,6 +329,9 @@ public final class MlflowEmulator implements AutoCloseable {
 
   private JsonNode apply(String method, String endpoint, Map<String, String> query, JsonNode body) {
     ObjectNode out = JSON.createObjectNode();
+    if (loggedModels && (endpoint.startsWith("logged-models") || endpoint.equals("runs/outputs"))) {
+      return applyLoggedModels(method, endpoint, body, out);
+    }
     switch (method + " " + endpoint) {
       case "GET experiments/get-by-name" -> {
         String id = experiments.get(query.get("experiment_name"));
@@ -387,9 +421,18 @@ public final class MlflowEmulator implements AutoCloseable {
         if (versions == null) {
           throw new Refused(404, "RESOURCE_DOES_NOT_EXIST", "Registered Model with name=" + name + " not found");
         }
-        // As MLflow 3.x checks it: an mlflow-artifacts: source lies in the artifacts of the run it names.
+        // As MLflow 3.x checks it: an mlflow-artifacts: source lies in the artifacts of the run it names, or,
+        // with model_id, in the LoggedModel's artifact location (_validate_source_model).
         Run source = runs.get(body.path("run_id").asText());
-        if (source == null || !body.path("source").asText().startsWith(source.info.path("artifact_uri").asText() + "/")) {
+        String modelId = body.path("model_id").asText("");
+        ObjectNode model = modelId.isEmpty() ? null : models.get(modelId);
+        if (!modelId.isEmpty() && (!loggedModels || model == null)) {
+          throw new Refused(404, "RESOURCE_DOES_NOT_EXIST", "Logged model with ID '" + modelId + "' not found.");
+        }
+        String root = model != null ? model.path("info").path("artifact_uri").asText()
+            : source == null ? null : source.info.path("artifact_uri").asText();
+        String src = body.path("source").asText();
+        if (root == null || !(src.equals(root) || src.startsWith(root + "/"))) {
           throw new Refused(400, "INVALID_PARAMETER_VALUE", "Invalid model version source: '"
               + body.path("source").asText() + "'.");
         }
@@ -398,6 +441,22 @@ public final class MlflowEmulator implements AutoCloseable {
             .put("status", "READY");
         v.set("tags", body.path("tags").deepCopy());
         versions.add(v);
+        if (model != null) { // 3.17.2's SQL registry keeps no model_id: the LoggedModel's tag names the version
+          ArrayNode tags = (ArrayNode) model.path("info").path("tags");
+          ArrayNode named = JSON.createArrayNode();
+          for (int i = tags.size() - 1; i >= 0; i--) {
+            if (tags.get(i).path("key").asText().equals("mlflow.modelVersions")) {
+              try {
+                named = (ArrayNode) JSON.readTree(tags.get(i).path("value").asText());
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+              tags.remove(i);
+            }
+          }
+          named.addObject().put("name", name).put("version", v.path("version").asText());
+          tags.addObject().put("key", "mlflow.modelVersions").put("value", named.toString());
+        }
         out.set("model_version", v);
       }
       case "GET model-versions/search" -> {
@@ -413,6 +472,81 @@ public final class MlflowEmulator implements AutoCloseable {
             .forEach(found::add));
       }
       default -> throw new Refused(404, "ENDPOINT_NOT_FOUND", method + " " + endpoint + " is not emulated");
+    }
+    return out;
+  }
+
+  /** MLflow 3.17.2's LoggedModel endpoints, as its handlers and SQL store answer them. */
+  private JsonNode applyLoggedModels(String method, String endpoint, JsonNode body, ObjectNode out) {
+    Matcher one = Pattern.compile("logged-models/(m-[0-9a-f]+)(/tags)?").matcher(endpoint);
+    if (method.equals("POST") && endpoint.equals("logged-models")) {
+      String name = body.path("name").asText();
+      if (name.isEmpty() || name.chars().anyMatch(c -> "/:.%\"'".indexOf(c) >= 0)) {
+        throw new Refused(400, "INVALID_PARAMETER_VALUE", "Invalid model name ('" + name + "') provided.");
+      }
+      String experiment = body.path("experiment_id").asText();
+      String id = "m-" + UUID.randomUUID().toString().replace("-", "");
+      ObjectNode model = JSON.createObjectNode();
+      ObjectNode info = model.putObject("info").put("model_id", id).put("experiment_id", experiment)
+          .put("name", name).put("source_run_id", body.path("source_run_id").asText())
+          .put("artifact_uri", "mlflow-artifacts:/" + experiment + "/models/" + id + "/artifacts")
+          .put("status", "LOGGED_MODEL_PENDING");
+      info.set("tags", body.path("tags").isMissingNode() ? JSON.createArrayNode() : body.path("tags").deepCopy());
+      models.put(id, model);
+      out.set("model", model);
+    } else if (method.equals("POST") && endpoint.equals("logged-models/search")) {
+      Matcher m = Pattern.compile("source_run_id = '([^']*)'").matcher(body.path("filter").asText(""));
+      String run = m.find() ? m.group(1) : null;
+      ArrayNode found = out.putArray("models");
+      for (ObjectNode model : models.values()) {
+        boolean inExperiment = false;
+        for (JsonNode e : body.path("experiment_ids")) {
+          inExperiment |= e.asText().equals(model.path("info").path("experiment_id").asText());
+        }
+        if (inExperiment && (run == null || run.equals(model.path("info").path("source_run_id").asText()))) {
+          found.add(model);
+        }
+      }
+    } else if (method.equals("POST") && endpoint.equals("runs/outputs")) {
+      Run run = run(body.path("run_id").asText());
+      for (JsonNode m : body.path("models")) {
+        if (run.outputs.containsKey(m.path("model_id").asText())) { // the inputs table's key: an IntegrityError
+          throw new RuntimeException("(sqlite3.IntegrityError) UNIQUE constraint failed: inputs.source_type, "
+              + "inputs.source_id, inputs.destination_type, inputs.destination_id");
+        }
+      }
+      body.path("models").forEach(m -> run.outputs.put(m.path("model_id").asText(), m.path("step").asLong()));
+    } else if (one.matches()) {
+      ObjectNode model = models.get(one.group(1));
+      if (model == null) {
+        throw new Refused(404, "RESOURCE_DOES_NOT_EXIST", "Logged model with ID '" + one.group(1) + "' not found.");
+      }
+      ObjectNode info = (ObjectNode) model.path("info");
+      if (method.equals("PATCH") && one.group(2) == null) {
+        int status = body.path("status").asInt(-1);
+        String name = switch (status) {
+          case 1 -> "LOGGED_MODEL_PENDING";
+          case 2 -> "LOGGED_MODEL_READY";
+          case 3 -> "LOGGED_MODEL_UPLOAD_FAILED";
+          default -> throw new Refused(400, "INVALID_PARAMETER_VALUE", "Invalid value for status: " + body.path("status"));
+        };
+        info.put("status", name);
+      } else if (method.equals("PATCH")) {
+        ArrayNode tags = (ArrayNode) info.path("tags");
+        for (JsonNode t : body.path("tags")) {
+          for (int i = tags.size() - 1; i >= 0; i--) {
+            if (tags.get(i).path("key").asText().equals(t.path("key").asText())) {
+              tags.remove(i);
+            }
+          }
+          tags.add(t.deepCopy());
+        }
+      } else if (!method.equals("GET")) {
+        throw new Refused(405, "ENDPOINT_NOT_FOUND", method + " " + endpoint + " is not emulated");
+      }
+      out.set("model", model);
+    } else {
+      throw new Refused(404, "ENDPOINT_NOT_FOUND", method + " " + endpoint + " is not emulated");
     }
     return out;
   }
@@ -442,6 +576,11 @@ public final class MlflowEmulator implements AutoCloseable {
       run.metrics.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
       run.pointDatasets.computeIfAbsent(key, k -> new ArrayList<>()).add(m.path("dataset_name").asText("").isEmpty()
           ? null : m.path("dataset_name").asText() + "@" + m.path("dataset_digest").asText());
+      String modelId = m.path("model_id").asText("");
+      if (loggedModels && !modelId.isEmpty()) { // _log_model_metrics: the LoggedModel's own metrics too
+        modelMetrics.computeIfAbsent(modelId, k -> new LinkedHashMap<>()).computeIfAbsent(key, k -> new ArrayList<>())
+            .add(p);
+      }
       Point latest = run.latest.get(key);
       if (latest == null || newer(p, latest)) {
         run.latest.put(key, p);
@@ -572,9 +711,13 @@ public final class MlflowEmulator implements AutoCloseable {
     return v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble();
   }
 
-  private static ObjectNode runJson(Run run) {
+  private ObjectNode runJson(Run run) {
     ObjectNode r = JSON.createObjectNode();
     r.set("info", run.info);
+    if (loggedModels && !run.outputs.isEmpty()) {
+      ArrayNode outputs = r.putObject("outputs").putArray("model_outputs");
+      run.outputs.forEach((id, step) -> outputs.addObject().put("model_id", id).put("step", step));
+    }
     ObjectNode data = r.putObject("data");
     ArrayNode metrics = data.putArray("metrics");
     // As MLflow answers: NaN as NaN, an infinity as the largest double it was stored as.

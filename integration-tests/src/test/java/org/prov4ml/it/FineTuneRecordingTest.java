@@ -3,8 +3,11 @@ package org.prov4ml.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,20 +36,28 @@ class FineTuneRecordingTest {
 
   /** Pre-trains for two epochs in one JVM, then fine-tunes for one from the newest checkpoint in another. */
   FineTune fineTune(RecordingMode mode, String... finetuneOptions) throws Exception {
+    return fineTune(mode, work.resolve("pretrain"), work.resolve("finetune"), finetuneOptions);
+  }
+
+  /** {@link #fineTune(RecordingMode, String...)} with each JVM's working directory (and so output directory) given. */
+  FineTune fineTune(RecordingMode mode, Path preWork, Path fineWork, String... finetuneOptions) throws Exception {
     Path models = work.resolve("models");
-    Path pre = Files.createDirectories(work.resolve("pretrain"));
+    Path pre = Files.createDirectories(preWork);
     ForkedApp.Result first = mode.fork(pre).runMain(FineTuneApp.class, "pretrain", "--models", models.toString(),
         "--epochs", "2").requireSuccess();
     mode.checkDjl(first);
-    Path fine = Files.createDirectories(work.resolve("finetune"));
-    List<String> args = new java.util.ArrayList<>(List.of("finetune", "--models", models.toString(), "--epochs", "1"));
+    List<RunDirectory> before = first.runs();
+    Path fine = Files.createDirectories(fineWork);
+    List<String> args = new ArrayList<>(List.of("finetune", "--models", models.toString(), "--epochs", "1"));
     args.addAll(List.of(finetuneOptions));
     ForkedApp.Result second = mode.fork(fine).runMain(FineTuneApp.class, args.toArray(String[]::new))
         .requireSuccess();
     mode.checkDjl(second);
     Path checkpoint = models.resolve("mlp-0002.params");
     assertTrue(second.stdout().contains("LOADED " + checkpoint), second.stdout());
-    return new FineTune(first.onlyRun(), second.onlyRun(), checkpoint, second);
+    RunDirectory finetuned = second.runs().stream().filter(r -> !before.stream().map(RunDirectory::path).toList()
+        .contains(r.path())).findFirst().orElseThrow();
+    return new FineTune(before.get(0), finetuned, checkpoint, second);
   }
 
   @ParameterizedTest
@@ -69,6 +80,61 @@ class FineTuneRecordingTest {
     // The load hooks woven into BaseModel and PtModel failed nowhere: nothing but the start and end lines.
     assertEquals(0, f.app().outputLines("WARN") + f.app().outputLines("ERROR"), f.app().stderr());
     assertEquals(1, f.app().outputLines("FINISHED: "), f.app().stderr());
+  }
+
+  /**
+   * Both runs in one output directory: the fine-tuned run's input model derives from the pre-training's version
+   * of that file, named by its run, and {@code lineage} answers both ways from the run index beside them.
+   */
+  @ParameterizedTest
+  @EnumSource(value = RecordingMode.class, names = {"AGENT", "LISTENER"})
+  void theFineTunedRunLinksToThePretrainingAndLineageFollowsBothWays(RecordingMode mode) throws Exception {
+    Path shared = work.resolve("shared");
+    FineTune f = fineTune(mode, shared, shared);
+    assertEquals(2, f.app().runs().size());
+    InputModel input = f.finetuned().inputModels().get(0);
+    String sha256 = FileDigests.sha256(f.checkpoint());
+    String pretrainDir = f.pretrained().path().getFileName().toString();
+    List<ProvRelation> derived = f.finetuned().primary().relations().stream()
+        .filter(r -> r.kind().equals("wasDerivedFrom") && r.from().equals(input.id())).toList();
+    assertEquals(1, derived.size(), f.app().stderr() + f.app().stdout());
+    assertTrue(derived.get(0).to().startsWith("from_run/" + pretrainDir + "/"), derived.toString());
+    validWithTheProvPackage(f.finetuned().primary().document());
+
+    Path runs = shared.resolve("prov4ml-runs");
+    ForkedApp.Result byFile = lineage(runs, f.checkpoint().toString());
+    assertEquals(0, byFile.exitCode(), byFile.stderr());
+    String text = byFile.stdout();
+    assertTrue(text.contains("content " + sha256), text);
+    int madeBy = text.indexOf("made by 1 run");
+    int usedBy = text.indexOf("used by 1 run");
+    assertTrue(madeBy >= 0 && usedBy > madeBy, text);
+    assertTrue(text.substring(madeBy, usedBy).contains(pretrainDir), text);
+    assertTrue(text.substring(usedBy).contains(f.finetuned().path().getFileName().toString()), text);
+    // Downstream of a fine-tuned run's own checkpoint: made by it, and upstream it started from the pre-training.
+    Path tuned = f.finetuned().modelVersions().get(0).file();
+    ForkedApp.Result upstream = lineage(runs, tuned.toString(), "--json");
+    assertEquals(0, upstream.exitCode(), upstream.stderr());
+    JsonNode json = new ObjectMapper().readTree(upstream.stdout());
+    assertTrue(json.toString().contains(sha256), "what the fine-tuned checkpoint's run started from: " + json);
+    assertTrue(json.toString().contains(pretrainDir), json.toString());
+
+    ForkedApp.Result unknown = lineage(runs, "0".repeat(64));
+    assertEquals(1, unknown.exitCode(), unknown.stdout() + unknown.stderr());
+    ForkedApp.Result bad = lineage(runs, "not-a-file-nor-a-digest");
+    assertEquals(2, bad.exitCode());
+    assertEquals(1, bad.stderr().lines().count(), bad.stderr());
+    ForkedApp.Result badDir = lineage(work.resolve("no-such-dir"), sha256);
+    assertEquals(2, badDir.exitCode());
+    assertEquals(1, badDir.stderr().lines().count(), badDir.stderr());
+  }
+
+  private ForkedApp.Result lineage(Path in, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("lineage"));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--in", in.toString()));
+    return new ForkedApp(Files.createDirectories(work.resolve("cli"))).withoutAgent()
+        .runJar(ForkedApp.AGENT_JAR, command.toArray(String[]::new));
   }
 
   /** The W3C {@code prov} package reads the document, and finds the input model in it, typed. */

@@ -43,6 +43,8 @@ final class LogBatchRequest {
   record KeyValue(String key, String value) {}
 
   private final List<Metric> metrics = new ArrayList<>();
+  /** Per metric, the LoggedModel it is linked to (MLflow 3: its epoch's checkpoint), or null. */
+  private final List<String> modelIds = new ArrayList<>();
   private final List<KeyValue> params = new ArrayList<>();
   private final List<KeyValue> tags = new ArrayList<>();
   private int valueChars;
@@ -64,7 +66,18 @@ final class LogBatchRequest {
   }
 
   void add(Metric m) {
+    add(m, null);
+  }
+
+  /** Adds a point linked to LoggedModel {@code modelId} (null for none). */
+  void add(Metric m, String modelId) {
     metrics.add(m);
+    modelIds.add(modelId);
+  }
+
+  /** The LoggedModel metric {@code index} is linked to, or null. */
+  String modelId(int index) {
+    return modelIds.get(index);
   }
 
   void addParam(KeyValue p) {
@@ -103,7 +116,8 @@ final class LogBatchRequest {
       json.writeStartObject();
       json.writeStringField("run_id", runId);
       json.writeArrayFieldStart("metrics");
-      for (Metric m : metrics) {
+      for (int i = 0; i < metrics.size(); i++) {
+        Metric m = metrics.get(i);
         json.writeStartObject();
         json.writeStringField("key", m.key());
         json.writeNumberField("value", m.value());
@@ -112,6 +126,9 @@ final class LogBatchRequest {
         if (m.dataset() != null) {
           json.writeStringField("dataset_name", m.dataset().name());
           json.writeStringField("dataset_digest", m.dataset().digest());
+        }
+        if (modelIds.get(i) != null) {
+          json.writeStringField("model_id", modelIds.get(i));
         }
         json.writeEndObject();
       }

@@ -36,9 +36,11 @@ final class MetricUpload {
   private record Segment(MetricSeries series, int from, int to, long end) {}
 
   private final RunUpload upload;
+  private final CheckpointLinks links;
 
   MetricUpload(RunUpload upload) {
     this.upload = upload;
+    this.links = new CheckpointLinks(upload);
   }
 
   static String rejectionKey(MetricSeries series) {
@@ -54,6 +56,7 @@ final class MetricUpload {
   void upload(String runId, Map<String, Long> targets) throws IOException, InterruptedException {
     UploadCursor cursor = upload.cursor();
     resolveInFlight(runId, cursor);
+    links.passStarts();
     while (!reached(cursor, targets)) {
       LogBatchRequest batch = new LogBatchRequest();
       List<Segment> segments = new ArrayList<>();
@@ -73,8 +76,12 @@ final class MetricUpload {
         String key = RunUpload.mlflowKey(series);
         long end;
         try {
-          end = series.readFrom(from, LogBatchRequest.MAX_METRICS - first,
-              p -> batch.add(new Metric(key, p.value(), p.timestampMillis(), p.step(), dataset)));
+          if (links.isEpochSeries(series)) {
+            end = links.readEpochPoints(series, from, LogBatchRequest.MAX_METRICS - first, batch, key, dataset);
+          } else {
+            end = series.readFrom(from, LogBatchRequest.MAX_METRICS - first,
+                p -> batch.add(new Metric(key, p.value(), p.timestampMillis(), p.step(), dataset)));
+          }
         } catch (java.io.UncheckedIOException e) {
           throw e.getCause(); // the file and the problem, in one line
         }
@@ -135,7 +142,9 @@ final class MetricUpload {
     UploadCursor cursor = upload.cursor();
     for (Segment s : segments) {
       LogBatchRequest single = new LogBatchRequest();
-      batch.metrics().subList(s.from(), s.to()).forEach(single::add);
+      for (int i = s.from(); i < s.to(); i++) {
+        single.add(batch.metrics().get(i), batch.modelId(i));
+      }
       Segment alone = new Segment(s.series(), 0, single.size(), s.end());
       cursor.inFlight = intent(cursor, single.metrics(), List.of(alone));
       cursor.save();

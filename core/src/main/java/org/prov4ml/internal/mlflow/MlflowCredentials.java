@@ -90,7 +90,7 @@ final class MlflowCredentials {
     return secrets;
   }
 
-  private String authorizationHeader() {
+  String authorizationHeader() {
     if (token != null) {
       return "Bearer " + token;
     }

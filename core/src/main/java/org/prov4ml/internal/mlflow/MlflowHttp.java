@@ -8,6 +8,9 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -47,6 +50,7 @@ final class MlflowHttp {
   private final MlflowCredentials credentials;
   private final Duration timeout;
   private final SSLSocketFactory insecureTls;
+  private HttpClient patchClient;
 
   MlflowHttp(MlflowSettings settings) {
     this.base = settings.trackingUri();
@@ -61,6 +65,54 @@ final class MlflowHttp {
 
   JsonNode postJson(String path, byte[] body) throws IOException, InterruptedException {
     return json(send("POST", path, "application/json", body.length, out -> out.write(body)));
+  }
+
+  /**
+   * A PATCH (MLflow 3's {@code logged-models/{id}}, which has no other method), through
+   * {@code java.net.http.HttpClient}: {@code HttpURLConnection} refuses the method. Built on the first
+   * PATCH, so a run that never finalizes a LoggedModel (a 2.x server, no checkpoints) never loads it.
+   */
+  JsonNode patchJson(String path, byte[] body) throws IOException, InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException();
+    }
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+        .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("Content-Type", "application/json").header("Accept", "application/json")
+        .header("User-Agent", "prov4ml-java");
+    String authorization = credentials.authorizationHeader();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    HttpResponse<byte[]> response;
+    try {
+      response = patchClient().send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (java.net.ConnectException e) { // nothing was sent
+      throw new MlflowUnavailableException("cannot connect to " + server() + ": " + describe(e), false, null);
+    } catch (java.net.http.HttpTimeoutException e) {
+      throw new MlflowUnavailableException("no answer from " + server() + " within " + timeout.toMillis()
+          + " ms", true, null);
+    } catch (IOException e) {
+      throw new MlflowUnavailableException("connection to " + server() + " failed: " + describe(e), true, null);
+    }
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      return json(response.body());
+    }
+    throw failure("PATCH " + URI.create(base + path).getRawPath(), status, response.body(),
+        response.headers().firstValue("Retry-After").orElse(null));
+  }
+
+  private synchronized HttpClient patchClient() {
+    if (patchClient == null) {
+      HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout)
+          .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1);
+      if (credentials.insecureTls()) {
+        builder.sslContext(trustingEveryCertificate());
+      }
+      patchClient = builder.build();
+    }
+    return patchClient;
   }
 
   void putFile(String path, Path file) throws IOException, InterruptedException {

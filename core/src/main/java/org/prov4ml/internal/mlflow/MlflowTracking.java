@@ -336,11 +336,117 @@ final class MlflowTracking {
   /** Creates a version of registered model {@code name} from {@code source}, linked to run {@code runId}. */
   RegisteredVersion createModelVersion(String name, String source, String runId, Map<String, String> tags)
       throws IOException, InterruptedException {
+    return createModelVersion(name, source, runId, null, tags);
+  }
+
+  /** As above, made from LoggedModel {@code modelId} when not null (MLflow 3: the version's {@code model_id}). */
+  RegisteredVersion createModelVersion(String name, String source, String runId, String modelId,
+      Map<String, String> tags) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode().put("name", name).put("source", source).put("run_id", runId);
+    if (modelId != null) {
+      body.put("model_id", modelId);
+    }
     ArrayNode tagArray = body.putArray("tags");
     tags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", v));
     JsonNode v = http.postJson(API + "model-versions/create", JSON.writeValueAsBytes(body)).path("model_version");
     return new RegisteredVersion(v.path("name").asText(), v.path("version").asText(), v.path("source").asText());
+  }
+
+  /** A LoggedModel (MLflow 3): its id, where its files go, and its tags. */
+  record LoggedModelRef(String modelId, String artifactLocation, String status, Map<String, String> tags) {}
+
+  /** MLflow's LoggedModel statuses, as {@code FinalizeLoggedModel} takes them (an int: its schema says so). */
+  static final int LOGGED_MODEL_READY = 2;
+  static final int LOGGED_MODEL_UPLOAD_FAILED = 3;
+
+  /**
+   * Whether the server has LoggedModels (MLflow 3.0 and later): {@code logged-models/search} in
+   * {@code experimentId}, which a 2.x server answers with 404.
+   */
+  boolean hasLoggedModels(String experimentId) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("max_results", 1);
+    body.putArray("experiment_ids").add(experimentId);
+    try {
+      http.postJson(API + "logged-models/search", JSON.writeValueAsBytes(body));
+      return true;
+    } catch (MlflowRejectedException e) {
+      if (e.status() == 404 || e.status() == 405) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  LoggedModelRef createLoggedModel(String experimentId, String name, String sourceRunId, Map<String, String> tags)
+      throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("experiment_id", experimentId).put("name", name)
+        .put("source_run_id", sourceRunId);
+    ArrayNode tagArray = body.putArray("tags");
+    tags.forEach((k, v) -> tagArray.addObject().put("key", k).put("value", v));
+    return loggedModel(http.postJson(API + "logged-models", JSON.writeValueAsBytes(body)).path("model"));
+  }
+
+  /** The LoggedModels made by run {@code runId} in {@code experimentId}, every page. */
+  List<LoggedModelRef> loggedModelsOfRun(String experimentId, String runId) throws IOException, InterruptedException {
+    List<LoggedModelRef> found = new ArrayList<>();
+    String token = null;
+    do {
+      ObjectNode body = JSON.createObjectNode().put("filter", "source_run_id = '" + runId.replace("'", "") + "'")
+          .put("max_results", 100);
+      body.putArray("experiment_ids").add(experimentId);
+      if (token != null) {
+        body.put("page_token", token);
+      }
+      JsonNode answer = http.postJson(API + "logged-models/search", JSON.writeValueAsBytes(body));
+      answer.path("models").forEach(m -> found.add(loggedModel(m)));
+      token = answer.path("next_page_token").asText(null);
+    } while (token != null && !token.isEmpty());
+    return found;
+  }
+
+  /** Sets a LoggedModel's status; setting it again is harmless. */
+  void finalizeLoggedModel(String modelId, int status) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("model_id", modelId).put("status", status);
+    http.patchJson(API + "logged-models/" + query(modelId), JSON.writeValueAsBytes(body));
+  }
+
+  void setLoggedModelTag(String modelId, String key, String value) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode();
+    body.putArray("tags").addObject().put("key", key).put("value", value);
+    http.patchJson(API + "logged-models/" + query(modelId) + "/tags", JSON.writeValueAsBytes(body));
+  }
+
+  /**
+   * Records {@code modelId} as an output of run {@code runId} at {@code step}. Not idempotent: the
+   * store's key (run, model) refuses a repeat with a server error, so ask {@link #modelOutputs} first.
+   */
+  void logOutput(String runId, String modelId, long step) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("run_id", runId);
+    body.putArray("models").addObject().put("model_id", modelId).put("step", step);
+    http.postJson(API + "runs/outputs", JSON.writeValueAsBytes(body));
+  }
+
+  /** The ids of the LoggedModels the run has as outputs ({@code runs/get}'s {@code outputs.model_outputs}). */
+  java.util.Set<String> modelOutputs(String runId) throws IOException, InterruptedException {
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    for (JsonNode m : http.get(API + "runs/get?run_id=" + query(runId)).path("run").path("outputs")
+        .path("model_outputs")) {
+      ids.add(m.path("model_id").asText());
+    }
+    return ids;
+  }
+
+  private static LoggedModelRef loggedModel(JsonNode model) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    model.path("info").path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+    JsonNode info = model.path("info");
+    return new LoggedModelRef(info.path("model_id").asText(), info.path("artifact_uri").asText(null),
+        info.path("status").asText(null), tags);
+  }
+
+  /** PUTs a file under a proxied artifact root other than a run's: a LoggedModel's {@code artifact_uri}. */
+  void putArtifact(String artifactRoot, ArtifactPath path, Path file) throws IOException, InterruptedException {
+    http.putFile("/api/2.0/mlflow-artifacts/artifacts/" + proxiedRoot(artifactRoot) + "/" + encode(path), file);
   }
 
   /**

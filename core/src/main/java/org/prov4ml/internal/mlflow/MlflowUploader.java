@@ -239,6 +239,7 @@ final class MlflowUploader implements Replica {
       long target = durable; // read before the pass reads the directory: the pass covers at least this much
       try {
         if (end == null) {
+          upload.allowHolding(barriers.isEmpty());
           upload.pass();
         } else {
           upload.finish(end);

@@ -29,8 +29,12 @@ final class ModelRegistration {
     this.upload = upload;
   }
 
-  /** Registers the versions not registered yet, once their artifact is on the server. */
-  void register(RunRef run) throws IOException, InterruptedException {
+  /**
+   * Registers the versions not registered yet, once their artifact is on the server. With
+   * {@code fromLoggedModels} (MLflow 3), a version is made from its checkpoint's LoggedModel once that is
+   * READY: its source is the LoggedModel's artifact location and its {@code model_id} is set.
+   */
+  void register(RunRef run, boolean fromLoggedModels) throws IOException, InterruptedException {
     UploadCursor cursor = upload.cursor();
     if (cursor.artifactsNotUploadable != null) {
       return; // no file on the server to be a source; the artifacts' warning said so
@@ -45,6 +49,18 @@ final class ModelRegistration {
         continue; // not a file of the run's artifacts, done, refused, or its file is not on the server (yet)
       }
       String source = run.artifactUri() + "/" + ArtifactPath.of(artifact.path());
+      String modelId = null;
+      if (fromLoggedModels) {
+        UploadCursor.CheckpointModel checkpoint = cursor.loggedModels.get(artifact.path());
+        if (checkpoint == null && !cursor.rejected.containsKey(LoggedModelUpload.rejectionKey(artifact))
+            || checkpoint != null && checkpoint.status == null) {
+          continue; // its LoggedModel is not done yet: a later pass registers it from that
+        }
+        if (checkpoint != null && "READY".equals(checkpoint.status)) {
+          source = checkpoint.artifactLocation;
+          modelId = checkpoint.modelId;
+        }
+      }
       if (onServer == null) {
         onServer = new LinkedHashMap<>();
         for (RegisteredVersion r : upload.tracking().modelVersionsOfRun(run.runId())) {
@@ -55,7 +71,7 @@ final class ModelRegistration {
       if (registered == null) {
         try {
           upload.tracking().ensureRegisteredModel(v.name());
-          registered = upload.tracking().createModelVersion(v.name(), source, run.runId(), tags(v, artifact));
+          registered = upload.tracking().createModelVersion(v.name(), source, run.runId(), modelId, tags(v, artifact));
         } catch (MlflowRejectedException e) {
           if (!e.isInvalidValue()) {
             throw e;

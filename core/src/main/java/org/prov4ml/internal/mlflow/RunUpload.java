@@ -52,6 +52,11 @@ final class RunUpload {
   private final ArtifactUpload artifacts = new ArtifactUpload(this);
   private final ModelRegistration models = new ModelRegistration(this);
   private final DatasetInputs datasets = new DatasetInputs(this);
+  private final LoggedModelUpload loggedModels = new LoggedModelUpload(this);
+  /** Whether this pass links epoch points to checkpoints (MLflow 3); set per pass. */
+  private boolean linkingModels;
+  /** Whether epoch points may wait for their checkpoint: not at the end, nor while a flush waits. */
+  private volatile boolean holdingAllowed = true;
 
   private UploadCursor cursor;
   private RankRecord record;
@@ -93,10 +98,17 @@ final class RunUpload {
     reopenIfContinued(bound);
     paramsAndTags.upload(bound.runId(), tagsOf(record));
     datasets.upload(bound.runId(), finishing); // before the points that name them
+    linkingModels = loggedModels.supported(bound);
+    if (linkingModels) {
+      loggedModels.create(bound); // before the metrics: their points carry the checkpoints' ids
+    }
     metrics.upload(bound.runId(), targets);
     artifacts.upload(bound);
+    if (linkingModels) {
+      loggedModels.complete(bound);
+    }
     if (settings.registerModels()) {
-      models.register(bound);
+      models.register(bound, linkingModels);
     }
     return true;
   }
@@ -110,6 +122,7 @@ final class RunUpload {
    */
   void finish(String fallbackStatus) throws IOException, InterruptedException {
     finishing = true;
+    holdingAllowed = false; // the run has ended: no checkpoint is to come for a held epoch
     if (!pass()) {
       throw new RunDirectoryException(runDir, "no PROV document of rank " + rank + ": nothing was recorded there");
     }
@@ -289,6 +302,21 @@ final class RunUpload {
       Logger.warn("prov4ml: MLflow at {} refused {} of run {}: {} (it stays in the run directory, not retried)",
           tracking.http().server(), PrintableText.of(what), PrintableText.of(runDir), PrintableText.of(serverMessage));
     }
+  }
+
+  /** Whether this pass links epoch points to LoggedModels (the server has them). */
+  boolean linkingModels() {
+    return linkingModels;
+  }
+
+  /** Whether an epoch's points may wait for its checkpoint; false once the run ends or a flush waits. */
+  boolean holdingAllowed() {
+    return holdingAllowed;
+  }
+
+  /** A flush waits for what the directory holds: held epoch points go as they are, without a model_id. */
+  void allowHolding(boolean allowed) {
+    holdingAllowed = allowed;
   }
 
   /** The MLflow run, once created or found; read by other threads. */

@@ -113,6 +113,28 @@ final class UploadCursor {
    * point that names the data set carries.
    */
   Map<String, String> datasetInputs = new LinkedHashMap<>();
+  /**
+   * MLflow 3's LoggedModels, one per model version (its artifact path): what was created and done, so
+   * that no {@code sync}, restart or resumed run creates one twice (see {@link LoggedModelUpload}).
+   */
+  Map<String, CheckpointModel> loggedModels = new LinkedHashMap<>();
+  /**
+   * Step -> the LoggedModel of the checkpoint saved at that step: the {@code model_id} the epoch's
+   * metric points carry, the same in every pass and {@code sync}.
+   */
+  Map<Long, String> modelIdsByStep = new LinkedHashMap<>();
+
+  /** A model version's LoggedModel and how far it is done. */
+  static final class CheckpointModel {
+    String modelId;
+    long step;
+    String artifactLocation;
+    /** READY or UPLOAD_FAILED once finalized. */
+    String status;
+    /** Whether {@code runs/outputs} has it: the server refuses a repeat. */
+    boolean output;
+  }
+
   /** Set when the run's artifact URI is not the server's proxy: artifacts stay local. */
   String artifactsNotUploadable;
   /** The status the run was terminated with on the server, once it was. */
@@ -166,6 +188,8 @@ final class UploadCursor {
     artifacts = fresh.artifacts;
     registeredVersions = fresh.registeredVersions;
     datasetInputs = fresh.datasetInputs;
+    loggedModels = fresh.loggedModels;
+    modelIdsByStep = fresh.modelIdsByStep;
     artifactsNotUploadable = null;
     terminated = null;
     terminatedAttempts = null;

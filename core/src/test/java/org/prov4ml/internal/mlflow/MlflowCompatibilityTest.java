@@ -118,6 +118,10 @@ class MlflowCompatibilityTest {
           read.path("versions").toString());
       assertTrue(MlflowTestRuns.sync(run.runDirectory(), proxy.uri(), java.util.Map.of()).complete());
       assertEquals(4500, proxy.metricPointsDelivered(), "a further upload sends nothing again");
+      // No LoggedModels before 3.0: asked once per server in the process, nothing else tried.
+      assertEquals(1, proxy.count(Mode.PASS, "POST", "/logged-models/search"), "asked once");
+      assertEquals(0, proxy.count(Mode.PASS, "POST", "/logged-models"));
+      assertEquals(0, proxy.count(Mode.PASS, "POST", "/runs/outputs"));
     }
   }
 

@@ -187,7 +187,10 @@ class MlflowUploadTest extends RealMlflowServerTest {
       JsonNode v = versions.get(i);
       String file2 = String.format("clients-mlp-%04d.params", i + 1);
       assertEquals(Integer.toString(i + 1), v.path("version").asText());
-      assertEquals(artifactRoot + "/clients-mlp/" + file2, v.path("source").asText());
+      // On 3.x a version is made from its checkpoint's LoggedModel: its source is the LoggedModel's artifacts.
+      String modelId = MlflowTestRuns.cursor(run).loggedModels.get("clients-mlp/" + file2).modelId;
+      assertEquals(artifactRoot.substring(0, artifactRoot.indexOf(runId)) + "models/" + modelId + "/artifacts",
+          v.path("source").asText());
       assertEquals(runId, v.path("run_id").asText());
       assertEquals(Integer.toString(i + 1), v.path("tags").path("prov4ml.step").asText());
       assertEquals(i == 0 ? "TRAINING" : "VALIDATION", v.path("tags").path("prov4ml.context").asText());
@@ -216,7 +219,7 @@ class MlflowUploadTest extends RealMlflowServerTest {
       // (Not its listArtifacts: for an mlflow-artifacts: store it forks `python -m mlflow.store.artifact.cli`.)
       org.mlflow.api.proto.ModelRegistry.ModelVersion second = java.getModelVersion("clients-mlp", "2");
       assertEquals(runId, second.getRunId());
-      assertEquals(artifactRoot + "/clients-mlp/clients-mlp-0002.params", second.getSource());
+      assertEquals(versions.get(1).path("source").asText(), second.getSource(), "the LoggedModel's, as Python reads");
       Map<String, String> tags = new TreeMap<>();
       second.getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
       assertEquals("2", tags.get("prov4ml.step"));
