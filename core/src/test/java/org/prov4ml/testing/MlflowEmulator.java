@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -82,6 +84,8 @@ public final class MlflowEmulator implements AutoCloseable {
   private record FaultAt(String pathSuffix, AtomicInteger skip, Fault fault) {}
   private final Map<String, Fault> everyTime = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
+  /** A LoggedModel's creation time: strictly increasing, so that the order by creation is the order created. */
+  private final AtomicLong createdMillis = new AtomicLong(System.currentTimeMillis());
   private volatile boolean bulkIntervalAsIn2_17;
   private volatile boolean loggedModels;
   /** MLflow 3's LoggedModels, by id, as {@code logged-models/{id}} answers them. */
@@ -101,6 +105,8 @@ public final class MlflowEmulator implements AutoCloseable {
     final Map<String, ObjectNode> inputs = new LinkedHashMap<>();
     /** {@code runs/outputs}: model id -> step. */
     final Map<String, Long> outputs = new LinkedHashMap<>();
+    /** {@code runs/log-inputs}' {@code models[]}: the model ids, each once (the inputs table's key). */
+    final Set<String> modelInputs = new LinkedHashSet<>();
 
     Run(ObjectNode info) {
       this.info = info;
@@ -164,6 +170,11 @@ public final class MlflowEmulator implements AutoCloseable {
   /** {@code runs/outputs} of a run: model id -> step. */
   public synchronized Map<String, Long> outputs(String runId) {
     return Map.copyOf(run(runId).outputs);
+  }
+
+  /** The model inputs of a run ({@code run.inputs.model_inputs}), in the order first logged. */
+  public synchronized List<String> modelInputs(String runId) {
+    return List.copyOf(run(runId).modelInputs);
   }
 
   /** Requests received (faulted ones too) whose {@code METHOD path} ends with {@code suffix}. */
@@ -490,23 +501,37 @@ public final class MlflowEmulator implements AutoCloseable {
       ObjectNode info = model.putObject("info").put("model_id", id).put("experiment_id", experiment)
           .put("name", name).put("source_run_id", body.path("source_run_id").asText())
           .put("artifact_uri", "mlflow-artifacts:/" + experiment + "/models/" + id + "/artifacts")
-          .put("status", "LOGGED_MODEL_PENDING");
+          .put("status", "LOGGED_MODEL_PENDING").put("creation_timestamp_ms", createdMillis.incrementAndGet());
       info.set("tags", body.path("tags").isMissingNode() ? JSON.createArrayNode() : body.path("tags").deepCopy());
       models.put(id, model);
       out.set("model", model);
     } else if (method.equals("POST") && endpoint.equals("logged-models/search")) {
-      Matcher m = Pattern.compile("source_run_id = '([^']*)'").matcher(body.path("filter").asText(""));
-      String run = m.find() ? m.group(1) : null;
-      ArrayNode found = out.putArray("models");
+      List<String[]> clauses = loggedModelFilter(body.path("filter").asText(""));
+      List<ObjectNode> matching = new ArrayList<>();
       for (ObjectNode model : models.values()) {
         boolean inExperiment = false;
         for (JsonNode e : body.path("experiment_ids")) {
           inExperiment |= e.asText().equals(model.path("info").path("experiment_id").asText());
         }
-        if (inExperiment && (run == null || run.equals(model.path("info").path("source_run_id").asText()))) {
-          found.add(model);
+        if (inExperiment && clauses.stream().allMatch(c -> matches(model, c))) {
+          matching.add(model);
         }
       }
+      // 3.17.2's order: the order_by given, then creation time newest first, then model id.
+      boolean oldestFirst = false;
+      for (JsonNode ob : body.path("order_by")) {
+        String field = ob.path("field_name").asText();
+        if (!field.equals("creation_timestamp") && !field.equals("creation_time")) {
+          throw new Refused(400, "INVALID_PARAMETER_VALUE", "order_by " + field + " is not emulated");
+        }
+        oldestFirst = ob.path("ascending").asBoolean(true);
+      }
+      java.util.Comparator<ObjectNode> byCreation = java.util.Comparator.comparingLong(
+          (ObjectNode m) -> m.path("info").path("creation_timestamp_ms").asLong());
+      matching.sort((oldestFirst ? byCreation : byCreation.reversed())
+          .thenComparing(m -> m.path("info").path("model_id").asText()));
+      ArrayNode found = out.putArray("models");
+      matching.forEach(found::add);
     } else if (method.equals("POST") && endpoint.equals("runs/outputs")) {
       Run run = run(body.path("run_id").asText());
       for (JsonNode m : body.path("models")) {
@@ -549,6 +574,41 @@ public final class MlflowEmulator implements AutoCloseable {
       throw new Refused(404, "ENDPOINT_NOT_FOUND", method + " " + endpoint + " is not emulated");
     }
     return out;
+  }
+
+  /**
+   * A {@code logged-models/search} filter as 3.17.2's {@code parse_filter_string} reads the comparisons the
+   * emulator knows: {@code source_run_id = '<id>'} and {@code tags.`<key>` = '<value>'}, joined by {@code AND};
+   * anything else is refused, as the server refuses what it cannot parse.
+   */
+  private static List<String[]> loggedModelFilter(String filter) {
+    List<String[]> clauses = new ArrayList<>();
+    if (filter.isBlank()) {
+      return clauses;
+    }
+    Matcher m = Pattern.compile("\\s*(source_run_id|tags\\.`[^`]+`|tags\\.[A-Za-z0-9_.]+)\\s*=\\s*'([^']*)'\\s*")
+        .matcher("");
+    for (String clause : filter.split("(?i)\\s+AND\\s+")) {
+      if (!m.reset(clause).matches()) {
+        throw new Refused(400, "INVALID_PARAMETER_VALUE", "Invalid filter string: '" + filter + "' (not emulated)");
+      }
+      String key = m.group(1).startsWith("tags.") ? "tag:" + m.group(1).substring(5).replace("`", "") : m.group(1);
+      clauses.add(new String[] {key, m.group(2)});
+    }
+    return clauses;
+  }
+
+  private static boolean matches(ObjectNode model, String[] clause) {
+    JsonNode info = model.path("info");
+    if (!clause[0].startsWith("tag:")) {
+      return clause[1].equals(info.path(clause[0]).asText());
+    }
+    for (JsonNode t : info.path("tags")) {
+      if (t.path("key").asText().equals(clause[0].substring(4)) && t.path("value").asText().equals(clause[1])) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void logBatch(Run run, JsonNode body) {
@@ -604,6 +664,9 @@ public final class MlflowEmulator implements AutoCloseable {
    * its first tags.
    */
   private void logInputs(Run run, JsonNode body) {
+    if (loggedModels) { // 3.x: models[] stored by the inputs table's key, a repeat replacing, no existence check
+      body.path("models").forEach(m -> run.modelInputs.add(m.path("model_id").asText()));
+    } // 2.17.2's request parser ignores a field it does not know
     for (JsonNode input : body.path("datasets")) {
       JsonNode d = input.path("dataset");
       for (String field : List.of("name", "digest", "source_type", "source")) {
@@ -728,8 +791,13 @@ public final class MlflowEmulator implements AutoCloseable {
     run.params.forEach((k, v) -> params.addObject().put("key", k).put("value", v));
     ArrayNode tags = data.putArray("tags");
     run.tags.forEach((k, v) -> tags.addObject().put("key", k).put("value", v));
-    ArrayNode inputs = r.putObject("inputs").putArray("dataset_inputs");
+    ObjectNode runInputs = r.putObject("inputs");
+    ArrayNode inputs = runInputs.putArray("dataset_inputs");
     run.inputs.values().forEach(inputs::add);
+    if (!run.modelInputs.isEmpty()) {
+      ArrayNode modelInputs = runInputs.putArray("model_inputs");
+      run.modelInputs.forEach(id -> modelInputs.addObject().put("model_id", id));
+    }
     return r;
   }
 

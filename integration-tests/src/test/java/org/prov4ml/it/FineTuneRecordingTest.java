@@ -1,6 +1,7 @@
 package org.prov4ml.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -18,6 +20,7 @@ import org.prov4ml.it.apps.FineTuneApp;
 import org.prov4ml.rundir.InputModel;
 import org.prov4ml.rundir.ProvRelation;
 import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.testing.MlflowServer;
 import org.prov4ml.testing.PythonEnv;
 
 /**
@@ -41,10 +44,16 @@ class FineTuneRecordingTest {
 
   /** {@link #fineTune(RecordingMode, String...)} with each JVM's working directory (and so output directory) given. */
   FineTune fineTune(RecordingMode mode, Path preWork, Path fineWork, String... finetuneOptions) throws Exception {
+    return fineTune(mode, preWork, fineWork, app -> app, app -> app, finetuneOptions);
+  }
+
+  /** As above, each JVM configured further (its settings: an MLflow server, an experiment) before it runs. */
+  FineTune fineTune(RecordingMode mode, Path preWork, Path fineWork, UnaryOperator<ForkedApp> preSettings,
+      UnaryOperator<ForkedApp> fineSettings, String... finetuneOptions) throws Exception {
     Path models = work.resolve("models");
     Path pre = Files.createDirectories(preWork);
-    ForkedApp.Result first = mode.fork(pre).runMain(FineTuneApp.class, "pretrain", "--models", models.toString(),
-        "--epochs", "2").requireSuccess();
+    ForkedApp.Result first = preSettings.apply(mode.fork(pre)).runMain(FineTuneApp.class, "pretrain", "--models",
+        models.toString(), "--epochs", "2").requireSuccess();
     mode.checkDjl(first);
     List<RunDirectory> before = first.runs();
     if (mode.seesCallsListenersDoNot()) { // the agent sees SaveModelTrainingListener's saves; a listener does not
@@ -53,8 +62,8 @@ class FineTuneRecordingTest {
     Path fine = Files.createDirectories(fineWork);
     List<String> args = new ArrayList<>(List.of("finetune", "--models", models.toString(), "--epochs", "1"));
     args.addAll(List.of(finetuneOptions));
-    ForkedApp.Result second = mode.fork(fine).runMain(FineTuneApp.class, args.toArray(String[]::new))
-        .requireSuccess();
+    ForkedApp.Result second = fineSettings.apply(mode.fork(fine)).runMain(FineTuneApp.class,
+        args.toArray(String[]::new)).requireSuccess();
     mode.checkDjl(second);
     Path checkpoint = models.resolve("mlp-0002.params");
     assertTrue(second.stdout().contains("LOADED " + checkpoint), second.stdout());
@@ -132,6 +141,91 @@ class FineTuneRecordingTest {
     ForkedApp.Result badDir = lineage(work.resolve("no-such-dir"), sha256);
     assertEquals(2, badDir.exitCode());
     assertEquals(1, badDir.stderr().lines().count(), badDir.stderr());
+  }
+
+  /**
+   * Both runs sent to MLflow 3.17.2 as they run, each to an experiment of its own, from one output directory: the
+   * fine-tuned run's model inputs hold the pre-training's LoggedModel of the checkpoint it loaded (found through
+   * the run index and the pre-training's upload cursor: the tag search covers only the run's own experiment), read
+   * back with MLflow's client, and the local document still links the input model to the pre-training run.
+   */
+  @ParameterizedTest
+  @EnumSource(value = RecordingMode.class, names = {"AGENT"})
+  void onMlflowTheFineTunedRunsInputIsThePretrainingsLoggedModel(RecordingMode mode) throws Exception {
+    try (MlflowServer server = MlflowServer.start()) {
+      Path shared = work.resolve("shared");
+      FineTune f = fineTune(mode, shared, shared, app -> toMlflow(app, server, "ft_pretrain"),
+          app -> toMlflow(app, server, "ft_finetune"));
+      JsonNode read = modelInputs(server, f);
+      String preRun = cursor(f.pretrained()).path("run_id").asText();
+      assertEquals(1, read.path("inputs").size(), read.toString());
+      assertEquals(preRun, read.path("inputs").get(0).path("source_run_id").asText(), read.toString());
+      assertEquals(FileDigests.sha256(f.checkpoint()), read.path("inputs").get(0).path("sha256").asText());
+      assertEquals("2", read.path("inputs").get(0).path("step").asText(), "the newest checkpoint, epoch 2's");
+      assertFalse(read.path("own").toString().contains(read.path("inputs").get(0).path("model_id").asText()),
+          "its own checkpoints are outputs, not inputs: " + read);
+      assertEquals(1, read.path("own").size(), read.toString());
+
+      InputModel input = f.finetuned().inputModels().get(0);
+      assertTrue(f.finetuned().primary().relations().stream().anyMatch(r -> r.kind().equals("wasDerivedFrom")
+          && r.from().equals(input.id()) && r.to().startsWith("from_run/" + f.pretrained().path().getFileName() + "/")),
+          "the local document links the input model to the pre-training run");
+
+      // A later sync sends nothing more: the cursor kept the input.
+      ForkedApp.Result sync = new ForkedApp(work.resolve("sync")).withoutAgent().runJar(ForkedApp.AGENT_JAR, "sync",
+          f.finetuned().path().toString(), "--tracking-uri", server.uri());
+      assertEquals(0, sync.exitCode(), sync.stderr());
+      assertEquals(read, modelInputs(server, f));
+    }
+  }
+
+  /**
+   * The pre-training in another output directory, both runs in one experiment: no run index knows the
+   * pre-training, so the LoggedModel is found by its SHA-256 tag in the run's experiment.
+   */
+  @ParameterizedTest
+  @EnumSource(value = RecordingMode.class, names = {"AGENT"})
+  void onMlflowAPretrainingInAnotherOutputDirectoryIsFoundByItsShaTag(RecordingMode mode) throws Exception {
+    try (MlflowServer server = MlflowServer.start()) {
+      FineTune f = fineTune(mode, work.resolve("pretrain"), work.resolve("finetune"),
+          app -> toMlflow(app, server, "ft_shared"), app -> toMlflow(app, server, "ft_shared"));
+      JsonNode read = modelInputs(server, f);
+      assertEquals(1, read.path("inputs").size(), read.toString());
+      assertEquals(cursor(f.pretrained()).path("run_id").asText(),
+          read.path("inputs").get(0).path("source_run_id").asText(), read.toString());
+      assertEquals(FileDigests.sha256(f.checkpoint()), read.path("inputs").get(0).path("sha256").asText());
+    }
+  }
+
+  private static ForkedApp toMlflow(ForkedApp app, MlflowServer server, String experiment) {
+    return app.property("prov4ml.mlflow.tracking-uri", server.uri()).property("prov4ml.experiment-name", experiment)
+        .property("prov4ml.system-metrics.interval", "0");
+  }
+
+  private static JsonNode cursor(RunDirectory run) throws Exception {
+    return new ObjectMapper().readTree(run.path().resolve("mlflow_GR0.json").toFile());
+  }
+
+  /**
+   * The fine-tuned run's model inputs as MLflow's client reads them ({@code run.inputs.model_inputs}), each with
+   * its LoggedModel's source run, step and SHA-256 tags, and the run's own LoggedModels (its outputs).
+   */
+  private static JsonNode modelInputs(MlflowServer server, FineTune f) throws Exception {
+    String script = """
+        import json, sys
+        from mlflow import MlflowClient
+        c = MlflowClient(tracking_uri=sys.argv[1])
+        r = c.get_run(sys.argv[2])
+        inputs = []
+        for i in r.inputs.model_inputs:
+            m = c.get_logged_model(i.model_id)
+            inputs.append({"model_id": m.model_id, "source_run_id": m.source_run_id,
+                "step": m.tags.get("prov4ml.step"), "sha256": m.tags.get("prov4ml.sha256")})
+        own = sorted(o.model_id for o in r.outputs.model_outputs)
+        print(json.dumps({"inputs": inputs, "own": own}))
+        """;
+    return new ObjectMapper().readTree(PythonEnv.runScript(script, 120, server.uri(),
+        cursor(f.finetuned()).path("run_id").asText()).requireSuccess("mlflow's client").stdout());
   }
 
   private ForkedApp.Result lineage(Path in, String... args) throws Exception {

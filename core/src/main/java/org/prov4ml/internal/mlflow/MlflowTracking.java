@@ -352,8 +352,9 @@ final class MlflowTracking {
     return new RegisteredVersion(v.path("name").asText(), v.path("version").asText(), v.path("source").asText());
   }
 
-  /** A LoggedModel (MLflow 3): its id, where its files go, and its tags. */
-  record LoggedModelRef(String modelId, String artifactLocation, String status, Map<String, String> tags) {}
+  /** A LoggedModel (MLflow 3): its id, where its files go, its status, its tags and the run that made it. */
+  record LoggedModelRef(String modelId, String artifactLocation, String status, Map<String, String> tags,
+      String sourceRunId) {}
 
   /** MLflow's LoggedModel statuses, as {@code FinalizeLoggedModel} takes them (an int: its schema says so). */
   static final int LOGGED_MODEL_READY = 2;
@@ -404,6 +405,49 @@ final class MlflowTracking {
     return found;
   }
 
+  /** LoggedModel {@code modelId} ({@code logged-models/{id}}), or empty when the server has none of that id. */
+  Optional<LoggedModelRef> loggedModel(String modelId) throws IOException, InterruptedException {
+    try {
+      return Optional.of(loggedModel(http.get(API + "logged-models/" + query(modelId)).path("model")));
+    } catch (MlflowRejectedException e) {
+      if (e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The LoggedModels of {@code experimentId} tagged {@code key=value}, oldest first, one page of at most 100:
+   * {@code logged-models/search} with the filter {@code tags.`key` = 'value'} (3.17.2's
+   * {@code search_logged_model_utils.parse_filter_string}: the key in backticks, the value in single quotes,
+   * which a SHA-256 never holds).
+   */
+  List<LoggedModelRef> loggedModelsTagged(String experimentId, String key, String value)
+      throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode()
+        .put("filter", "tags.`" + key.replace("`", "") + "` = '" + value.replace("'", "") + "'")
+        .put("max_results", 100);
+    body.putArray("experiment_ids").add(experimentId);
+    body.putArray("order_by").addObject().put("field_name", "creation_timestamp").put("ascending", true);
+    List<LoggedModelRef> found = new ArrayList<>();
+    http.postJson(API + "logged-models/search", JSON.writeValueAsBytes(body)).path("models")
+        .forEach(m -> found.add(loggedModel(m)));
+    return found;
+  }
+
+  /**
+   * {@code runs/log-inputs} with LoggedModels only ({@code models[]}, MLflow 3): the run started from them.
+   * 3.17.2 stores one input per run and model, replacing a repeat ({@code merge} on the table's key), and does
+   * not check that the model exists: the caller confirms that first.
+   */
+  void logModelInputs(String runId, List<String> modelIds) throws IOException, InterruptedException {
+    ObjectNode body = JSON.createObjectNode().put("run_id", runId);
+    ArrayNode models = body.putArray("models");
+    modelIds.forEach(id -> models.addObject().put("model_id", id));
+    http.postJson(API + "runs/log-inputs", JSON.writeValueAsBytes(body));
+  }
+
   /** Sets a LoggedModel's status; setting it again is harmless. */
   void finalizeLoggedModel(String modelId, int status) throws IOException, InterruptedException {
     ObjectNode body = JSON.createObjectNode().put("model_id", modelId).put("status", status);
@@ -441,7 +485,7 @@ final class MlflowTracking {
     model.path("info").path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
     JsonNode info = model.path("info");
     return new LoggedModelRef(info.path("model_id").asText(), info.path("artifact_uri").asText(null),
-        info.path("status").asText(null), tags);
+        info.path("status").asText(null), tags, info.path("source_run_id").asText(""));
   }
 
   /** PUTs a file under a proxied artifact root other than a run's: a LoggedModel's {@code artifact_uri}. */

@@ -32,7 +32,8 @@ import org.tinylog.Logger;
 /**
  * The upload of one rank of a run directory to one tracking server, in passes: each pass reads the
  * rank's record through {@link RunDirectory} and sends whatever it holds that the server has not
- * acknowledged, in the order run, params and tags, data sets, metric points, artifacts, registered model versions. The live uploader makes
+ * acknowledged, in the order run, params and tags, data sets, LoggedModels and the models the run started
+ * from, metric points, artifacts, registered model versions. The live uploader makes
  * a pass whenever the directory became durable further; {@code sync} makes the final pass once. Not
  * thread-safe: one thread drives it.
  */
@@ -53,6 +54,7 @@ final class RunUpload {
   private final ModelRegistration models = new ModelRegistration(this);
   private final DatasetInputs datasets = new DatasetInputs(this);
   private final LoggedModelUpload loggedModels = new LoggedModelUpload(this);
+  private final ModelInputs modelInputs = new ModelInputs(this);
   /** Whether this pass links epoch points to checkpoints (MLflow 3); set per pass. */
   private boolean linkingModels;
   /** Whether epoch points may wait for their checkpoint: not at the end, nor while a flush waits. */
@@ -101,6 +103,7 @@ final class RunUpload {
     linkingModels = loggedModels.supported(bound);
     if (linkingModels) {
       loggedModels.create(bound); // before the metrics: their points carry the checkpoints' ids
+      modelInputs.upload(bound, finishing); // after this run's own, which are never its inputs
     }
     metrics.upload(bound.runId(), targets);
     artifacts.upload(bound);

@@ -123,6 +123,11 @@ final class UploadCursor {
    * metric points carry, the same in every pass and {@code sync}.
    */
   Map<Long, String> modelIdsByStep = new LinkedHashMap<>();
+  /**
+   * Input models the run started from (their entity id) -> the LoggedModel sent as a model input of the
+   * MLflow run, or {@code ""} when the last pass found none (see {@link ModelInputs}).
+   */
+  Map<String, String> modelInputs = new LinkedHashMap<>();
 
   /** A model version's LoggedModel and how far it is done. */
   static final class CheckpointModel {
@@ -190,6 +195,7 @@ final class UploadCursor {
     datasetInputs = fresh.datasetInputs;
     loggedModels = fresh.loggedModels;
     modelIdsByStep = fresh.modelIdsByStep;
+    modelInputs = fresh.modelInputs;
     artifactsNotUploadable = null;
     terminated = null;
     terminatedAttempts = null;
