@@ -94,7 +94,8 @@ class RunResumptionTest {
     }
 
     try (Stream<Path> dirs = Files.list(out)) {
-      assertEquals(List.of(runDir), dirs.filter(Files::isDirectory).toList());
+      assertEquals(List.of(runDir), dirs.filter(Files::isDirectory) // not the run index folder
+          .filter(d -> !d.getFileName().toString().startsWith(".")).toList());
     }
     RunDirectory dir = RunDirectory.open(runDir);
     RankRecord rank = dir.primary();
