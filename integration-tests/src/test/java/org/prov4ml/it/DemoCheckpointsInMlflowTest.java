@@ -209,16 +209,17 @@ class DemoCheckpointsInMlflowTest {
       driver.navigate().refresh(); // a hash change alone keeps the page's state: load it as a new visitor would
       wait.until(d -> !d.findElements(By.xpath("//h4[starts-with(normalize-space(.), 'Logged models')]")).isEmpty());
       List<String> side = sideBar(driver);
-      assertTrue(side.contains("Model registry") && side.contains("Models"), side.toString());
+      // The experiment under "Model training": its runs, models and traces, and the registry.
+      assertTrue(side.containsAll(List.of("demo_checkpoints", "Runs", "Models", "Model registry")), side.toString());
       assertFalse(side.contains("Evaluation runs") || side.contains("Judges"), side.toString());
       closeAssistant(browser);
 
       // "Logged models (4)": a row per checkpoint, at its step, Ready.
       WebElement loggedModels = driver.findElement(By.xpath(
           "//h4[starts-with(normalize-space(.), 'Logged models')]"));
-      assertEquals("Logged models (" + EPOCHS + ")", loggedModels.getText().strip());
       WebElement grid = loggedModels.findElement(By.xpath("./ancestor::div[.//div[@role='grid']][1]"));
       wait.until(d -> grid.findElements(By.cssSelector("[role=gridcell][col-id=step]")).size() == EPOCHS);
+      assertEquals("Logged models (" + EPOCHS + ")", loggedModels.getText().strip());
       TreeSet<String> steps = new TreeSet<>();
       grid.findElements(By.cssSelector("[role=gridcell][col-id=step]")).forEach(c -> steps.add(c.getText().strip()));
       TreeSet<String> expectedSteps = new TreeSet<>();
