@@ -47,7 +47,7 @@ class DemoToMlflowTest {
       assertEquals(1, runs.size(), runs.toString());
       String runId = runs.values().iterator().next();
       String page = server.uri() + "/#/experiments/" + rest.run(runId).path("info").path("experiment_id").asText()
-          + "/runs/" + runId;
+          + "/runs/" + runId + "?workflowType=machine_learning";
       assertEquals(1, app.stderrLines("started, provenance in " + local.path() + ", MLflow run " + page),
           app.stderr());
       // The run's report links to the same page.

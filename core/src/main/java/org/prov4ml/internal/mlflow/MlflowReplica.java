@@ -162,9 +162,18 @@ public final class MlflowReplica {
     if (cursor == null || cursor.runId == null || cursor.experimentId == null || cursor.trackingUri == null) {
       return null;
     }
-    String server = cursor.trackingUri.replaceAll("//[^/@]*@", "//");
-    return (server.endsWith("/") ? server : server + "/") + "#/experiments/" + cursor.experimentId + "/runs/"
-        + cursor.runId;
+    return runPage(cursor.trackingUri.replaceAll("//[^/@]*@", "//"), cursor.experimentId, cursor.runId);
+  }
+
+  /**
+   * The MLflow UI's page of run {@code runId} of experiment {@code experimentId} on {@code server}, the one form
+   * prov4ml prints, records and links. It opens the run in 3.x's "Model training" views: 3.x's side bar shows
+   * the GenAI or the model-training views by a choice kept in the browser (GenAI by default), not by the
+   * experiment's kind, and only this query overrides it. 2.x's UI ignores the query.
+   */
+  public static String runPage(String server, String experimentId, String runId) {
+    return (server.endsWith("/") ? server : server + "/") + "#/experiments/" + experimentId + "/runs/" + runId
+        + "?workflowType=machine_learning";
   }
 
   /** The command that finishes an upload, as the end-of-run line and {@code sync} print it. */

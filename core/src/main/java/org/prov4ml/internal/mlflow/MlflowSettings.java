@@ -102,8 +102,6 @@ public record MlflowSettings(URI trackingUri, MlflowCredentials credentials, Str
 
   /** A run's page in the MLflow UI. */
   public String runUrl(MlflowTracking.RunRef run) {
-    String server = trackingUri.toString();
-    return (server.endsWith("/") ? server : server + "/") + "#/experiments/" + run.experimentId() + "/runs/"
-        + run.runId();
+    return MlflowReplica.runPage(trackingUri.toString(), run.experimentId(), run.runId());
   }
 }

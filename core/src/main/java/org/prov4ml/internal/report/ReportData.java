@@ -181,9 +181,8 @@ final class ReportData {
     Optional<String> experiment = run.attribute(MLFLOW_EXPERIMENT_ID);
     Optional<String> runId = run.attribute(MLFLOW_RUN_ID);
     if (server.isPresent() && experiment.isPresent() && runId.isPresent()) {
-      String base = server.get().replaceAll("//[^/@]*@", "//");
-      return Optional.of((base.endsWith("/") ? base : base + "/") + "#/experiments/" + experiment.get() + "/runs/"
-          + runId.get());
+      return Optional.of(MlflowReplica.runPage(server.get().replaceAll("//[^/@]*@", "//"), experiment.get(),
+          runId.get()));
     }
     try {
       return Optional.ofNullable(MlflowReplica.recordedRunPage(

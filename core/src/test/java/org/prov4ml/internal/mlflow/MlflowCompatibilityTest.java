@@ -7,16 +7,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.prov4ml.Context;
 import org.prov4ml.Prov4ml;
 import org.prov4ml.Run;
 import org.prov4ml.internal.config.Prov4mlConfig;
 import org.prov4ml.internal.format.RunLayout;
 import org.prov4ml.rundir.RunDirectory;
+import org.prov4ml.testing.Chromium;
 import org.prov4ml.testing.FaultyProxy;
 import org.prov4ml.testing.FaultyProxy.Mode;
 import org.prov4ml.testing.MlflowServer;
@@ -128,7 +132,7 @@ class MlflowCompatibilityTest {
   /**
    * Data sets on 2.17.2: its {@code runs/log-inputs} takes them (kept once across uploads), the experiment
    * gets its kind as an ordinary tag, and its {@code log-batch} takes validation points that name their data
-   * set (its request parser ignores fields it does not know).
+   * set (its request parser ignores fields it does not know); the run's page as recorded opens in its UI.
    */
   @Test
   void dataSetsReachMlflow2_17AsInputsOnce() throws Exception {
@@ -157,6 +161,17 @@ class MlflowCompatibilityTest {
           + sha256.substring(0, 36) + "\",\"local\",\"validation\"]],\"points\":[[1,0.1],[2,0.2],[3,0.3]]}";
       assertEquals(expected, new ObjectMapper().readTree(PythonEnv.runScript(PythonEnv.Venv.MLFLOW_2_17, script, 120,
           server.uri(), runId).requireSuccess("mlflow 2.17.2's client").stdout()).toString());
+      // The run's page (as its cursor keeps it for the report), with the query that opens 3.x's "Model
+      // training": 2.17.2's UI ignores it and shows the run with its data set.
+      String page = MlflowReplica.recordedRunPage(RunLayout.open(run.runDirectory()));
+      assertTrue(page.endsWith("/runs/" + runId + "?workflowType=machine_learning"), page);
+      try (Chromium browser = Chromium.start(1400, 1000)) {
+        browser.driver().get(page);
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(60)).until(d -> {
+          String text = d.findElement(By.tagName("body")).getText();
+          return text.contains(runId) && text.contains("validation_dataset");
+        });
+      }
       // A sync that has lost its memory of the data set sends it again: the server keeps one input.
       UploadCursor cursor = UploadCursor.load(run.runDirectory(), 0, server.uri());
       cursor.datasetInputs.clear();

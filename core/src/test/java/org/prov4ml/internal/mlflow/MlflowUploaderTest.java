@@ -66,7 +66,7 @@ class MlflowUploaderTest extends EmulatedMlflowTest {
     assertEquals(runId, activity.attribute("yprov:mlflow_run_id").orElseThrow());
     assertEquals(mlflow.uri(), activity.attribute("yprov:mlflow_tracking_uri").orElseThrow());
     String experiment = activity.attribute("yprov:mlflow_experiment_id").orElseThrow();
-    assertEquals(mlflow.uri() + "/#/experiments/" + experiment + "/runs/" + runId,
+    assertEquals(mlflow.uri() + "/#/experiments/" + experiment + "/runs/" + runId + "?workflowType=machine_learning",
         activity.attribute("yprov:mlflow_run_url").orElseThrow());
     assertEquals(runId, MlflowTestRuns.cursor(run).runId);
     // The document went to MLflow as it ended: with the ids and the end.

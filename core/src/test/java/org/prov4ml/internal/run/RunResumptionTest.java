@@ -94,8 +94,7 @@ class RunResumptionTest {
     }
 
     try (Stream<Path> dirs = Files.list(out)) {
-      // the run index folder beside the runs (a dot folder) is no run
-      assertEquals(List.of(runDir), dirs.filter(Files::isDirectory)
+      assertEquals(List.of(runDir), dirs.filter(Files::isDirectory) // not the run index folder
           .filter(d -> !d.getFileName().toString().startsWith(".")).toList());
     }
     RunDirectory dir = RunDirectory.open(runDir);
