@@ -1,5 +1,7 @@
 package org.prov4ml.internal.mlflow;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import org.prov4ml.Context;
 import org.prov4ml.internal.mlflow.LogBatchRequest.Metric;
 import org.prov4ml.rundir.MetricPoint;
@@ -17,8 +19,9 @@ import org.prov4ml.rundir.MetricSeries;
  * is known up to an interval later; epochs can be shorter than that, so a later epoch's point says
  * nothing. A point whose checkpoint is not known waits (its series is sent up to it) until a document
  * written a second or more after it has been read (the checkpoint, saved and hashed right after the
- * values, would be in it), for at most {@link #HOLD_LIMIT_MILLIS}; a flush that waits or the run's end
- * sends it at once. So these series reach MLflow up to a few seconds later than the others (a point
+ * values, would be in it); a flush that waits or the run's end sends it at once. No clock bounds the wait:
+ * on a loaded machine the document's rewrite comes late, and a point released on a timer before it would
+ * lose its link for good; the writer rewrites the document at least once per interval while the run lives. So these series reach MLflow up to a few seconds later than the others (a point
  * logged with an old timestamp never waits), and all of it is the uploader's thread: the training
  * never waits.
  *
@@ -31,8 +34,6 @@ final class CheckpointLinks {
   static final String PER_BATCH_KEY = "batch_loss";
   /** How long after the epoch's values its checkpoint is still expected in the document. */
   static final long CHECKPOINT_GRACE_MILLIS = 1000;
-  /** The longest a point waits: the default rewrite interval and the grace. */
-  static final long HOLD_LIMIT_MILLIS = 5000 + CHECKPOINT_GRACE_MILLIS;
 
   private final RunUpload upload;
   /** When the document this pass reads was written: it names every checkpoint recorded before. */
@@ -48,8 +49,8 @@ final class CheckpointLinks {
       return;
     }
     try {
-      documentWritten = java.nio.file.Files.getLastModifiedTime(upload.record().document()).toMillis();
-    } catch (java.io.IOException e) {
+      documentWritten = Files.getLastModifiedTime(upload.record().document()).toMillis();
+    } catch (IOException e) {
       documentWritten = Long.MIN_VALUE;
     }
   }
@@ -92,7 +93,6 @@ final class CheckpointLinks {
   /** Whether the point waits for its checkpoint: see the class comment. */
   private boolean held(MetricPoint p) {
     return upload.holdingAllowed() && !upload.cursor().modelIdsByStep.containsKey(p.step())
-        && documentWritten < p.timestampMillis() + CHECKPOINT_GRACE_MILLIS
-        && System.currentTimeMillis() < p.timestampMillis() + HOLD_LIMIT_MILLIS;
+        && documentWritten < p.timestampMillis() + CHECKPOINT_GRACE_MILLIS;
   }
 }

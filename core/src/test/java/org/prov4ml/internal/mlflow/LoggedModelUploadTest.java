@@ -152,7 +152,7 @@ class LoggedModelUploadTest extends EmulatedMlflowTest {
   void aPointWaitsNoLongerThanTheDocumentCanLagBehindIt() throws Exception {
     mlflow.loggedModels();
     Run run = MlflowTestRuns.start(MlflowTestRuns.settings(null), out, "released", "released");
-    long longAgo = System.currentTimeMillis() - CheckpointLinks.HOLD_LIMIT_MILLIS - 1;
+    long longAgo = System.currentTimeMillis() - 10_000; // older than any document the run writes
     run.logMetric("accuracy", 0.6, Context.VALIDATION, 2, false, longAgo);
     run.close();
     RunUpload upload = new RunUpload(run.runDirectory(), 0, MlflowTestRuns.syncSettings(mlflow.uri(), Map.of()));
@@ -168,7 +168,7 @@ class LoggedModelUploadTest extends EmulatedMlflowTest {
     try (Model mlp = ModelRegistrationTest.mlp()) {
       run.saveModelVersion(mlp, "mlp", Context.TRAINING, 1);
     }
-    long longAgo = System.currentTimeMillis() - CheckpointLinks.HOLD_LIMIT_MILLIS - 1;
+    long longAgo = System.currentTimeMillis() - 10_000; // older than any document the run writes
     for (int step = 0; step < 2000; step++) { // its last point logged now
       run.logMetric("loss", step, Context.TRAINING, step, false, step < 1999 ? longAgo : System.currentTimeMillis());
     }
