@@ -174,6 +174,9 @@ final class DatasetInputs {
       }
     });
     described.put("source", String.join("; ", d.sources()));
+    // The label too: two data sets in memory alike in class, size and shapes (a validation and a test set)
+    // are different data, and MLflow would show them as one digest.
+    described.put("label", d.label());
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256")
           .digest(JSON.writeValueAsString(described).getBytes(StandardCharsets.UTF_8));

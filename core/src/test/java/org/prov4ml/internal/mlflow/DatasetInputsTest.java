@@ -1,6 +1,7 @@
 package org.prov4ml.internal.mlflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -215,6 +216,17 @@ class DatasetInputsTest extends EmulatedMlflowTest {
         d.source());
     assertEquals(36, d.digest().length());
     assertNull(d.schema(), "no shapes recorded");
+  }
+
+  @Test
+  void twoDataSetsInMemoryAlikeButForTheirLabelHaveDigestsOfTheirOwn() {
+    Map<String, String> alike = Map.of("djl_class", "ai.djl.training.dataset.ArrayDataset", "stat_total_samples", "64",
+        "data_shapes", "(64, 10)");
+    DatasetRecord validation = record(List.of(), Optional.empty(), alike);
+    DatasetRecord test = new DatasetRecord("test_dataset//TESTING", "test_dataset", Optional.of(Context.TESTING), alike,
+        List.of(), Optional.empty(), Optional.empty(), Optional.empty(), 0, Map.of(), out);
+    assertNotEquals(DatasetInputs.of(validation).digest(), DatasetInputs.of(test).digest(),
+        "MLflow would show the validation and the test set as one digest");
   }
 
   private DatasetRecord record(List<String> sources, Optional<String> sha256, Map<String, String> properties) {
