@@ -88,10 +88,7 @@ final class LoggedModelUpload {
         try {
           model = upload.tracking().createLoggedModel(run.experimentId(), name(v.name()), run.runId(), tags);
         } catch (MlflowRejectedException e) {
-          if (!e.isInvalidValue()) {
-            throw e;
-          }
-          upload.reject(rejectionKey(artifact), e.serverMessage());
+          upload.rejectOrRethrow(rejectionKey(artifact), e);
           cursor.save();
           continue;
         }

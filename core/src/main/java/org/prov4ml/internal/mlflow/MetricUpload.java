@@ -153,21 +153,10 @@ final class MetricUpload {
         acknowledge(cursor, List.of(alone));
       } catch (MlflowRejectedException e) {
         cursor.inFlight = null;
-        if (!rejectSeries(s, e)) {
-          throw e;
-        }
+        upload.rejectOrRethrow(rejectionKey(s.series()), e);
       }
       cursor.save();
     }
-  }
-
-  /** Records the series as refused when the server's reason is a bad value; false otherwise. */
-  private boolean rejectSeries(Segment s, MlflowRejectedException e) throws IOException {
-    if (!e.isInvalidValue()) {
-      return false;
-    }
-    upload.reject(rejectionKey(s.series()), e.serverMessage());
-    return true;
   }
 
   /** What the cursor records of a batch before it is sent: see the class comment. */

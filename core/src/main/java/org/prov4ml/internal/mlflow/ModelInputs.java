@@ -88,10 +88,7 @@ final class ModelInputs {
     try {
       upload.tracking().logModelInputs(run.runId(), List.copyOf(new LinkedHashSet<>(found.values())));
     } catch (MlflowRejectedException e) {
-      if (!e.isInvalidValue()) {
-        throw e;
-      }
-      upload.reject("model inputs " + String.join(", ", found.values()), e.serverMessage());
+      upload.rejectOrRethrow("model inputs " + String.join(", ", found.values()), e);
       found.replaceAll((input, model) -> NONE); // the server's final word: not sent again
     }
     cursor.modelInputs.putAll(found);

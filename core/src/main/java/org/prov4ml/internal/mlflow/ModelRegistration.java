@@ -73,10 +73,7 @@ final class ModelRegistration {
           upload.tracking().ensureRegisteredModel(v.name());
           registered = upload.tracking().createModelVersion(v.name(), source, run.runId(), modelId, tags(v, artifact));
         } catch (MlflowRejectedException e) {
-          if (!e.isInvalidValue()) {
-            throw e;
-          }
-          upload.reject(rejectionKey(artifact), e.serverMessage());
+          upload.rejectOrRethrow(rejectionKey(artifact), e);
           cursor.save();
           continue;
         }

@@ -307,6 +307,17 @@ final class RunUpload {
     }
   }
 
+  /**
+   * Records {@code what} as refused for good when the server's reason is a bad value (it is never sent again);
+   * rethrows any other refusal, which is retried.
+   */
+  void rejectOrRethrow(String what, MlflowRejectedException e) throws MlflowRejectedException {
+    if (!e.isInvalidValue()) {
+      throw e;
+    }
+    reject(what, e.serverMessage());
+  }
+
   /** Whether this pass links epoch points to LoggedModels (the server has them). */
   boolean linkingModels() {
     return linkingModels;
